@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// `npm start`: apply schema.sql to the local D1 database, make sure local secrets exist, start wrangler dev.
+// Honours PORT and ADMIN_TOKEN from the environment, so scripts can choose both.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const devVars = join(root, ".dev.vars");
+const port = process.env.PORT ?? "8787";
+const persist = process.env.MINTGATE_PERSIST_DIR; // tests give each server its own state folder
+const wrangler = join(root, "node_modules", ".bin", "wrangler");
+
+function readVars(file) {
+  if (!existsSync(file)) return {};
+  return Object.fromEntries(
+    readFileSync(file, "utf8")
+      .split("\n")
+      .map((l) => l.match(/^\s*([A-Z0-9_]+)\s*=\s*"?(.*?)"?\s*$/))
+      .filter(Boolean)
+      .map((m) => [m[1], m[2]]),
+  );
+}
+
+const vars = readVars(devVars);
+const generated = [];
+if (!vars.ADMIN_TOKEN) {
+  vars.ADMIN_TOKEN = "00" + randomBytes(30).toString("base64url");
+  generated.push("ADMIN_TOKEN");
+}
+if (!vars.KEY_ENCRYPTION_SECRET) {
+  vars.KEY_ENCRYPTION_SECRET = randomBytes(32).toString("base64url");
+  generated.push("KEY_ENCRYPTION_SECRET");
+}
+if (generated.length) {
+  writeFileSync(devVars, Object.entries(vars).map(([k, v]) => `${k}="${v}"`).join("\n") + "\n", { mode: 0o600 });
+}
+if (process.env.ADMIN_TOKEN) vars.ADMIN_TOKEN = process.env.ADMIN_TOKEN;
+
+const persistArgs = persist ? ["--persist-to", persist] : [];
+const schema = spawnSync(wrangler, ["d1", "execute", "mintgate", "--local", "--file", join(root, "schema.sql"), ...persistArgs], {
+  cwd: root,
+  stdio: ["ignore", "ignore", "inherit"],
+});
+if (schema.status !== 0) {
+  console.error("mintgate: applying schema.sql to the local D1 database failed");
+  process.exit(schema.status ?? 1);
+}
+
+if (generated.includes("ADMIN_TOKEN") && !process.env.ADMIN_TOKEN) {
+  console.log(`\nmintgate: generated an admin API token and saved it to .dev.vars (shown once):\n\n  ADMIN_TOKEN=${vars.ADMIN_TOKEN}\n\n  curl -H "Authorization: SSWS ${vars.ADMIN_TOKEN}" http://127.0.0.1:${port}/api/v1/authorizationServers\n`);
+}
+
+const args = ["dev", "--ip", "127.0.0.1", "--port", port, "--var", `ADMIN_TOKEN:${vars.ADMIN_TOKEN}`, ...persistArgs, ...process.argv.slice(2)];
+const child = spawn(wrangler, args, { cwd: root, stdio: "inherit" });
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
+child.on("exit", (code, signal) => process.exit(signal ? 0 : (code ?? 0)));

@@ -1,0 +1,86 @@
+import { z } from "zod";
+import type { SigningSummary } from "../keys/key-store";
+import type { AuthorizationServerRecord } from "../store/authorization-servers";
+import { link } from "./links";
+
+/**
+ * Okta's AuthorizationServer as a request body (create and full replace). Read-only fields that clients echo
+ * back (id, issuer, status, created, lastUpdated, _links, credentials.signing.kid ...) are accepted and ignored.
+ */
+export const AuthorizationServerInput = z.object({
+  name: z.string().trim().min(1, "The field cannot be left blank").max(100),
+  description: z.string().max(1000).nullish(),
+  audiences: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, "An audience cannot be blank")
+        .max(1024)
+        // Okta: an audience containing ':' must be a valid URI.
+        .refine((a) => !a.includes(":") || URL.canParse(a), "An audience containing ':' must be a valid URI"),
+      { error: "Audiences must be an array with one string" },
+    )
+    // Okta supports exactly one audience per authorization server.
+    .length(1, "Exactly one audience is supported"),
+  issuerMode: z.enum(["ORG_URL", "CUSTOM_URL", "DYNAMIC"]).optional(),
+  credentials: z
+    .object({
+      signing: z
+        .object({
+          rotationMode: z.enum(["AUTO", "MANUAL"]).optional(),
+          use: z.literal("sig").optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+});
+
+export type AuthorizationServerInput = z.infer<typeof AuthorizationServerInput>;
+
+/** The list endpoint's query: q over name and audiences, limit 1..200 (default 200), after cursor. */
+export const ListQuery = z.object({
+  q: z.string().max(256).optional(),
+  limit: z.coerce.number().int().min(1).default(200).transform((n) => Math.min(n, 200)),
+  after: z.string().regex(/^\d{1,15}$/, "after must be a cursor from a Link header").optional(),
+});
+
+/** Okta's AuthorizationServer response object. */
+export function toAuthorizationServer(s: AuthorizationServerRecord, signing: SigningSummary, base: string, issuer: string) {
+  const self = `${base}/api/v1/authorizationServers/${s.id}`;
+  const wellKnown = `${base}/oauth2/${s.id}/.well-known`;
+  return {
+    id: s.id,
+    name: s.name,
+    description: s.description ?? undefined,
+    audiences: s.audiences,
+    issuer,
+    issuerMode: s.issuerMode,
+    status: s.status,
+    created: s.created,
+    lastUpdated: s.lastUpdated,
+    credentials: {
+      signing: {
+        rotationMode: signing.rotationMode,
+        lastRotated: signing.lastRotated,
+        ...(signing.nextRotation ? { nextRotation: signing.nextRotation } : {}),
+        kid: signing.kid,
+        use: signing.use,
+      },
+    },
+    _links: {
+      scopes: link(`${self}/scopes`, "GET"),
+      claims: link(`${self}/claims`, "GET"),
+      policies: link(`${self}/policies`, "GET"),
+      self: link(self, "GET", "DELETE", "PUT"),
+      metadata: [
+        { name: "oauth-authorization-server", ...link(`${wellKnown}/oauth-authorization-server`, "GET") },
+        { name: "openid-configuration", ...link(`${wellKnown}/openid-configuration`, "GET") },
+      ],
+      rotateKey: link(`${self}/credentials/lifecycle/keyRotate`, "POST"),
+      ...(s.status === "ACTIVE"
+        ? { deactivate: link(`${self}/lifecycle/deactivate`, "POST") }
+        : { activate: link(`${self}/lifecycle/activate`, "POST") }),
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import { Hono } from "hono";
+import { isoTime, nowMs } from "../clock";
+import { config, type AppEnv, type Env } from "../env";
+import { ApiError, notFound, validationError } from "../errors";
+import { newId } from "../ids";
+import { issuerOf, orgBase } from "../issuer";
+import { forgetKeys } from "../keys/key-cache";
+import { keyStore } from "../keys/key-store";
+import { forgetServer } from "../oauth/server-cache";
+import {
+  deleteServer,
+  getServer,
+  insertServer,
+  listServers,
+  replaceServer,
+  setServerStatus,
+  type AuthorizationServerRecord,
+} from "../store/authorization-servers";
+import { AuthorizationServerInput, ListQuery, toAuthorizationServer } from "./authorization-server-schema";
+import { readBody, readQuery } from "./body";
+import { setPaginationLinks } from "./links";
+
+export const DEFAULT_SERVER_ID = "default";
+
+export async function requireServer(env: Env, id: string): Promise<AuthorizationServerRecord> {
+  const server = await getServer(env.DB, id);
+  if (!server) throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
+  return server;
+}
+
+function checkIssuerMode(env: Env, input: AuthorizationServerInput): void {
+  if (input.issuerMode === "CUSTOM_URL" && !config(env).CUSTOM_DOMAIN_URL) {
+    throw validationError("AuthorizationServer", ["issuerMode: CUSTOM_URL needs a custom domain (set CUSTOM_DOMAIN_URL)"]);
+  }
+}
+
+async function present(env: Env, url: string, server: AuthorizationServerRecord) {
+  const signing = await keyStore(env, server.id).signing(server.id);
+  return toAuthorizationServer(server, signing, orgBase(env, url), issuerOf(server, env, url));
+}
+
+function changed(id: string): void {
+  forgetServer(id);
+  forgetKeys(id);
+}
+
+export const authorizationServers = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const q = readQuery(c, ListQuery, "AuthorizationServer");
+    const page = await listServers(c.env.DB, { q: q.q, limit: q.limit, afterSeq: q.after ? Number(q.after) : undefined });
+    const base = `${orgBase(c.env, c.req.url)}/api/v1/authorizationServers`;
+    const last = page.items.at(-1);
+    setPaginationLinks(c, base, { q: q.q, limit: String(q.limit) }, page.more && last ? String(last.seq) : undefined);
+    return c.json(await Promise.all(page.items.map((s) => present(c.env, c.req.url, s))));
+  })
+  .post("/", async (c) => {
+    const input = await readBody(c, AuthorizationServerInput, "AuthorizationServer");
+    checkIssuerMode(c.env, input);
+    const now = isoTime(nowMs());
+    const id = newId("aus");
+    const rotationMode = input.credentials?.signing?.rotationMode ?? "AUTO";
+    // Keys first, so the response can name the signing key; undone if the row cannot be written.
+    const keys = keyStore(c.env, id);
+    const signing = await keys.configure(id, rotationMode);
+    let server: AuthorizationServerRecord;
+    try {
+      server = await insertServer(c.env.DB, {
+        id,
+        name: input.name,
+        description: input.description ?? null,
+        audiences: input.audiences,
+        issuerMode: input.issuerMode ?? "ORG_URL",
+        status: "ACTIVE",
+        rotationMode,
+        created: now,
+        lastUpdated: now,
+      });
+    } catch (err) {
+      await keys.destroy();
+      throw err;
+    }
+    return c.json(toAuthorizationServer(server, signing, orgBase(c.env, c.req.url), issuerOf(server, c.env, c.req.url)), 201);
+  })
+  .get("/:id", async (c) => c.json(await present(c.env, c.req.url, await requireServer(c.env, c.req.param("id")))))
+  .put("/:id", async (c) => {
+    const id = c.req.param("id");
+    const existing = await requireServer(c.env, id);
+    const input = await readBody(c, AuthorizationServerInput, "AuthorizationServer");
+    checkIssuerMode(c.env, input);
+    const rotationMode = input.credentials?.signing?.rotationMode ?? existing.rotationMode;
+    const keys = keyStore(c.env, id);
+    if (rotationMode !== existing.rotationMode) await keys.configure(id, rotationMode);
+    let server: AuthorizationServerRecord | null;
+    try {
+      server = await replaceServer(c.env.DB, id, {
+        name: input.name,
+        description: input.description === undefined ? existing.description : input.description,
+        audiences: input.audiences,
+        issuerMode: input.issuerMode ?? existing.issuerMode,
+        rotationMode,
+        lastUpdated: isoTime(nowMs()),
+      });
+    } catch (err) {
+      if (rotationMode !== existing.rotationMode) await keys.configure(id, existing.rotationMode);
+      throw err;
+    }
+    if (!server) throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
+    changed(id);
+    return c.json(await present(c.env, c.req.url, server));
+  })
+  .delete("/:id", async (c) => {
+    const id = c.req.param("id");
+    if (id === DEFAULT_SERVER_ID) {
+      await requireServer(c.env, id);
+      throw new ApiError("E0000006", undefined, ["The default authorization server cannot be deleted; deactivate it instead."]);
+    }
+    if (!(await deleteServer(c.env.DB, id))) throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
+    await keyStore(c.env, id).destroy();
+    changed(id);
+    return c.body(null, 204);
+  })
+  .post("/:id/lifecycle/activate", async (c) => {
+    const id = c.req.param("id");
+    if (!(await setServerStatus(c.env.DB, id, "ACTIVE", isoTime(nowMs())))) throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
+    changed(id);
+    return c.body(null, 204);
+  })
+  .post("/:id/lifecycle/deactivate", async (c) => {
+    const id = c.req.param("id");
+    if (!(await setServerStatus(c.env.DB, id, "INACTIVE", isoTime(nowMs())))) throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
+    changed(id);
+    return c.body(null, 204);
+  });

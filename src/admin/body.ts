@@ -1,0 +1,46 @@
+import type { Context } from "hono";
+import { z } from "zod";
+import { ApiError, validationError } from "../errors";
+
+/** Largest admin request body accepted; Okta objects are a few KiB. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Turns zod issues into Okta errorCauses, one per issue, each naming the field. */
+export function issuesToCauses(error: z.ZodError): string[] {
+  return error.issues.map((i) => {
+    const field = i.path.length ? i.path.join(".") : "body";
+    return `${field}: ${i.message}`;
+  });
+}
+
+/**
+ * Reads and validates a JSON request body. A body is required (so a missing Content-Type cannot pass as {}),
+ * must be application/json, at most MAX_BODY_BYTES, well-formed, and valid against the schema.
+ * Every failure is 400 E0000001 with causes naming the field.
+ */
+export async function readBody<S extends z.ZodType>(c: Context, schema: S, what: string): Promise<z.infer<S>> {
+  const contentType = c.req.header("Content-Type") ?? "";
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+    throw validationError(what, [`Content-Type: expected application/json, got ${contentType ? JSON.stringify(contentType) : "none"}`]);
+  }
+  const declared = Number(c.req.header("Content-Length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw validationError(what, [`body: larger than ${MAX_BODY_BYTES} bytes`]);
+  const bytes = await c.req.arrayBuffer();
+  if (bytes.byteLength > MAX_BODY_BYTES) throw validationError(what, [`body: larger than ${MAX_BODY_BYTES} bytes`]);
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
+  } catch {
+    throw validationError(what, ["body: The request body was not well-formed JSON."]);
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) throw validationError(what, issuesToCauses(result.error));
+  return result.data;
+}
+
+/** Validates query parameters the same way. */
+export function readQuery<S extends z.ZodType>(c: Context, schema: S, what: string): z.infer<S> {
+  const result = schema.safeParse(c.req.query());
+  if (!result.success) throw new ApiError("E0000001", what, issuesToCauses(result.error));
+  return result.data;
+}

@@ -1,0 +1,48 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { notFound, validationError } from "../errors";
+import { orgBase } from "../issuer";
+import { forgetKeys } from "../keys/key-cache";
+import { keyStore, type KeyView } from "../keys/key-store";
+import { requireServer } from "./authorization-servers";
+import { readBody } from "./body";
+import { link } from "./links";
+
+/** Okta's AuthorizationServerJsonWebKey. */
+function toJsonWebKey(k: KeyView, self: string) {
+  return { status: k.status, alg: k.jwk.alg, e: k.jwk.e, n: k.jwk.n, kid: k.jwk.kid, kty: k.jwk.kty, use: k.jwk.use, _links: { self: link(`${self}/${k.jwk.kid}`, "GET") } };
+}
+
+const RotateBody = z.object({ use: z.string() });
+
+export const signingKeys = new Hono<AppEnv>()
+  .get("/:id/credentials/keys", async (c) => {
+    const id = c.req.param("id");
+    await requireServer(c.env, id);
+    const self = `${orgBase(c.env, c.req.url)}/api/v1/authorizationServers/${id}/credentials/keys`;
+    return c.json((await keyStore(c.env, id).listKeys(id)).map((k) => toJsonWebKey(k, self)));
+  })
+  .get("/:id/credentials/keys/:kid", async (c) => {
+    const { id, kid } = c.req.param();
+    await requireServer(c.env, id);
+    const key = (await keyStore(c.env, id).listKeys(id)).find((k) => k.jwk.kid === kid);
+    if (!key) throw notFound(`Resource not found: ${kid} (AuthorizationServerJsonWebKey)`);
+    return c.json(toJsonWebKey(key, `${orgBase(c.env, c.req.url)}/api/v1/authorizationServers/${id}/credentials/keys`));
+  })
+  .post("/:id/credentials/lifecycle/keyRotate", async (c) => {
+    const id = c.req.param("id");
+    await requireServer(c.env, id);
+    const body = await readBody(c, RotateBody, "rotateKeys");
+    // Okta: JwkUse; "sig" is the only value.
+    if (body.use !== "sig") throw validationError("rotateKeys", ["Invalid value specified for key 'use' parameter"]);
+    const result = await keyStore(c.env, id).rotate(id);
+    if (!result.ok) {
+      throw validationError("rotateKeys", [
+        "credentials.signing.rotationMode: keys can be rotated by hand only when the rotation mode is MANUAL; AUTO rotates on its schedule",
+      ]);
+    }
+    forgetKeys(id);
+    const self = `${orgBase(c.env, c.req.url)}/api/v1/authorizationServers/${id}/credentials/keys`;
+    return c.json(result.keys.map((k) => toJsonWebKey(k, self)));
+  });

@@ -1,0 +1,21 @@
+import { config, type Env } from "./env";
+import type { AuthorizationServerRecord } from "./store/authorization-servers";
+
+/** The org's base URL: ORG_URL when configured, otherwise the origin the request came to (local development). */
+export function orgBase(env: Env, requestUrl: string): string {
+  return config(env).ORG_URL ?? new URL(requestUrl).origin;
+}
+
+/**
+ * The issuer of a custom authorization server, by its issuerMode (Okta): ORG_URL uses the org URL,
+ * CUSTOM_URL the custom domain, DYNAMIC the host the request came to.
+ */
+export function issuerOf(server: Pick<AuthorizationServerRecord, "id" | "issuerMode">, env: Env, requestUrl: string): string {
+  const base =
+    server.issuerMode === "DYNAMIC"
+      ? new URL(requestUrl).origin
+      : server.issuerMode === "CUSTOM_URL"
+        ? (config(env).CUSTOM_DOMAIN_URL ?? orgBase(env, requestUrl))
+        : orgBase(env, requestUrl);
+  return `${base}/oauth2/${server.id}`;
+}

@@ -1,0 +1,42 @@
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../env";
+import { handleOAuthError } from "../errors";
+import { issuerOf, orgBase } from "../issuer";
+import { buildMetadata, type MetadataKind } from "./discovery";
+import { SYSTEM_SCOPES } from "./endpoints";
+import { serveJwks } from "./keys";
+import { activeServer } from "./server-context";
+
+/** The org authorization server's key store name (it has no row among the custom servers). */
+export const ORG_SERVER_ID = "org";
+
+/** Okta's org server advertises these scopes. */
+const ORG_SCOPES = ["openid", "email", "profile", "address", "phone", "offline_access", "groups"] as const;
+
+const DISCOVERY_CACHE = "public, max-age=300";
+
+async function customMetadata(c: Context<AppEnv>, kind: MetadataKind): Promise<Response> {
+  const server = await activeServer(c);
+  const issuer = issuerOf(server, c.env, c.req.url);
+  const body = buildMetadata(kind, { issuer, endpointBase: `${issuer}/v1`, scopes: SYSTEM_SCOPES });
+  return c.json(body, 200, { "Cache-Control": DISCOVERY_CACHE });
+}
+
+function orgMetadata(c: Context<AppEnv>, kind: MetadataKind): Response {
+  const base = orgBase(c.env, c.req.url);
+  return c.json(buildMetadata(kind, { issuer: base, endpointBase: `${base}/oauth2/v1`, scopes: ORG_SCOPES }), 200, {
+    "Cache-Control": DISCOVERY_CACHE,
+  });
+}
+
+export const oauthApp = new Hono<AppEnv>()
+  .get("/.well-known/openid-configuration", (c) => orgMetadata(c, "openid-configuration"))
+  .get("/.well-known/oauth-authorization-server", (c) => orgMetadata(c, "oauth-authorization-server"))
+  // RFC 8414 section 3.1: the well-known suffix inserted before the issuer's path.
+  .get("/.well-known/oauth-authorization-server/oauth2/:serverId", (c) => customMetadata(c, "oauth-authorization-server"))
+  .get("/oauth2/v1/keys", (c) => serveJwks(c, ORG_SERVER_ID))
+  .get("/oauth2/:serverId/.well-known/openid-configuration", (c) => customMetadata(c, "openid-configuration"))
+  .get("/oauth2/:serverId/.well-known/oauth-authorization-server", (c) => customMetadata(c, "oauth-authorization-server"))
+  .get("/oauth2/:serverId/v1/keys", async (c) => serveJwks(c, (await activeServer(c)).id));
+
+oauthApp.onError(handleOAuthError);

@@ -1,0 +1,23 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Unit and integration tests run inside workerd with real D1 and Durable Objects (miniflare).
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          ADMIN_TOKEN: "test-admin-token-0123456789",
+          KEY_ENCRYPTION_SECRET: "test-key-encryption-secret-0123456789abcdef",
+        },
+      },
+    }),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/e2e/**", "node_modules/**"],
+    setupFiles: ["./test/support/setup.ts"],
+    testTimeout: 20_000,
+  },
+});
