@@ -85,3 +85,74 @@ VALUES
    '{"people":{"users":{"include":[],"exclude":[]},"groups":{"include":["EVERYONE"],"exclude":[]}},"grantTypes":{"include":["implicit","client_credentials","authorization_code","password"]},"scopes":{"include":["*"]}}',
    '{"token":{"accessTokenLifetimeMinutes":60,"refreshTokenLifetimeMinutes":0,"refreshTokenWindowMinutes":10080}}',
    strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+
+-- Scopes of a custom authorization server (Okta OAuth2Scope).
+-- Invariants: name unique per server; system scopes (openid, profile, email, address, phone,
+-- offline_access, device_sso) are created with every server and cannot be deleted.
+CREATE TABLE IF NOT EXISTS scopes (
+  id               TEXT PRIMARY KEY,
+  auth_server_id   TEXT NOT NULL REFERENCES authorization_servers(id) ON DELETE CASCADE,
+  name             TEXT NOT NULL,
+  display_name     TEXT,
+  description      TEXT,
+  consent          TEXT NOT NULL CHECK (consent IN ('REQUIRED', 'IMPLICIT', 'FLEXIBLE')),
+  is_default       INTEGER NOT NULL DEFAULT 0,
+  metadata_publish TEXT NOT NULL CHECK (metadata_publish IN ('ALL_CLIENTS', 'NO_CLIENTS')),
+  system           INTEGER NOT NULL DEFAULT 0,
+  optional         INTEGER NOT NULL DEFAULT 0,
+  created          TEXT NOT NULL,
+  last_updated     TEXT NOT NULL,
+  UNIQUE (auth_server_id, name)
+);
+
+-- OIDC applications, i.e. OAuth clients (Okta /api/v1/apps with signOnMode OPENID_CONNECT).
+-- Invariants: client_id unique; a client secret is stored only as a PBKDF2 hash (secret_hash), except
+-- that client_secret_jwt needs the secret itself to check HMACs, so for that method alone it is also kept
+-- encrypted (secret_sealed) with KEY_ENCRYPTION_SECRET. settings and jwks are the Okta JSON objects.
+CREATE TABLE IF NOT EXISTS apps (
+  seq                        INTEGER PRIMARY KEY AUTOINCREMENT,
+  id                         TEXT NOT NULL UNIQUE,
+  client_id                  TEXT NOT NULL UNIQUE,
+  label                      TEXT NOT NULL,
+  status                     TEXT NOT NULL CHECK (status IN ('ACTIVE', 'INACTIVE')),
+  token_endpoint_auth_method TEXT NOT NULL,
+  secret_hash                TEXT,
+  secret_sealed              TEXT,
+  settings                   TEXT NOT NULL,
+  jwks                       TEXT,
+  created                    TEXT NOT NULL,
+  last_updated               TEXT NOT NULL
+);
+
+-- Revoked access tokens (RFC 7009), until they would have expired anyway.
+-- Invariants: scoped by auth_server_id; rows past expires_at are dead and may be purged.
+CREATE TABLE IF NOT EXISTS revoked_tokens (
+  jti            TEXT PRIMARY KEY,
+  auth_server_id TEXT NOT NULL,
+  expires_at     INTEGER NOT NULL
+);
+
+-- jti values of client assertions already used (RFC 7523 3: a jti may be used once).
+-- Invariants: (client_id, jti) unique; rows past expires_at may be purged.
+CREATE TABLE IF NOT EXISTS used_assertions (
+  client_id  TEXT NOT NULL,
+  jti        TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (client_id, jti)
+);
+
+-- System scopes of the default server (every other server gets them when it is created).
+INSERT OR IGNORE INTO scopes (id, auth_server_id, name, display_name, description, consent, is_default, metadata_publish, system, optional, created, last_updated)
+VALUES ('scpdefault000000001x', 'default', 'openid', 'openid', 'Signals that a request is an OpenID request.', 'IMPLICIT', 0, 'ALL_CLIENTS', 1, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+INSERT OR IGNORE INTO scopes (id, auth_server_id, name, display_name, description, consent, is_default, metadata_publish, system, optional, created, last_updated)
+VALUES ('scpdefault000000002x', 'default', 'profile', 'profile', 'Allows this application to access your profile information.', 'IMPLICIT', 0, 'ALL_CLIENTS', 1, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+INSERT OR IGNORE INTO scopes (id, auth_server_id, name, display_name, description, consent, is_default, metadata_publish, system, optional, created, last_updated)
+VALUES ('scpdefault000000003x', 'default', 'email', 'email', 'Allows this application to access your email address.', 'IMPLICIT', 0, 'ALL_CLIENTS', 1, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+INSERT OR IGNORE INTO scopes (id, auth_server_id, name, display_name, description, consent, is_default, metadata_publish, system, optional, created, last_updated)
+VALUES ('scpdefault000000004x', 'default', 'address', 'address', 'Allows this application to access your address.', 'IMPLICIT', 0, 'ALL_CLIENTS', 1, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+INSERT OR IGNORE INTO scopes (id, auth_server_id, name, display_name, description, consent, is_default, metadata_publish, system, optional, created, last_updated)
+VALUES ('scpdefault000000005x', 'default', 'phone', 'phone', 'Allows this application to access your phone number.', 'IMPLICIT', 0, 'ALL_CLIENTS', 1, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+INSERT OR IGNORE INTO scopes (id, auth_server_id, name, display_name, description, consent, is_default, metadata_publish, system, optional, created, last_updated)
+VALUES ('scpdefault000000006x', 'default', 'offline_access', 'offline_access', 'Allows this application to access your information while you are signed out.', 'IMPLICIT', 0, 'ALL_CLIENTS', 1, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+INSERT OR IGNORE INTO scopes (id, auth_server_id, name, display_name, description, consent, is_default, metadata_publish, system, optional, created, last_updated)
+VALUES ('scpdefault000000007x', 'default', 'device_sso', 'device_sso', 'Allows this application to share your session with other applications on this device.', 'IMPLICIT', 0, 'ALL_CLIENTS', 1, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));

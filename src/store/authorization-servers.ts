@@ -1,4 +1,5 @@
 /** SQL for authorization servers. Rows are mapped to domain types here and nowhere else. */
+import { systemScopeStatements } from "./scopes";
 
 export type IssuerMode = "ORG_URL" | "CUSTOM_URL" | "DYNAMIC";
 export type LifecycleStatus = "ACTIVE" | "INACTIVE";
@@ -71,15 +72,18 @@ export async function listServers(
   return { items: results.slice(0, opts.limit).map(toRecord), more: results.length > opts.limit };
 }
 
+/** Inserts the server with its system scopes in one batch (all or nothing). */
 export async function insertServer(db: D1Database, s: Omit<AuthorizationServerRecord, "seq">): Promise<AuthorizationServerRecord> {
-  const row = await db
-    .prepare(
-      `INSERT INTO authorization_servers (id, name, description, audiences, issuer_mode, status, rotation_mode, created, last_updated)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING ${COLUMNS}`,
-    )
-    .bind(s.id, s.name, s.description, JSON.stringify(s.audiences), s.issuerMode, s.status, s.rotationMode, s.created, s.lastUpdated)
-    .first<Row>();
-  return toRecord(row!);
+  const [inserted] = await db.batch<Row>([
+    db
+      .prepare(
+        `INSERT INTO authorization_servers (id, name, description, audiences, issuer_mode, status, rotation_mode, created, last_updated)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING ${COLUMNS}`,
+      )
+      .bind(s.id, s.name, s.description, JSON.stringify(s.audiences), s.issuerMode, s.status, s.rotationMode, s.created, s.lastUpdated),
+    ...systemScopeStatements(db, s.id, s.created),
+  ]);
+  return toRecord(inserted!.results[0]!);
 }
 
 export async function replaceServer(
@@ -112,7 +116,9 @@ export async function deleteServer(db: D1Database, id: string): Promise<boolean>
   const results = await db.batch([
     db.prepare(`DELETE FROM policy_rules WHERE auth_server_id = ?1`).bind(id),
     db.prepare(`DELETE FROM policies WHERE auth_server_id = ?1`).bind(id),
+    db.prepare(`DELETE FROM scopes WHERE auth_server_id = ?1`).bind(id),
+    db.prepare(`DELETE FROM revoked_tokens WHERE auth_server_id = ?1`).bind(id),
     db.prepare(`DELETE FROM authorization_servers WHERE id = ?1`).bind(id),
   ]);
-  return (results[2]?.meta.changes ?? 0) > 0;
+  return (results.at(-1)?.meta.changes ?? 0) > 0;
 }

@@ -4,5 +4,11 @@ declare module "*.sql?raw" {
 }
 
 declare namespace Cloudflare {
-  interface Env extends import("../../src/env").Env {}
+  interface Env extends MintgateEnv {}
+  interface GlobalProps {
+    mainModule: typeof import("../../src/index");
+    durableNamespaces: "KeyStore";
+  }
 }
+
+type MintgateEnv = import("../../src/env").Env;
