@@ -11,6 +11,7 @@ export const OKTA_ERRORS = {
   E0000011: { status: 401, summary: "Invalid token provided" },
   E0000022: { status: 405, summary: "The endpoint does not support the provided HTTP method" },
   E0000029: { status: 400, summary: "Invalid paging request." },
+  E0000056: { status: 403, summary: "Delete application forbidden." },
 } as const;
 
 export type OktaErrorCode = keyof typeof OKTA_ERRORS;
@@ -41,7 +42,8 @@ export const OAUTH_ERRORS = {
   unauthorized_client: 400,
   unsupported_grant_type: 400,
   invalid_scope: 400,
-  access_denied: 403,
+  access_denied: 400,
+  consent_required: 400,
   unsupported_response_type: 400,
   invalid_token: 401,
   insufficient_scope: 403,

@@ -1,3 +1,4 @@
+import { createLocalJWKSet } from "jose";
 import { config, type Env } from "../env";
 import { isolateCache } from "../isolate-cache";
 import { sha256Hex } from "../ids";
@@ -11,11 +12,14 @@ export interface CachedKeys {
   etag: string;
   /** Imported once per snapshot version, on first use. */
   signer: () => Promise<{ kid: string; alg: string; key: CryptoKey }>;
+  /** Resolves published public keys by kid, for verifying this server's own tokens. */
+  verifier: ReturnType<typeof createLocalJWKSet>;
+  loadedAt: number;
 }
 
 const cache = isolateCache<CachedKeys>();
 
-async function load(env: Env, serverId: string): Promise<CachedKeys> {
+async function load(env: Env, serverId: string, now: number): Promise<CachedKeys> {
   const snapshot = await keyStore(env, serverId).snapshot(serverId);
   // RFC 7517: the published set; Okta lists ACTIVE, NEXT and EXPIRED keys with no status field.
   const jwksBody = JSON.stringify({ keys: snapshot.keys.map((k) => k.jwk) });
@@ -25,6 +29,8 @@ async function load(env: Env, serverId: string): Promise<CachedKeys> {
     snapshot,
     jwksBody,
     etag,
+    verifier: createLocalJWKSet({ keys: snapshot.keys.map((k) => ({ ...k.jwk })) }),
+    loadedAt: now,
     signer: () =>
       (signer ??= (async () => {
         const { kid, alg, sealed } = snapshot.active;
@@ -40,7 +46,7 @@ async function load(env: Env, serverId: string): Promise<CachedKeys> {
  * token signed from a stale snapshot always verifies against the published JWKS.
  */
 export function cachedKeys(env: Env, serverId: string, now: number): Promise<CachedKeys> {
-  return cache.get(serverId, now, config(env).CACHE_STALENESS_SECONDS * 1000, () => load(env, serverId));
+  return cache.get(serverId, now, config(env).CACHE_STALENESS_SECONDS * 1000, () => load(env, serverId, now));
 }
 
 export function forgetKeys(serverId: string): void {

@@ -3,8 +3,10 @@ import type { AppEnv } from "../env";
 import { handleOAuthError } from "../errors";
 import { issuerOf, orgBase } from "../issuer";
 import { buildMetadata, type MetadataKind } from "./discovery";
-import { SYSTEM_SCOPES } from "./endpoints";
+import { introspectEndpoint } from "./introspect";
 import { serveJwks } from "./keys";
+import { revokeEndpoint } from "./revoke";
+import { tokenEndpoint } from "./token";
 import { activeServer } from "./server-context";
 
 /** The org authorization server's key store name (it has no row among the custom servers). */
@@ -16,9 +18,11 @@ const ORG_SCOPES = ["openid", "email", "profile", "address", "phone", "offline_a
 const DISCOVERY_CACHE = "public, max-age=300";
 
 async function customMetadata(c: Context<AppEnv>, kind: MetadataKind): Promise<Response> {
-  const server = await activeServer(c);
+  const { server, scopes } = await activeServer(c);
   const issuer = issuerOf(server, c.env, c.req.url);
-  const body = buildMetadata(kind, { issuer, endpointBase: `${issuer}/v1`, scopes: SYSTEM_SCOPES });
+  // Okta: only scopes with metadataPublish ALL_CLIENTS appear in scopes_supported.
+  const published = scopes.filter((s) => s.metadataPublish === "ALL_CLIENTS").map((s) => s.name);
+  const body = buildMetadata(kind, { issuer, endpointBase: `${issuer}/v1`, scopes: published });
   return c.json(body, 200, { "Cache-Control": DISCOVERY_CACHE });
 }
 
@@ -37,6 +41,9 @@ export const oauthApp = new Hono<AppEnv>()
   .get("/oauth2/v1/keys", (c) => serveJwks(c, ORG_SERVER_ID))
   .get("/oauth2/:serverId/.well-known/openid-configuration", (c) => customMetadata(c, "openid-configuration"))
   .get("/oauth2/:serverId/.well-known/oauth-authorization-server", (c) => customMetadata(c, "oauth-authorization-server"))
-  .get("/oauth2/:serverId/v1/keys", async (c) => serveJwks(c, (await activeServer(c)).id));
+  .get("/oauth2/:serverId/v1/keys", async (c) => serveJwks(c, (await activeServer(c)).server.id))
+  .post("/oauth2/:serverId/v1/token", tokenEndpoint)
+  .post("/oauth2/:serverId/v1/introspect", introspectEndpoint)
+  .post("/oauth2/:serverId/v1/revoke", revokeEndpoint);
 
 oauthApp.onError(handleOAuthError);

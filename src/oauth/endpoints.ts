@@ -4,11 +4,11 @@
  * when its route is added here.
  */
 export const SERVED_ENDPOINTS = {
+  token_endpoint: "token",
   jwks_uri: "keys",
+  introspection_endpoint: "introspect",
+  revocation_endpoint: "revoke",
 } as const satisfies Record<string, string>;
-
-/** Okta's reserved OIDC scopes, present on every authorization server. */
-export const SYSTEM_SCOPES = ["openid", "profile", "email", "address", "phone", "offline_access", "device_sso"] as const;
 
 /** ID-token and userinfo claims (Okta's custom-server openid-configuration). */
 export const OIDC_CLAIMS = [

@@ -2,16 +2,15 @@ import type { Context } from "hono";
 import { nowMs } from "../clock";
 import type { AppEnv } from "../env";
 import { notFound } from "../errors";
-import type { AuthorizationServerRecord } from "../store/authorization-servers";
-import { cachedServer } from "./server-cache";
+import { cachedServer, type ServerBundle } from "./server-cache";
 
 /**
  * The custom authorization server named by the path. An unknown server is Okta's 404 E0000007; so is an
  * INACTIVE one: a deactivated server publishes no metadata and issues nothing.
  */
-export async function activeServer(c: Context<AppEnv>): Promise<AuthorizationServerRecord> {
+export async function activeServer(c: Context<AppEnv>): Promise<ServerBundle> {
   const id = c.req.param("serverId") ?? "";
-  const server = await cachedServer(c.env, id, nowMs());
-  if (!server || server.status !== "ACTIVE") throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
-  return server;
+  const bundle = await cachedServer(c.env, id, nowMs());
+  if (!bundle || bundle.server.status !== "ACTIVE") throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
+  return bundle;
 }

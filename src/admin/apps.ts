@@ -1,0 +1,148 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { isoTime, nowMs } from "../clock";
+import { config, type AppEnv, type Env } from "../env";
+import { ApiError, notFound, validationError } from "../errors";
+import { newId } from "../ids";
+import { orgBase } from "../issuer";
+import { forgetClient } from "../oauth/client-cache";
+import { seal } from "../seal";
+import { generateClientSecret, hashSecret } from "../secrets";
+import {
+  deleteInactiveApp,
+  getApp,
+  getAppByClientId,
+  insertApp,
+  listApps,
+  replaceApp,
+  setAppSecret,
+  setAppStatus,
+  type AppRecord,
+  type OAuthClientSettings,
+} from "../store/apps";
+import { AppInput, appRuleViolations, toApp, usesSecret } from "./app-schema";
+import { readBody, readQuery } from "./body";
+import { setPaginationLinks } from "./links";
+
+const ListQuery = z.object({
+  q: z.string().max(256).optional(),
+  // Okta: apps list limit defaults to 20, at most 200.
+  limit: z.coerce.number().int().min(1).default(20).transform((n) => Math.min(n, 200)),
+  after: z.string().regex(/^\d{1,15}$/, "after must be a cursor from a Link header").optional(),
+});
+
+async function requireApp(env: Env, id: string): Promise<AppRecord> {
+  const app = await getApp(env.DB, id);
+  if (!app) throw notFound(`Resource not found: ${id} (App)`);
+  return app;
+}
+
+/** client_secret_jwt verifies HMACs with the secret itself, so only for that method is it also kept, sealed. */
+export async function storedSecret(env: Env, clientId: string, method: string, secret: string) {
+  return {
+    hash: await hashSecret(secret),
+    sealed: method === "client_secret_jwt" ? await seal(config(env).KEY_ENCRYPTION_SECRET, "client-secret", clientId, secret) : null,
+  };
+}
+
+function settingsOf(input: AppInput): OAuthClientSettings {
+  const { jwks: _jwks, ...o } = input.settings.oauthClient;
+  const pkce = input.credentials.oauthClient.pkce_required;
+  return { ...o, ...(pkce === undefined ? {} : { pkce_required: pkce }) };
+}
+
+async function readApp(c: Context<AppEnv>): Promise<AppInput> {
+  const input = await readBody(c, AppInput, "App");
+  const violations = appRuleViolations(input);
+  if (violations.length) throw validationError("App", violations);
+  return input;
+}
+
+export const apps = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const q = readQuery(c, ListQuery, "App");
+    const page = await listApps(c.env.DB, { q: q.q, limit: q.limit, afterSeq: q.after ? Number(q.after) : undefined });
+    const base = orgBase(c.env, c.req.url);
+    const last = page.items.at(-1);
+    setPaginationLinks(c, `${base}/api/v1/apps`, { q: q.q, limit: String(q.limit) }, page.more && last ? String(last.seq) : undefined);
+    return c.json(page.items.map((a) => toApp(a, base)));
+  })
+  .post("/", async (c) => {
+    const input = await readApp(c);
+    const method = input.credentials.oauthClient.token_endpoint_auth_method;
+    const id = newId("0oa");
+    // Okta: the client_id is the app id unless the admin sets one.
+    const clientId = input.credentials.oauthClient.client_id ?? id;
+    if (await getAppByClientId(c.env.DB, clientId)) {
+      throw validationError("App", ["credentials.oauthClient.client_id: is already in use"]);
+    }
+    const secret = usesSecret(method) ? (input.credentials.oauthClient.client_secret ?? generateClientSecret()) : undefined;
+    const stored = secret ? await storedSecret(c.env, clientId, method, secret) : { hash: null, sealed: null };
+    const now = isoTime(nowMs());
+    const app = await insertApp(c.env.DB, {
+      id,
+      clientId,
+      label: input.label,
+      status: c.req.query("activate") === "false" ? "INACTIVE" : "ACTIVE",
+      tokenEndpointAuthMethod: method,
+      secretHash: stored.hash,
+      secretSealed: stored.sealed,
+      settings: settingsOf(input),
+      jwks: input.settings.oauthClient.jwks ?? null,
+      created: now,
+      lastUpdated: now,
+    });
+    return c.json(toApp(app, orgBase(c.env, c.req.url), secret), 201);
+  })
+  .get("/:id", async (c) => c.json(toApp(await requireApp(c.env, c.req.param("id")), orgBase(c.env, c.req.url))))
+  .put("/:id", async (c) => {
+    const existing = await requireApp(c.env, c.req.param("id"));
+    const input = await readApp(c);
+    const method = input.credentials.oauthClient.token_endpoint_auth_method;
+    if (input.credentials.oauthClient.client_id && input.credentials.oauthClient.client_id !== existing.clientId) {
+      throw validationError("App", ["credentials.oauthClient.client_id: cannot be changed"]);
+    }
+    // A secret is kept across a replace that does not set one, unless the new method has no secret.
+    let stored = { hash: existing.secretHash, sealed: existing.secretSealed };
+    let newSecret: string | undefined;
+    if (!usesSecret(method)) stored = { hash: null, sealed: null };
+    else if (input.credentials.oauthClient.client_secret) stored = await storedSecret(c.env, existing.clientId, method, input.credentials.oauthClient.client_secret);
+    else if (!existing.secretHash || (method === "client_secret_jwt" && !existing.secretSealed)) {
+      newSecret = generateClientSecret();
+      stored = await storedSecret(c.env, existing.clientId, method, newSecret);
+    }
+    const app = await replaceApp(c.env.DB, {
+      id: existing.id,
+      label: input.label,
+      tokenEndpointAuthMethod: method,
+      secretHash: stored.hash,
+      secretSealed: stored.sealed,
+      settings: settingsOf(input),
+      jwks: input.settings.oauthClient.jwks ?? null,
+      lastUpdated: isoTime(nowMs()),
+    });
+    if (!app) throw notFound(`Resource not found: ${existing.id} (App)`);
+    forgetClient(app.clientId);
+    return c.json(toApp(app, orgBase(c.env, c.req.url), newSecret));
+  })
+  .delete("/:id", async (c) => {
+    const app = await requireApp(c.env, c.req.param("id"));
+    // Okta: an ACTIVE app must be deactivated before it can be deleted.
+    if (!(await deleteInactiveApp(c.env.DB, app.id))) {
+      throw new ApiError("E0000056", undefined, ["Deactivate the application before deleting it."]);
+    }
+    forgetClient(app.clientId);
+    return c.body(null, 204);
+  })
+  .post("/:id/lifecycle/activate", async (c) => {
+    const app = await setAppStatus(c.env.DB, c.req.param("id"), "ACTIVE", isoTime(nowMs()));
+    if (!app) throw notFound(`Resource not found: ${c.req.param("id")} (App)`);
+    forgetClient(app.clientId);
+    return c.json({});
+  })
+  .post("/:id/lifecycle/deactivate", async (c) => {
+    const app = await setAppStatus(c.env.DB, c.req.param("id"), "INACTIVE", isoTime(nowMs()));
+    if (!app) throw notFound(`Resource not found: ${c.req.param("id")} (App)`);
+    forgetClient(app.clientId);
+    return c.json({});
+  });

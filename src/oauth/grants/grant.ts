@@ -1,0 +1,29 @@
+import type { Env } from "../../env";
+import type { AppRecord } from "../../store/apps";
+import type { ServerBundle } from "../server-cache";
+
+/** What a grant handler gets: the authenticated client, the server, the form parameters, and now. */
+export interface GrantContext {
+  env: Env;
+  bundle: ServerBundle;
+  client: AppRecord;
+  params: Map<string, string>;
+  issuer: string;
+  now: number;
+}
+
+/** RFC 6749 5.1 successful response. */
+export interface TokenResponse {
+  token_type: "Bearer";
+  expires_in: number;
+  access_token: string;
+  scope: string;
+  refresh_token?: string;
+  id_token?: string;
+}
+
+export interface Grant {
+  /** The grant_type value (RFC 6749 4.x, or an extension URI). */
+  type: string;
+  handle(ctx: GrantContext): Promise<TokenResponse>;
+}

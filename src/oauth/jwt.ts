@@ -1,0 +1,19 @@
+import { base64url } from "../ids";
+
+const encoder = new TextEncoder();
+
+const SIGN_PARAMS: Record<string, { name: string; hash?: string }> = {
+  RS256: { name: "RSASSA-PKCS1-v1_5" },
+};
+
+/**
+ * Compact JWS (RFC 7515 section 7.1) signed with WebCrypto directly: the hot path does only the encoding and the
+ * one signature, with a key imported once per isolate.
+ */
+export async function signJwt(header: { alg: string; kid: string }, payload: object, key: CryptoKey): Promise<string> {
+  const params = SIGN_PARAMS[header.alg];
+  if (!params) throw new Error(`unsupported signing algorithm ${header.alg}`);
+  const input = `${base64url(encoder.encode(JSON.stringify(header)))}.${base64url(encoder.encode(JSON.stringify(payload)))}`;
+  const signature = await crypto.subtle.sign(params, key, encoder.encode(input));
+  return `${input}.${base64url(signature)}`;
+}

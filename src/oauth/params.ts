@@ -1,0 +1,25 @@
+import { OAuthError } from "../errors";
+
+/** Largest form body accepted on the OAuth endpoints. */
+const MAX_FORM_BYTES = 64 * 1024;
+
+/**
+ * Reads an application/x-www-form-urlencoded body (RFC 6749 4.1.3, 4.4.2, RFC 7009 2.1, RFC 7662 2.1).
+ * RFC 6749 3.1 / 3.2: request parameters MUST NOT be included more than once; empty values count as absent.
+ */
+export async function readForm(req: Request): Promise<Map<string, string>> {
+  const type = req.headers.get("Content-Type") ?? "";
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
+    throw new OAuthError("invalid_request", "The request must use the 'application/x-www-form-urlencoded' content type.");
+  }
+  const text = await req.text();
+  if (text.length > MAX_FORM_BYTES) throw new OAuthError("invalid_request", "The request body is too large.");
+  const params = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const [k, v] of new URLSearchParams(text)) {
+    if (seen.has(k)) throw new OAuthError("invalid_request", `The '${k}' parameter was included more than once.`);
+    seen.add(k);
+    if (v !== "") params.set(k, v);
+  }
+  return params;
+}

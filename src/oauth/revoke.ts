@@ -1,0 +1,32 @@
+import type { Context } from "hono";
+import { nowMs } from "../clock";
+import type { AppEnv } from "../env";
+import { OAuthError } from "../errors";
+import { issuerOf } from "../issuer";
+import { revokeToken } from "../store/revocations";
+import { authenticateClient } from "./client-auth";
+import { readForm } from "./params";
+import { activeServer } from "./server-context";
+import { endpointAudiences } from "./token";
+import { verifyAccessToken } from "./verify-access-token";
+
+/**
+ * POST /oauth2/{id}/v1/revoke (RFC 7009). A client may revoke only its own tokens; the answer is 200 with an
+ * empty body whether or not the token was valid, so it reveals nothing (RFC 7009 2.2).
+ */
+export async function revokeEndpoint(c: Context<AppEnv>): Promise<Response> {
+  const now = nowMs();
+  const bundle = await activeServer(c);
+  const params = await readForm(c.req.raw);
+  const issuer = issuerOf(bundle.server, c.env, c.req.url);
+  const client = await authenticateClient(c.env, c.req.raw, params, endpointAudiences(c.req.url, issuer, "revoke"), now);
+  const token = params.get("token");
+  if (!token) throw new OAuthError("invalid_request", "The 'token' parameter is required.");
+  const hint = params.get("token_type_hint");
+  if (hint !== undefined && !["access_token", "refresh_token", "device_secret"].includes(hint)) {
+    throw new OAuthError("invalid_request", "The 'token_type_hint' parameter is invalid.");
+  }
+  const claims = await verifyAccessToken(c.env, bundle, issuer, token, now);
+  if (claims && claims.cid === client.clientId) await revokeToken(c.env.DB, bundle.server.id, claims.jti!, claims.exp!);
+  return c.body(null, 200, { "Cache-Control": "no-store", Pragma: "no-cache" });
+}

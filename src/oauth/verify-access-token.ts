@@ -1,0 +1,35 @@
+import { errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
+import type { Env } from "../env";
+import { cachedKeys, forgetKeys } from "../keys/key-cache";
+import { isRevoked } from "../store/revocations";
+import type { ServerBundle } from "./server-cache";
+
+const UNKNOWN_KID_REFRESH_MS = 5_000;
+
+/**
+ * Whether `token` is a live access token of this server: signed by one of its published keys, issued by its
+ * issuer for its audience, unexpired, and not revoked. A token of another server fails on the signature and
+ * the issuer alike ("tokens never cross servers"). Returns the claims, or null.
+ */
+export async function verifyAccessToken(env: Env, bundle: ServerBundle, issuer: string, token: string, now: number): Promise<JWTPayload | null> {
+  const serverId = bundle.server.id;
+  const options = { issuer, audience: bundle.server.audiences[0]!, algorithms: ["RS256"], currentDate: new Date(now), requiredClaims: ["jti", "exp", "cid"] };
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, (await cachedKeys(env, serverId, now)).verifier, options));
+  } catch (err) {
+    if (!(err instanceof joseErrors.JWKSNoMatchingKey)) return null;
+    // A key this isolate has not seen yet may have been published since its snapshot: look once more, but at
+    // most once per few seconds, so tokens with made-up kids cannot drive traffic to the Durable Object.
+    if ((await cachedKeys(env, serverId, now)).loadedAt > now - UNKNOWN_KID_REFRESH_MS) return null;
+    forgetKeys(serverId);
+    try {
+      ({ payload } = await jwtVerify(token, (await cachedKeys(env, serverId, now)).verifier, options));
+    } catch {
+      return null;
+    }
+  }
+  if (typeof payload.jti !== "string" || !payload.jti.startsWith("AT.")) return null;
+  if (await isRevoked(env.DB, serverId, payload.jti)) return null;
+  return payload;
+}

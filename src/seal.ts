@@ -1,0 +1,49 @@
+import { base64url, fromBase64url } from "./ids";
+
+const encoder = new TextEncoder();
+const keys = new Map<string, Promise<CryptoKey>>();
+
+/**
+ * AES-256-GCM key for one purpose, derived with HKDF-SHA-256 (RFC 5869) from KEY_ENCRYPTION_SECRET. The
+ * purpose (e.g. a server id) is the HKDF info, so what is sealed for one purpose cannot be opened for another.
+ */
+function sealingKey(secret: string, purpose: string): Promise<CryptoKey> {
+  const cacheKey = `${purpose}\u0000${secret}`;
+  let key = keys.get(cacheKey);
+  if (!key) {
+    key = (async () => {
+      const ikm = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, ["deriveKey"]);
+      return crypto.subtle.deriveKey(
+        { name: "HKDF", hash: "SHA-256", salt: encoder.encode("mintgate/seal/v1"), info: encoder.encode(purpose) },
+        ikm,
+        { name: "AES-GCM", length: 256 },
+        false,
+        ["encrypt", "decrypt"],
+      );
+    })();
+    keys.set(cacheKey, key);
+  }
+  return key;
+}
+
+/** Encrypts text at rest; `aad` (e.g. a kid) is authenticated, so a sealed value cannot be moved to another record. */
+export async function seal(secret: string, purpose: string, aad: string, text: string): Promise<string> {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const ciphertext = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: encoder.encode(aad) },
+    await sealingKey(secret, purpose),
+    encoder.encode(text),
+  );
+  return `${base64url(iv)}.${base64url(ciphertext)}`;
+}
+
+export async function unseal(secret: string, purpose: string, aad: string, sealed: string): Promise<string> {
+  const [iv, ciphertext] = sealed.split(".");
+  if (!iv || !ciphertext) throw new Error("malformed sealed value");
+  const plain = await crypto.subtle.decrypt(
+    { name: "AES-GCM", iv: fromBase64url(iv), additionalData: encoder.encode(aad) },
+    await sealingKey(secret, purpose),
+    fromBase64url(ciphertext),
+  );
+  return new TextDecoder().decode(plain);
+}
