@@ -156,3 +156,130 @@ INSERT OR IGNORE INTO scopes (id, auth_server_id, name, display_name, descriptio
 VALUES ('scpdefault000000006x', 'default', 'offline_access', 'offline_access', 'Allows this application to access your information while you are signed out.', 'IMPLICIT', 0, 'ALL_CLIENTS', 1, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
 INSERT OR IGNORE INTO scopes (id, auth_server_id, name, display_name, description, consent, is_default, metadata_publish, system, optional, created, last_updated)
 VALUES ('scpdefault000000007x', 'default', 'device_sso', 'device_sso', 'Allows this application to share your session with other applications on this device.', 'IMPLICIT', 0, 'ALL_CLIENTS', 1, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+
+-- People (Okta /api/v1/users). Invariants: login is unique case-insensitively (login_lower);
+-- password_hash is a PBKDF2 string (src/secrets.ts) or NULL; profile is the Okta JSON profile.
+CREATE TABLE IF NOT EXISTS users (
+  seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+  id               TEXT NOT NULL UNIQUE,
+  status           TEXT NOT NULL,
+  login_lower      TEXT NOT NULL UNIQUE,
+  email_lower      TEXT,
+  profile          TEXT NOT NULL,
+  password_hash    TEXT,
+  created          TEXT NOT NULL,
+  activated        TEXT,
+  status_changed   TEXT,
+  last_login       TEXT,
+  last_updated     TEXT NOT NULL,
+  password_changed TEXT
+);
+
+-- Groups (Okta /api/v1/groups). Invariants: the BUILT_IN group `Everyone` holds every user implicitly.
+CREATE TABLE IF NOT EXISTS groups (
+  seq                     INTEGER PRIMARY KEY AUTOINCREMENT,
+  id                      TEXT NOT NULL UNIQUE,
+  type                    TEXT NOT NULL CHECK (type IN ('OKTA_GROUP', 'BUILT_IN')),
+  name                    TEXT NOT NULL,
+  profile                 TEXT NOT NULL,
+  created                 TEXT NOT NULL,
+  last_updated            TEXT NOT NULL,
+  last_membership_updated TEXT NOT NULL
+);
+
+-- Group membership. Invariants: deleted with the user or the group.
+CREATE TABLE IF NOT EXISTS group_members (
+  group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+  user_id  TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  PRIMARY KEY (group_id, user_id)
+);
+CREATE INDEX IF NOT EXISTS group_members_by_user ON group_members (user_id);
+
+-- App assignments (Okta /api/v1/apps/{id}/users and /groups): only assigned people get tokens for the app.
+CREATE TABLE IF NOT EXISTS app_user_assignments (
+  app_id  TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created TEXT NOT NULL,
+  PRIMARY KEY (app_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS app_group_assignments (
+  app_id   TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+  group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+  priority INTEGER NOT NULL DEFAULT 0,
+  created  TEXT NOT NULL,
+  PRIMARY KEY (app_id, group_id)
+);
+
+-- Trusted origins (Okta /api/v1/trustedOrigins). Invariants: name and origin unique; scopes is a JSON array.
+CREATE TABLE IF NOT EXISTS trusted_origins (
+  seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+  id              TEXT NOT NULL UNIQUE,
+  name            TEXT NOT NULL UNIQUE,
+  origin          TEXT NOT NULL UNIQUE,
+  scopes          TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('ACTIVE', 'INACTIVE')),
+  created         TEXT NOT NULL,
+  created_by      TEXT NOT NULL,
+  last_updated    TEXT NOT NULL,
+  last_updated_by TEXT NOT NULL
+);
+
+-- SSO sessions. Invariants: only the SHA-256 of the cookie value is stored; a session past expires_at is dead.
+CREATE TABLE IF NOT EXISTS sessions (
+  id_hash    TEXT PRIMARY KEY,
+  user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  auth_time  INTEGER NOT NULL,
+  amr        TEXT NOT NULL,
+  created    INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+
+-- Authorization codes (RFC 6749 4.1). Invariants: only the SHA-256 of a code is stored; a code is redeemed
+-- at most once (consumed_at set by one conditional UPDATE); a redeemed code is kept until it expires so that a
+-- replay can revoke what it produced (RFC 6749 10.5).
+CREATE TABLE IF NOT EXISTS authorization_codes (
+  code_hash      TEXT PRIMARY KEY,
+  auth_server_id TEXT NOT NULL,
+  client_id      TEXT NOT NULL,
+  user_id        TEXT NOT NULL,
+  redirect_uri   TEXT NOT NULL,
+  grant_json     TEXT NOT NULL,
+  expires_at     INTEGER NOT NULL,
+  consumed_at    INTEGER,
+  access_jti     TEXT,
+  family_id      TEXT
+);
+
+-- Refresh tokens (Okta oar…). Invariants: only the SHA-256 of a token is stored; one family per original
+-- grant; exactly one unrotated token per live family; presenting a rotated token revokes the family.
+CREATE TABLE IF NOT EXISTS refresh_tokens (
+  token_hash     TEXT PRIMARY KEY,
+  id             TEXT NOT NULL UNIQUE,
+  family_id      TEXT NOT NULL,
+  auth_server_id TEXT NOT NULL,
+  client_id      TEXT NOT NULL,
+  user_id        TEXT NOT NULL,
+  grant_json     TEXT NOT NULL,
+  created        INTEGER NOT NULL,
+  expires_at     INTEGER,
+  idle_expires_at INTEGER NOT NULL,
+  rotated_at     INTEGER,
+  revoked        INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS refresh_tokens_by_family ON refresh_tokens (family_id);
+
+-- Consent a person gave a client for scopes of a server. Invariants: one row per (user, client, server).
+CREATE TABLE IF NOT EXISTS consents (
+  user_id        TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  client_id      TEXT NOT NULL,
+  auth_server_id TEXT NOT NULL,
+  scopes         TEXT NOT NULL,
+  created        TEXT NOT NULL,
+  PRIMARY KEY (user_id, client_id, auth_server_id)
+);
+
+-- The built-in Everyone group.
+INSERT OR IGNORE INTO groups (id, type, name, profile, created, last_updated, last_membership_updated)
+VALUES ('00geveryone000000000', 'BUILT_IN', 'Everyone',
+        '{"name":"Everyone","description":"All users in your organization"}',
+        strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
