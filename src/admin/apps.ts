@@ -22,14 +22,9 @@ import {
 } from "../store/apps";
 import { AppInput, appRuleViolations, toApp, usesSecret } from "./app-schema";
 import { readBody, readQuery } from "./body";
-import { setPaginationLinks } from "./links";
+import { linkPage, readPaging } from "./paging";
 
-const ListQuery = z.object({
-  q: z.string().max(256).optional(),
-  // Okta: apps list limit defaults to 20, at most 200.
-  limit: z.coerce.number().int().min(1).default(20).transform((n) => Math.min(n, 200)),
-  after: z.string().regex(/^\d{1,15}$/, "after must be a cursor from a Link header").optional(),
-});
+const SearchQuery = z.object({ q: z.string().max(256).optional() });
 
 async function requireApp(env: Env, id: string): Promise<AppRecord> {
   const app = await getApp(env.DB, id);
@@ -60,11 +55,12 @@ async function readApp(c: Context<AppEnv>): Promise<AppInput> {
 
 export const apps = new Hono<AppEnv>()
   .get("/", async (c) => {
-    const q = readQuery(c, ListQuery, "App");
-    const page = await listApps(c.env.DB, { q: q.q, limit: q.limit, afterSeq: q.after ? Number(q.after) : undefined });
+    const { q } = readQuery(c, SearchQuery, "App");
+    // Okta: the apps list defaults to 20, at most 200.
+    const paging = readPaging(c, 20);
+    const page = await listApps(c.env.DB, { q, limit: paging.limit, afterSeq: paging.after });
     const base = orgBase(c.env, c.req.url);
-    const last = page.items.at(-1);
-    setPaginationLinks(c, `${base}/api/v1/apps`, { q: q.q, limit: String(q.limit) }, page.more && last ? String(last.seq) : undefined);
+    linkPage(c, `${base}/api/v1/apps`, { q }, paging, page);
     return c.json(page.items.map((a) => toApp(a, base)));
   })
   .post("/", async (c) => {

@@ -21,8 +21,8 @@ export const AuthorizationServerInput = z.object({
         .refine((a) => !a.includes(":") || URL.canParse(a), "An audience containing ':' must be a valid URI"),
       { error: "Audiences must be an array with one string" },
     )
-    // Okta supports exactly one audience per authorization server.
-    .length(1, "Exactly one audience is supported"),
+    // Okta supports exactly one audience per authorization server (checked only once it is an array).
+    .refine((a: unknown) => !Array.isArray(a) || a.length === 1, "Exactly one audience is supported"),
   issuerMode: z.enum(["ORG_URL", "CUSTOM_URL", "DYNAMIC"]).optional(),
   credentials: z
     .object({
@@ -38,12 +38,8 @@ export const AuthorizationServerInput = z.object({
 
 export type AuthorizationServerInput = z.infer<typeof AuthorizationServerInput>;
 
-/** The list endpoint's query: q over name and audiences, limit 1..200 (default 200), after cursor. */
-export const ListQuery = z.object({
-  q: z.string().max(256).optional(),
-  limit: z.coerce.number().int().min(1).default(200).transform((n) => Math.min(n, 200)),
-  after: z.string().regex(/^\d{1,15}$/, "after must be a cursor from a Link header").optional(),
-});
+/** The list endpoint's search: q over name and audiences (paging is read by readPaging). */
+export const SearchQuery = z.object({ q: z.string().max(256).optional() });
 
 /** Okta's AuthorizationServer response object. */
 export function toAuthorizationServer(s: AuthorizationServerRecord, signing: SigningSummary, base: string, issuer: string) {

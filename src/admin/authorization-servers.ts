@@ -16,9 +16,9 @@ import {
   setServerStatus,
   type AuthorizationServerRecord,
 } from "../store/authorization-servers";
-import { AuthorizationServerInput, ListQuery, toAuthorizationServer } from "./authorization-server-schema";
+import { AuthorizationServerInput, SearchQuery, toAuthorizationServer } from "./authorization-server-schema";
 import { readBody, readQuery } from "./body";
-import { setPaginationLinks } from "./links";
+import { linkPage, readPaging } from "./paging";
 
 export const DEFAULT_SERVER_ID = "default";
 
@@ -46,11 +46,11 @@ function changed(id: string): void {
 
 export const authorizationServers = new Hono<AppEnv>()
   .get("/", async (c) => {
-    const q = readQuery(c, ListQuery, "AuthorizationServer");
-    const page = await listServers(c.env.DB, { q: q.q, limit: q.limit, afterSeq: q.after ? Number(q.after) : undefined });
-    const base = `${orgBase(c.env, c.req.url)}/api/v1/authorizationServers`;
-    const last = page.items.at(-1);
-    setPaginationLinks(c, base, { q: q.q, limit: String(q.limit) }, page.more && last ? String(last.seq) : undefined);
+    const { q } = readQuery(c, SearchQuery, "AuthorizationServer");
+    // Okta: limit defaults to 200, at most 200.
+    const paging = readPaging(c, 200);
+    const page = await listServers(c.env.DB, { q, limit: paging.limit, afterSeq: paging.after });
+    linkPage(c, `${orgBase(c.env, c.req.url)}/api/v1/authorizationServers`, { q }, paging, page);
     return c.json(await Promise.all(page.items.map((s) => present(c.env, c.req.url, s))));
   })
   .post("/", async (c) => {

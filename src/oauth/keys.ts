@@ -17,7 +17,8 @@ export async function serveJwks(c: Context<AppEnv>, serverId: string): Promise<R
     ETag: keys.etag,
   };
   const inm = c.req.header("If-None-Match");
-  if (inm && inm.split(",").some((t) => t.trim().replace(/^W\//, "") === keys.etag)) {
+  // RFC 9110 13.1.2: "*" or any listed (weakly compared) entity tag matches.
+  if (inm && (inm.trim() === "*" || inm.split(",").some((t) => t.trim().replace(/^W\//, "") === keys.etag))) {
     return new Response(null, { status: 304, headers });
   }
   return new Response(keys.jwksBody, { status: 200, headers: { ...headers, "Content-Type": "application/json" } });

@@ -1,4 +1,5 @@
 /** SQL for OIDC applications (OAuth clients). Rows are mapped to domain types here and nowhere else. */
+import { startsWith } from "./sql";
 
 export type AppStatus = "ACTIVE" | "INACTIVE";
 export type TokenEndpointAuthMethod = "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt" | "none";
@@ -78,8 +79,6 @@ export async function getAppByClientId(db: D1Database, clientId: string): Promis
   return row ? toRecord(row) : null;
 }
 
-const likePrefix = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`) + "%";
-
 export async function listApps(
   db: D1Database,
   opts: { q?: string; limit: number; afterSeq?: number },
@@ -87,9 +86,9 @@ export async function listApps(
   // Okta: q matches the start of the label (or name).
   const { results } = await db
     .prepare(
-      `SELECT ${COLUMNS} FROM apps WHERE seq > ?1 AND (?2 IS NULL OR label LIKE ?2 ESCAPE '\\') ORDER BY seq LIMIT ?3`,
+      `SELECT ${COLUMNS} FROM apps WHERE seq > ?1 AND (?2 IS NULL OR ${startsWith("label", "?2")}) ORDER BY seq LIMIT ?3`,
     )
-    .bind(opts.afterSeq ?? 0, opts.q ? likePrefix(opts.q) : null, opts.limit + 1)
+    .bind(opts.afterSeq ?? 0, opts.q || null, opts.limit + 1)
     .all<Row>();
   return { items: results.slice(0, opts.limit).map(toRecord), more: results.length > opts.limit };
 }

@@ -1,5 +1,6 @@
 /** SQL for authorization servers. Rows are mapped to domain types here and nowhere else. */
 import { systemScopeStatements } from "./scopes";
+import { startsWith } from "./sql";
 
 export type IssuerMode = "ORG_URL" | "CUSTOM_URL" | "DYNAMIC";
 export type LifecycleStatus = "ACTIVE" | "INACTIVE";
@@ -51,8 +52,6 @@ export async function getServer(db: D1Database, id: string): Promise<Authorizati
   return row ? toRecord(row) : null;
 }
 
-const likePrefix = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`) + "%";
-
 /** One page in creation order; `afterSeq` is the cursor. Fetches one extra row to know whether a next page exists. */
 export async function listServers(
   db: D1Database,
@@ -63,11 +62,11 @@ export async function listServers(
     .prepare(
       `SELECT ${COLUMNS} FROM authorization_servers
        WHERE seq > ?1
-         AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\'
-              OR EXISTS (SELECT 1 FROM json_each(audiences) WHERE value LIKE ?2 ESCAPE '\\'))
+         AND (?2 IS NULL OR ${startsWith("name", "?2")}
+              OR EXISTS (SELECT 1 FROM json_each(audiences) WHERE ${startsWith("value", "?2")}))
        ORDER BY seq LIMIT ?3`,
     )
-    .bind(opts.afterSeq ?? 0, opts.q ? likePrefix(opts.q) : null, opts.limit + 1)
+    .bind(opts.afterSeq ?? 0, opts.q || null, opts.limit + 1)
     .all<Row>();
   return { items: results.slice(0, opts.limit).map(toRecord), more: results.length > opts.limit };
 }
