@@ -1,0 +1,85 @@
+import { Hono } from "hono";
+import { isoTime, nowMs } from "../clock";
+import type { AppEnv, Env } from "../env";
+import { ApiError, notFound } from "../errors";
+import { newId } from "../ids";
+import { orgBase } from "../issuer";
+import { forgetServer } from "../oauth/server-cache";
+import type { Status } from "../policy/types";
+import { deletePolicy, getPolicy, insertPolicy, listPolicies, replacePolicy, setStatus, type PolicyRecord, type PolicyWrite } from "../store/policies";
+import { requireServer } from "./authorization-servers";
+import { readBody } from "./body";
+import { PolicyInput, toPolicyResponse } from "./policy-schema";
+
+const WHAT = "AuthorizationServerPolicy";
+
+/** The policy, after checking that the server exists (an unknown server is its own 404). */
+export async function requirePolicy(env: Env, serverId: string, policyId: string): Promise<PolicyRecord> {
+  await requireServer(env, serverId);
+  const policy = await getPolicy(env.DB, serverId, policyId);
+  if (!policy) throw notFound(`Resource not found: ${policyId} (Policy)`);
+  return policy;
+}
+
+function toWrite(input: PolicyInput, status: Status): PolicyWrite {
+  return {
+    name: input.name,
+    description: input.description,
+    status,
+    clients: [...new Set(input.conditions.clients.include)],
+    priority: input.priority ?? null,
+  };
+}
+
+async function setPolicyStatus(env: Env, serverId: string, policyId: string, status: Status): Promise<void> {
+  await requireServer(env, serverId);
+  if (!(await setStatus(env.DB, serverId, { policyId }, status, isoTime(nowMs())))) throw notFound(`Resource not found: ${policyId} (Policy)`);
+  forgetServer(serverId);
+}
+
+export const policies = new Hono<AppEnv>()
+  .get("/:authServerId/policies", async (c) => {
+    const serverId = c.req.param("authServerId");
+    await requireServer(c.env, serverId);
+    const base = orgBase(c.env, c.req.url);
+    return c.json((await listPolicies(c.env.DB, serverId)).map((p) => toPolicyResponse(p, base)));
+  })
+  .post("/:authServerId/policies", async (c) => {
+    const serverId = c.req.param("authServerId");
+    await requireServer(c.env, serverId);
+    const input = await readBody(c, PolicyInput, WHAT);
+    // Okta: a new policy is ACTIVE unless the body says otherwise, and goes last unless given a priority.
+    const policy = await insertPolicy(c.env.DB, serverId, newId("00p"), toWrite(input, input.status ?? "ACTIVE"), isoTime(nowMs()));
+    forgetServer(serverId);
+    return c.json(toPolicyResponse(policy, orgBase(c.env, c.req.url)), 201);
+  })
+  .get("/:authServerId/policies/:policyId", async (c) => {
+    const policy = await requirePolicy(c.env, c.req.param("authServerId"), c.req.param("policyId"));
+    return c.json(toPolicyResponse(policy, orgBase(c.env, c.req.url)));
+  })
+  .put("/:authServerId/policies/:policyId", async (c) => {
+    const { authServerId, policyId } = c.req.param();
+    const existing = await requirePolicy(c.env, authServerId, policyId);
+    const input = await readBody(c, PolicyInput, WHAT);
+    // A full replacement, except that an absent priority or status keeps the current one.
+    const policy = await replacePolicy(c.env.DB, authServerId, existing, toWrite(input, input.status ?? existing.status), isoTime(nowMs()));
+    if (!policy) throw notFound(`Resource not found: ${policyId} (Policy)`);
+    forgetServer(authServerId);
+    return c.json(toPolicyResponse(policy, orgBase(c.env, c.req.url)));
+  })
+  .delete("/:authServerId/policies/:policyId", async (c) => {
+    const { authServerId, policyId } = c.req.param();
+    const existing = await requirePolicy(c.env, authServerId, policyId);
+    if (existing.system) throw new ApiError("E0000006", undefined, [`The system policy '${existing.name}' cannot be deleted.`]);
+    if (!(await deletePolicy(c.env.DB, authServerId, policyId))) throw notFound(`Resource not found: ${policyId} (Policy)`);
+    forgetServer(authServerId);
+    return c.body(null, 204);
+  })
+  .post("/:authServerId/policies/:policyId/lifecycle/activate", async (c) => {
+    await setPolicyStatus(c.env, c.req.param("authServerId"), c.req.param("policyId"), "ACTIVE");
+    return c.body(null, 204);
+  })
+  .post("/:authServerId/policies/:policyId/lifecycle/deactivate", async (c) => {
+    await setPolicyStatus(c.env, c.req.param("authServerId"), c.req.param("policyId"), "INACTIVE");
+    return c.body(null, 204);
+  });

@@ -1,0 +1,95 @@
+import { Hono } from "hono";
+import { isoTime, nowMs } from "../clock";
+import type { AppEnv, Env } from "../env";
+import { ApiError, notFound, validationError } from "../errors";
+import { newId } from "../ids";
+import { orgBase } from "../issuer";
+import { forgetServer } from "../oauth/server-cache";
+import { checkRuleLifetimes } from "../policy/evaluate";
+import type { Status } from "../policy/types";
+import { deleteRule, getRule, insertRule, listRules, replaceRule, setStatus, type RuleRecord, type RuleWrite } from "../store/policies";
+import { unknownScopeNames } from "../store/scopes";
+import { readBody } from "./body";
+import { requirePolicy } from "./policies";
+import { RuleInput, ruleFromInput, toRuleResponse } from "./policy-schema";
+
+const WHAT = "AuthorizationServerPolicyRule";
+
+async function requireRule(env: Env, serverId: string, policyId: string, ruleId: string): Promise<RuleRecord> {
+  await requirePolicy(env, serverId, policyId);
+  const rule = await getRule(env.DB, serverId, policyId, ruleId);
+  if (!rule) throw notFound(`Resource not found: ${ruleId} (PolicyRule)`);
+  return rule;
+}
+
+/** Validates a rule body: its shape, then its lifetimes and scope names, reporting every problem at once. */
+async function readRule(env: Env, body: RuleInput, serverId: string, status: Status): Promise<RuleWrite> {
+  const rule = ruleFromInput(body);
+  const causes = checkRuleLifetimes(rule.token);
+  // Okta refuses a rule that names a scope the authorization server does not define ("*" means any).
+  const unknown = await unknownScopeNames(env.DB, serverId, rule.scopes.filter((s) => s !== "*"));
+  for (const name of unknown) causes.push(`conditions.scopes.include: '${name}' is not a scope of this authorization server`);
+  if (causes.length) throw validationError(WHAT, causes);
+  return { ...rule, status, priority: body.priority ?? null };
+}
+
+async function setRuleStatus(env: Env, serverId: string, policyId: string, ruleId: string, status: Status): Promise<void> {
+  await requirePolicy(env, serverId, policyId);
+  if (!(await setStatus(env.DB, serverId, { policyId, ruleId }, status, isoTime(nowMs())))) throw notFound(`Resource not found: ${ruleId} (PolicyRule)`);
+  forgetServer(serverId);
+}
+
+const RULES = "/:authServerId/policies/:policyId/rules";
+
+export const rules = new Hono<AppEnv>()
+  .get(RULES, async (c) => {
+    const { authServerId, policyId } = c.req.param();
+    await requirePolicy(c.env, authServerId, policyId);
+    const base = orgBase(c.env, c.req.url);
+    return c.json((await listRules(c.env.DB, authServerId, policyId)).map((r) => toRuleResponse(r, base)));
+  })
+  .post(RULES, async (c) => {
+    const { authServerId, policyId } = c.req.param();
+    await requirePolicy(c.env, authServerId, policyId);
+    const body = await readBody(c, RuleInput, WHAT);
+    // Okta: a new rule is ACTIVE unless the body says otherwise, and goes last unless given a priority.
+    const write = await readRule(c.env, body, authServerId, body.status ?? "ACTIVE");
+    const rule = await insertRule(c.env.DB, authServerId, policyId, newId("0pr"), write, isoTime(nowMs()));
+    if (!rule) throw notFound(`Resource not found: ${policyId} (Policy)`);
+    forgetServer(authServerId);
+    return c.json(toRuleResponse(rule, orgBase(c.env, c.req.url)), 201);
+  })
+  .get(`${RULES}/:ruleId`, async (c) => {
+    const { authServerId, policyId, ruleId } = c.req.param();
+    return c.json(toRuleResponse(await requireRule(c.env, authServerId, policyId, ruleId), orgBase(c.env, c.req.url)));
+  })
+  .put(`${RULES}/:ruleId`, async (c) => {
+    const { authServerId, policyId, ruleId } = c.req.param();
+    const existing = await requireRule(c.env, authServerId, policyId, ruleId);
+    const body = await readBody(c, RuleInput, WHAT);
+    // A full replacement (absent parts take their create defaults), except that an absent priority or status keeps the current one.
+    const write = await readRule(c.env, body, authServerId, body.status ?? existing.status);
+    const rule = await replaceRule(c.env.DB, existing, write, isoTime(nowMs()));
+    if (!rule) throw notFound(`Resource not found: ${ruleId} (PolicyRule)`);
+    forgetServer(authServerId);
+    return c.json(toRuleResponse(rule, orgBase(c.env, c.req.url)));
+  })
+  .delete(`${RULES}/:ruleId`, async (c) => {
+    const { authServerId, policyId, ruleId } = c.req.param();
+    const existing = await requireRule(c.env, authServerId, policyId, ruleId);
+    // Okta: system rules cannot be deleted.
+    if (existing.system) throw new ApiError("E0000006", undefined, [`The system rule '${existing.name}' cannot be deleted.`]);
+    if (!(await deleteRule(c.env.DB, authServerId, policyId, ruleId))) throw notFound(`Resource not found: ${ruleId} (PolicyRule)`);
+    forgetServer(authServerId);
+    return c.body(null, 204);
+  })
+  .post(`${RULES}/:ruleId/lifecycle/activate`, async (c) => {
+    const { authServerId, policyId, ruleId } = c.req.param();
+    await setRuleStatus(c.env, authServerId, policyId, ruleId, "ACTIVE");
+    return c.body(null, 204);
+  })
+  .post(`${RULES}/:ruleId/lifecycle/deactivate`, async (c) => {
+    const { authServerId, policyId, ruleId } = c.req.param();
+    await setRuleStatus(c.env, authServerId, policyId, ruleId, "INACTIVE");
+    return c.body(null, 204);
+  });

@@ -1,0 +1,97 @@
+import { Hono } from "hono";
+import { isoTime, nowMs } from "../clock";
+import type { AppEnv, Env } from "../env";
+import { ApiError, notFound, validationError } from "../errors";
+import { newId } from "../ids";
+import { orgBase } from "../issuer";
+import { forgetServer } from "../oauth/server-cache";
+import { deleteScope, getScope, insertScope, listScopePage, replaceScope, type ScopeRecord } from "../store/scopes";
+import { requireServer } from "./authorization-servers";
+import { issuesToCauses, readBody, readQuery } from "./body";
+import { setPaginationLinks } from "./links";
+import { ScopeInput, ScopePaging, ScopeSearch, toScopeResponse } from "./scope-schema";
+
+const WHAT = "OAuth2Scope";
+
+async function requireScope(env: Env, serverId: string, scopeId: string): Promise<ScopeRecord> {
+  await requireServer(env, serverId);
+  const scope = await getScope(env.DB, serverId, scopeId);
+  if (!scope) throw notFound(`Resource not found: ${scopeId} (${WHAT})`);
+  return scope;
+}
+
+// Okta: scope names are unique per authorization server.
+const duplicateName = (name: string) => validationError(WHAT, [`name: A scope named '${name}' already exists on this authorization server`]);
+
+export const scopes = new Hono<AppEnv>()
+  .get("/:authServerId/scopes", async (c) => {
+    const serverId = c.req.param("authServerId");
+    await requireServer(c.env, serverId);
+    const { q } = readQuery(c, ScopeSearch, WHAT);
+    const paging = ScopePaging.safeParse({ limit: c.req.query("limit"), after: c.req.query("after") });
+    if (!paging.success) throw new ApiError("E0000029", undefined, issuesToCauses(paging.error));
+    const { limit, after } = paging.data;
+    const page = await listScopePage(c.env.DB, serverId, { q, limit, after });
+    const base = orgBase(c.env, c.req.url);
+    const last = page.items.at(-1);
+    const self = `${base}/api/v1/authorizationServers/${serverId}/scopes`;
+    setPaginationLinks(c, self, { q, limit: String(limit), after }, page.more && last ? last.name : undefined);
+    return c.json(page.items.map((s) => toScopeResponse(s, base)));
+  })
+  .post("/:authServerId/scopes", async (c) => {
+    const serverId = c.req.param("authServerId");
+    await requireServer(c.env, serverId);
+    const input = await readBody(c, ScopeInput, WHAT);
+    const scope = await insertScope(c.env.DB, {
+      id: newId("scp"),
+      authServerId: serverId,
+      name: input.name,
+      displayName: input.displayName ?? null,
+      description: input.description ?? null,
+      // Okta defaults: consent IMPLICIT, default false, metadataPublish NO_CLIENTS, optional false.
+      consent: input.consent ?? "IMPLICIT",
+      isDefault: input.default ?? false,
+      metadataPublish: input.metadataPublish ?? "NO_CLIENTS",
+      optional: input.optional ?? false,
+      created: isoTime(nowMs()),
+    });
+    if (!scope) throw duplicateName(input.name);
+    forgetServer(serverId);
+    return c.json(toScopeResponse(scope, orgBase(c.env, c.req.url)), 201);
+  })
+  .get("/:authServerId/scopes/:scopeId", async (c) => {
+    const scope = await requireScope(c.env, c.req.param("authServerId"), c.req.param("scopeId"));
+    return c.json(toScopeResponse(scope, orgBase(c.env, c.req.url)));
+  })
+  .put("/:authServerId/scopes/:scopeId", async (c) => {
+    const { authServerId, scopeId } = c.req.param();
+    const existing = await requireScope(c.env, authServerId, scopeId);
+    const input = await readBody(c, ScopeInput, WHAT);
+    if (existing.system && input.name !== existing.name) {
+      throw validationError(WHAT, [`name: The name of the system scope '${existing.name}' cannot be changed`]);
+    }
+    // Okta's replace example keeps the fields the body leaves out (displayName, consent); null clears a text field.
+    const result = await replaceScope(c.env.DB, authServerId, scopeId, {
+      name: input.name,
+      displayName: input.displayName === undefined ? existing.displayName : input.displayName,
+      description: input.description === undefined ? existing.description : input.description,
+      consent: input.consent ?? existing.consent,
+      isDefault: input.default ?? existing.isDefault,
+      metadataPublish: input.metadataPublish ?? existing.metadataPublish,
+      optional: input.optional ?? existing.optional,
+      lastUpdated: isoTime(nowMs()),
+    });
+    if (result === "duplicate") throw duplicateName(input.name);
+    if (!result) throw notFound(`Resource not found: ${scopeId} (${WHAT})`);
+    forgetServer(authServerId);
+    return c.json(toScopeResponse(result, orgBase(c.env, c.req.url)));
+  })
+  .delete("/:authServerId/scopes/:scopeId", async (c) => {
+    const { authServerId, scopeId } = c.req.param();
+    const existing = await requireScope(c.env, authServerId, scopeId);
+    // Okta: reserved (system) scopes exist on every custom authorization server and cannot be deleted.
+    if (existing.system) throw new ApiError("E0000006", undefined, [`The system scope '${existing.name}' cannot be deleted.`]);
+    if (!(await deleteScope(c.env.DB, authServerId, scopeId))) throw notFound(`Resource not found: ${scopeId} (${WHAT})`);
+    forgetServer(authServerId);
+    return c.body(null, 204);
+  });
