@@ -24,13 +24,17 @@ function readVars(file) {
   );
 }
 
-const vars = readVars(devVars);
+// Secrets come from the environment or an --env-file when a script starts the server (the tests do); only
+// otherwise does .dev.vars get read and, if needed, created.
+const extra = process.argv.slice(2);
+const external = extra.includes("--env-file") || (process.env.ADMIN_TOKEN && process.env.KEY_ENCRYPTION_SECRET);
+const vars = external ? {} : readVars(devVars);
 const generated = [];
-if (!vars.ADMIN_TOKEN) {
+if (!external && !vars.ADMIN_TOKEN) {
   vars.ADMIN_TOKEN = "00" + randomBytes(30).toString("base64url");
   generated.push("ADMIN_TOKEN");
 }
-if (!vars.KEY_ENCRYPTION_SECRET) {
+if (!external && !vars.KEY_ENCRYPTION_SECRET) {
   vars.KEY_ENCRYPTION_SECRET = randomBytes(32).toString("base64url");
   generated.push("KEY_ENCRYPTION_SECRET");
 }
@@ -38,6 +42,7 @@ if (generated.length) {
   writeFileSync(devVars, Object.entries(vars).map(([k, v]) => `${k}="${v}"`).join("\n") + "\n", { mode: 0o600 });
 }
 if (process.env.ADMIN_TOKEN) vars.ADMIN_TOKEN = process.env.ADMIN_TOKEN;
+if (process.env.KEY_ENCRYPTION_SECRET) vars.KEY_ENCRYPTION_SECRET = process.env.KEY_ENCRYPTION_SECRET;
 
 const persistArgs = persist ? ["--persist-to", persist] : [];
 const schema = spawnSync(wrangler, ["d1", "execute", "mintgate", "--local", "--file", join(root, "schema.sql"), ...persistArgs], {
@@ -53,7 +58,10 @@ if (generated.includes("ADMIN_TOKEN") && !process.env.ADMIN_TOKEN) {
   console.log(`\nmintgate: generated an admin API token and saved it to .dev.vars (shown once):\n\n  ADMIN_TOKEN=${vars.ADMIN_TOKEN}\n\n  curl -H "Authorization: SSWS ${vars.ADMIN_TOKEN}" http://127.0.0.1:${port}/api/v1/authorizationServers\n`);
 }
 
-const args = ["dev", "--ip", "127.0.0.1", "--port", port, "--var", `ADMIN_TOKEN:${vars.ADMIN_TOKEN}`, ...persistArgs, ...process.argv.slice(2)];
-const child = spawn(wrangler, args, { cwd: root, stdio: "inherit" });
+const varArgs = Object.entries(vars)
+  .filter(([k]) => k === "ADMIN_TOKEN" || (k === "KEY_ENCRYPTION_SECRET" && process.env.KEY_ENCRYPTION_SECRET))
+  .flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+const args = ["dev", "--ip", "127.0.0.1", "--port", port, ...varArgs, ...persistArgs, ...extra];
+const child = spawn(wrangler, args, { cwd: root, stdio: "inherit", env: { WRANGLER_SEND_METRICS: "false", ...process.env } });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(signal ? 0 : (code ?? 0)));
