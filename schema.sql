@@ -120,6 +120,8 @@ CREATE TABLE IF NOT EXISTS apps (
   secret_sealed              TEXT,
   settings                   TEXT NOT NULL,
   jwks                       TEXT,
+  -- Tokens issued at or before this time (epoch seconds) are dead: set when the app is deactivated (Okta).
+  tokens_not_before          INTEGER,
   created                    TEXT NOT NULL,
   last_updated               TEXT NOT NULL
 );
@@ -283,3 +285,10 @@ INSERT OR IGNORE INTO groups (id, type, name, profile, created, last_updated, la
 VALUES ('00geveryone000000000', 'BUILT_IN', 'Everyone',
         '{"name":"Everyone","description":"All users in your organization"}',
         strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+
+-- Refresh-token families revoked as a whole (reuse of a rotated token, replay of the code that began them).
+-- Invariants: a family listed here never yields another token, whatever the state of its rows.
+CREATE TABLE IF NOT EXISTS revoked_families (
+  family_id  TEXT PRIMARY KEY,
+  revoked_at INTEGER NOT NULL
+);

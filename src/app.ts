@@ -7,6 +7,11 @@ import { oauthApp } from "./oauth/app";
 
 /** The whole Worker: the OAuth/OIDC endpoints and the admin API, each with its own error dialect. */
 export const app = new Hono<AppEnv>()
+  .use("*", async (c, next) => {
+    await next();
+    // Okta: every response carries X-Okta-Request-Id.
+    c.res.headers.set("X-Okta-Request-Id", crypto.randomUUID());
+  })
   .route("/api/v1", adminApp)
   .route("/oauth2/v1/clients", clientSecrets)
   .route("/", oauthApp);

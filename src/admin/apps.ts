@@ -88,6 +88,8 @@ export const apps = new Hono<AppEnv>()
       created: now,
       lastUpdated: now,
     });
+    // This isolate may have cached that the client_id did not exist.
+    forgetClient(app.clientId);
     return c.json(toApp(app, orgBase(c.env, c.req.url), secret), 201);
   })
   .get("/:id", async (c) => c.json(toApp(await requireApp(c.env, c.req.param("id")), orgBase(c.env, c.req.url))))

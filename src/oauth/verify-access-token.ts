@@ -2,6 +2,7 @@ import { errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { Env } from "../env";
 import { cachedKeys, forgetKeys } from "../keys/key-cache";
 import { isRevoked } from "../store/revocations";
+import { cachedClient } from "./client-cache";
 import type { ServerBundle } from "./server-cache";
 
 const UNKNOWN_KID_REFRESH_MS = 5_000;
@@ -13,7 +14,7 @@ const UNKNOWN_KID_REFRESH_MS = 5_000;
  */
 export async function verifyAccessToken(env: Env, bundle: ServerBundle, issuer: string, token: string, now: number): Promise<JWTPayload | null> {
   const serverId = bundle.server.id;
-  const options = { issuer, audience: bundle.server.audiences[0]!, algorithms: ["RS256"], currentDate: new Date(now), requiredClaims: ["jti", "exp", "cid"] };
+  const options = { issuer, audience: bundle.server.audiences[0]!, algorithms: ["RS256"], currentDate: new Date(now), requiredClaims: ["jti", "exp", "iat", "cid"] };
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, (await cachedKeys(env, serverId, now)).verifier, options));
@@ -30,6 +31,9 @@ export async function verifyAccessToken(env: Env, bundle: ServerBundle, issuer: 
     }
   }
   if (typeof payload.jti !== "string" || !payload.jti.startsWith("AT.")) return null;
+  // Okta: a client's tokens die when it is deactivated or deleted, and stay dead if it is activated again.
+  const client = await cachedClient(env, String(payload.cid), now);
+  if (!client || client.status !== "ACTIVE" || (client.tokensNotBefore !== null && payload.iat! <= client.tokensNotBefore)) return null;
   if (await isRevoked(env.DB, serverId, payload.jti)) return null;
   return payload;
 }

@@ -32,6 +32,8 @@ export interface AppRecord {
   secretSealed: string | null;
   settings: OAuthClientSettings;
   jwks: ClientJwks | null;
+  /** Tokens issued at or before this epoch second are no longer valid (set on deactivation). */
+  tokensNotBefore: number | null;
   created: string;
   lastUpdated: string;
 }
@@ -47,12 +49,13 @@ interface Row {
   secret_sealed: string | null;
   settings: string;
   jwks: string | null;
+  tokens_not_before: number | null;
   created: string;
   last_updated: string;
 }
 
 const COLUMNS =
-  "seq, id, client_id, label, status, token_endpoint_auth_method, secret_hash, secret_sealed, settings, jwks, created, last_updated";
+  "seq, id, client_id, label, status, token_endpoint_auth_method, secret_hash, secret_sealed, settings, jwks, tokens_not_before, created, last_updated";
 
 const toRecord = (r: Row): AppRecord => ({
   seq: r.seq,
@@ -65,6 +68,7 @@ const toRecord = (r: Row): AppRecord => ({
   secretSealed: r.secret_sealed,
   settings: JSON.parse(r.settings) as OAuthClientSettings,
   jwks: r.jwks ? (JSON.parse(r.jwks) as ClientJwks) : null,
+  tokensNotBefore: r.tokens_not_before,
   created: r.created,
   lastUpdated: r.last_updated,
 });
@@ -93,7 +97,7 @@ export async function listApps(
   return { items: results.slice(0, opts.limit).map(toRecord), more: results.length > opts.limit };
 }
 
-export type AppWrite = Omit<AppRecord, "seq">;
+export type AppWrite = Omit<AppRecord, "seq" | "tokensNotBefore">;
 
 export async function insertApp(db: D1Database, a: AppWrite): Promise<AppRecord> {
   const row = await db
@@ -121,10 +125,15 @@ export async function replaceApp(db: D1Database, a: Omit<AppWrite, "clientId" | 
   return row ? toRecord(row) : null;
 }
 
+/** Okta: deactivating an app revokes its tokens, so deactivation also moves tokens_not_before to now. */
 export async function setAppStatus(db: D1Database, id: string, status: AppStatus, now: string): Promise<AppRecord | null> {
   const row = await db
-    .prepare(`UPDATE apps SET status = ?2, last_updated = ?3 WHERE id = ?1 RETURNING ${COLUMNS}`)
-    .bind(id, status, now)
+    .prepare(
+      `UPDATE apps SET status = ?2, last_updated = ?3,
+         tokens_not_before = CASE WHEN ?2 = 'INACTIVE' THEN ?4 ELSE tokens_not_before END
+       WHERE id = ?1 RETURNING ${COLUMNS}`,
+    )
+    .bind(id, status, now, Math.floor(Date.parse(now) / 1000))
     .first<Row>();
   return row ? toRecord(row) : null;
 }

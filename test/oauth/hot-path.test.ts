@@ -1,0 +1,242 @@
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
+import { beforeEach, describe, expect, it } from "vitest";
+import { app } from "../../src/app";
+import type { Env } from "../../src/env";
+import { ADMIN_TOKEN, BASE } from "../support/admin";
+import {
+  appBody,
+  basicAuth,
+  BASIC_CHALLENGE,
+  CLIENT_AUTH_FAILED,
+  createApp,
+  FORM,
+  POLICY_FAILED,
+  readyServer,
+  type Client,
+  type Json,
+  type ReadyServer,
+} from "../support/clients";
+import { serverNotFound } from "../support/fixtures";
+
+/**
+ * The token hot path, observed from outside: the Worker's own fetch handler runs over bindings wrapped in
+ * counting proxies, so every D1 query and every Durable Object lookup or RPC is seen. The isolate caches
+ * live in module scope, so requests through `app.fetch` share them exactly as requests to one isolate do.
+ */
+interface Counts {
+  d1: number;
+  durableObjects: number;
+  calls: string[];
+}
+
+function countingEnv(base: Env): { env: Env; counts: Counts; reset: () => void } {
+  const counts: Counts = { d1: 0, durableObjects: 0, calls: [] };
+  const record = (kind: "d1" | "durableObjects", name: string) => {
+    counts[kind]++;
+    counts.calls.push(name);
+  };
+  // Every D1 query starts at the binding: prepare, batch, exec, withSession.
+  const db = new Proxy(base.DB, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        record("d1", `DB.${String(prop)}`);
+        return Reflect.apply(value, target, args);
+      };
+    },
+  });
+  // A stub's RPC methods are counted too, in case a stub is ever kept across requests.
+  const stub = (s: object) =>
+    new Proxy(s, {
+      get(target, prop) {
+        if (prop === "then") return undefined;
+        const value = Reflect.get(target, prop);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          record("durableObjects", `stub.${String(prop)}`);
+          return Reflect.apply(value, target, args);
+        };
+      },
+    });
+  const keys = new Proxy(base.KEYS, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        record("durableObjects", `KEYS.${String(prop)}`);
+        const result = Reflect.apply(value, target, args);
+        return prop === "get" || prop === "getByName" ? stub(result as object) : result;
+      };
+    },
+  });
+  return {
+    env: { ...base, DB: db, KEYS: keys } as Env,
+    counts,
+    reset: () => {
+      counts.d1 = 0;
+      counts.durableObjects = 0;
+      counts.calls = [];
+    },
+  };
+}
+
+const counting = countingEnv(env);
+
+/** A request to the Worker's fetch handler in this isolate, over the counting bindings. */
+async function fetchApp(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set("Content-Type", "application/json");
+    body = JSON.stringify(init.json);
+  }
+  const ctx = createExecutionContext();
+  const res = await app.fetch(new Request(`${BASE}${path}`, { ...init, headers, body }), counting.env, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+const adminApp = (path: string, init: RequestInit & { json?: unknown } = {}) =>
+  fetchApp(`/api/v1${path}`, { ...init, headers: { Authorization: `SSWS ${ADMIN_TOKEN}`, ...(init.headers as Record<string, string>) } });
+
+type Auth = "client_secret_basic" | "client_secret_post";
+
+function tokenRequest(serverId: string, client: Pick<Client, "clientId" | "secret">, auth: Auth = "client_secret_basic"): Promise<Response> {
+  const params = new URLSearchParams({ grant_type: "client_credentials", scope: "orders:read" });
+  const headers: Record<string, string> = { "Content-Type": FORM };
+  if (auth === "client_secret_basic") headers.Authorization = basicAuth(client.clientId, client.secret);
+  else params.set("client_id", client.clientId), params.set("client_secret", client.secret);
+  return fetchApp(`/oauth2/${serverId}/v1/token`, { method: "POST", headers, body: params.toString() });
+}
+
+async function ok(res: Response): Promise<Json> {
+  const body = (await res.json()) as Json;
+  expect(res.status, JSON.stringify(body)).toBe(200);
+  return body;
+}
+
+async function oauthError(res: Response): Promise<Json> {
+  return { status: res.status, body: await res.json(), challenge: res.headers.get("WWW-Authenticate") };
+}
+
+describe("the client_credentials hot path", () => {
+  it.each<Auth>(["client_secret_basic", "client_secret_post"])(
+    "mints tokens from a warm isolate with no D1 query and no Durable Object call (%s)",
+    async (method) => {
+      const server = await readyServer();
+      const client = await createApp({ method });
+
+      counting.reset();
+      const first = await ok(await tokenRequest(server.id, client, method));
+      // The cold request did load the server, the client and the keys: the counters do see the bindings.
+      expect(counting.counts.d1).toBeGreaterThan(0);
+      expect(counting.counts.durableObjects).toBeGreaterThan(0);
+
+      counting.reset();
+      const tokens: string[] = [];
+      for (let i = 0; i < 5; i++) tokens.push((await ok(await tokenRequest(server.id, client, method))).access_token);
+      expect(counting.counts).toEqual({ d1: 0, durableObjects: 0, calls: [] });
+
+      // And the tokens are real: signed by the published ACTIVE key, each with its own jti.
+      const keySet = createLocalJWKSet((await (await fetchApp(`/oauth2/${server.id}/v1/keys`)).json()) as never);
+      for (const token of [first.access_token, ...tokens]) {
+        await jwtVerify(token, keySet, { issuer: `${BASE}/oauth2/${server.id}`, audience: server.audience });
+      }
+      expect(new Set(tokens.map((t) => decodeJwt(t).jti)).size).toBe(tokens.length);
+    },
+  );
+});
+
+describe("admin changes in the same isolate", () => {
+  let server: ReadyServer;
+  let client: Client;
+
+  beforeEach(async () => {
+    server = await readyServer();
+    client = await createApp();
+    // Warm every cache this isolate keeps for the server and the client.
+    await ok(await tokenRequest(server.id, client));
+    await ok(await tokenRequest(server.id, client));
+  });
+
+  it("refuses a client at once after it is deactivated", async () => {
+    expect((await adminApp(`/apps/${client.id}/lifecycle/deactivate`, { method: "POST" })).status).toBe(200);
+    expect(await oauthError(await tokenRequest(server.id, client))).toEqual({
+      status: 401,
+      body: { error: "invalid_client", error_description: CLIENT_AUTH_FAILED },
+      challenge: BASIC_CHALLENGE,
+    });
+    expect((await adminApp(`/apps/${client.id}/lifecycle/activate`, { method: "POST" })).status).toBe(200);
+    await ok(await tokenRequest(server.id, client));
+  });
+
+  it("refuses the old client secret at once after a new one is issued", async () => {
+    const res = await fetchApp(`/oauth2/v1/clients/${client.clientId}/lifecycle/newSecret`, {
+      method: "POST",
+      headers: { Authorization: `SSWS ${ADMIN_TOKEN}` },
+    });
+    const { client_secret } = await ok(res);
+    expect(await oauthError(await tokenRequest(server.id, client))).toEqual({
+      status: 401,
+      body: { error: "invalid_client", error_description: CLIENT_AUTH_FAILED },
+      challenge: BASIC_CHALLENGE,
+    });
+    await ok(await tokenRequest(server.id, { clientId: client.clientId, secret: client_secret }));
+  });
+
+  it("uses a changed rule lifetime at once", async () => {
+    const res = await adminApp(`/authorizationServers/${server.id}/policies/${server.policy.id}/rules/${server.rule.id}`, {
+      method: "PUT",
+      json: { type: "RESOURCE_ACCESS", name: server.rule.name, conditions: server.rule.conditions, actions: { token: { accessTokenLifetimeMinutes: 5 } } },
+    });
+    expect(res.status).toBe(200);
+    expect((await ok(await tokenRequest(server.id, client))).expires_in).toBe(300);
+  });
+
+  it("denies at once after the only policy is deactivated", async () => {
+    const res = await adminApp(`/authorizationServers/${server.id}/policies/${server.policy.id}/lifecycle/deactivate`, { method: "POST" });
+    expect(res.status).toBe(204);
+    expect(await oauthError(await tokenRequest(server.id, client))).toEqual({
+      status: 400,
+      body: { error: "access_denied", error_description: POLICY_FAILED },
+      challenge: null,
+    });
+  });
+
+  it("answers 404 at once after the server is deactivated", async () => {
+    expect((await adminApp(`/authorizationServers/${server.id}/lifecycle/deactivate`, { method: "POST" })).status).toBe(204);
+    const res = await tokenRequest(server.id, client);
+    const [errorCode, errorSummary] = serverNotFound(server.id);
+    expect({ status: res.status, body: await res.json() }).toMatchObject({ status: 404, body: { errorCode, errorSummary } });
+  });
+
+  it("accepts a client at once when it is created right after a request named its client_id", async () => {
+    const clientId = `late-${crypto.randomUUID()}`;
+    const secret = "late-client-secret-0123456789";
+    // The unknown client_id is looked up (and its absence remembered) before the app exists.
+    expect((await oauthError(await tokenRequest(server.id, { clientId, secret }))).status).toBe(401);
+    const created = await adminApp("/apps", { method: "POST", json: appBody({ client_id: clientId, client_secret: secret }) });
+    expect(created.status).toBe(201);
+    await ok(await tokenRequest(server.id, { clientId, secret }));
+  });
+
+  it("signs with the new ACTIVE key at once after a manual key rotation", async () => {
+    const manual = await readyServer();
+    const toManual = await adminApp(`/authorizationServers/${manual.id}`, {
+      method: "PUT",
+      json: { name: manual.server.name, audiences: [manual.audience], credentials: { signing: { rotationMode: "MANUAL" } } },
+    });
+    expect(toManual.status).toBe(200);
+    const before = decodeProtectedHeader((await ok(await tokenRequest(manual.id, client))).access_token).kid;
+    const rotated = (await ok(await adminApp(`/authorizationServers/${manual.id}/credentials/lifecycle/keyRotate`, { method: "POST", json: { use: "sig" } }))) as unknown as Json[];
+    const active = rotated.find((k) => k.status === "ACTIVE")!.kid;
+    expect(active).not.toBe(before);
+    const after = (await ok(await tokenRequest(manual.id, client))).access_token;
+    expect(decodeProtectedHeader(after).kid).toBe(active);
+    const keySet = createLocalJWKSet((await (await fetchApp(`/oauth2/${manual.id}/v1/keys`)).json()) as never);
+    await jwtVerify(after, keySet, { audience: manual.audience });
+  });
+});
