@@ -1,7 +1,8 @@
 import { base64url, fromBase64url, randomBase62 } from "./ids";
 
 /**
- * workerd caps PBKDF2 at 100,000 iterations (a higher count is refused with NotSupportedError), so that is
+ * Cloudflare's deployed runtime caps PBKDF2 at 100,000 iterations (a higher count is refused with NotSupportedError;
+ * local workerd no longer enforces it, see test/admin/users.test.ts), so that is
  * the count used; the stored format records algorithm, iterations and salt so the count can be raised later:
  *   pbkdf2-sha256$<iterations>$<salt>$<hash>
  */

@@ -1,0 +1,157 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { isoTime, nowMs } from "../clock";
+import type { AppEnv, Env } from "../env";
+import { notFound } from "../errors";
+import { orgBase } from "../issuer";
+import { getApp } from "../store/apps";
+import {
+  assignGroup,
+  assignUser,
+  getAppGroup,
+  getAppUser,
+  listAppGroups,
+  listAppUsers,
+  unassignGroup,
+  unassignUser,
+  type AppGroupRecord,
+  type AppUserRecord,
+} from "../store/assignments";
+import { readBody } from "./body";
+import { requireGroup } from "./groups";
+import { linkPage, readPaging } from "./paging";
+import { requireUser } from "./users";
+
+async function requireApp(env: Env, id: string): Promise<void> {
+  if (!(await getApp(env.DB, id))) throw notFound(`Resource not found: ${id} (App)`);
+}
+
+/** Okta's AppUserAssignRequest: the user's id; scope, if given, USER. Credentials and profile are accepted and ignored. */
+const AppUserInput = z.object({
+  id: z.string({ error: "The field cannot be left blank" }).min(1, "The field cannot be left blank").max(100),
+  scope: z.literal("USER", { error: 'must be "USER"' }).optional(),
+  credentials: z.object({}).loose().optional(),
+  profile: z.object({}).loose().optional(),
+});
+
+/** Okta's ApplicationGroupAssignment body (optional): priority 0..100. */
+const AppGroupInput = z.object({
+  priority: z.number().int().min(0).max(100).optional(),
+  profile: z.object({}).loose().optional(),
+});
+
+/** Okta's AppUser, minimal: an OIDC app has no provisioning, so the assignment is ACTIVE and never synced. */
+function toAppUserResponse(a: AppUserRecord, appId: string, base: string) {
+  return {
+    id: a.user.id,
+    scope: a.scope,
+    status: "ACTIVE",
+    created: a.created,
+    lastUpdated: a.created,
+    statusChanged: a.created,
+    syncState: "DISABLED",
+    credentials: { userName: a.user.profile.login },
+    profile: {},
+    _links: { app: { href: `${base}/api/v1/apps/${appId}` }, user: { href: `${base}/api/v1/users/${a.user.id}` } },
+  };
+}
+
+function toAppGroupResponse(a: AppGroupRecord, base: string) {
+  return {
+    id: a.groupId,
+    lastUpdated: a.created,
+    priority: a.priority,
+    profile: {},
+    _links: {
+      app: { href: `${base}/api/v1/apps/${a.appId}` },
+      group: { href: `${base}/api/v1/groups/${a.groupId}` },
+      self: { href: `${base}/api/v1/apps/${a.appId}/groups/${a.groupId}` },
+    },
+  };
+}
+
+/** Okta's assign-group body is optional: a request without a body means {} (Hono caches the body for readBody). */
+async function readOptionalBody<S extends z.ZodType>(c: Context, schema: S, what: string): Promise<z.infer<S>> {
+  const declared = c.req.header("Content-Length");
+  if ((declared === undefined || declared === "0") && (await c.req.arrayBuffer()).byteLength === 0) return schema.parse({});
+  return readBody(c, schema, what);
+}
+
+export const appAssignments = new Hono<AppEnv>()
+  .get("/:appId/users", async (c) => {
+    const appId = c.req.param("appId");
+    await requireApp(c.env, appId);
+    const paging = readPaging(c, 200);
+    const page = await listAppUsers(c.env.DB, appId, { limit: paging.limit, afterSeq: paging.after });
+    const base = orgBase(c.env, c.req.url);
+    linkPage(c, `${base}/api/v1/apps/${appId}/users`, {}, paging, { items: page.items.map((a) => a.user), more: page.more });
+    return c.json(page.items.map((a) => toAppUserResponse(a, appId, base)));
+  })
+  .post("/:appId/users", async (c) => {
+    const appId = c.req.param("appId");
+    await requireApp(c.env, appId);
+    const input = await readBody(c, AppUserInput, "AppUser");
+    const user = await requireUser(c.env, input.id);
+    await assignUser(c.env.DB, appId, user.id, isoTime(nowMs()));
+    const assigned = await getAppUser(c.env.DB, appId, user.id);
+    if (!assigned) throw notFound(`Resource not found: ${user.id} (AppUser)`);
+    // Okta: assigning a user answers 200 with the AppUser.
+    return c.json(toAppUserResponse(assigned, appId, orgBase(c.env, c.req.url)));
+  })
+  .get("/:appId/users/:userId", async (c) => {
+    const appId = c.req.param("appId");
+    await requireApp(c.env, appId);
+    const assigned = await getAppUser(c.env.DB, appId, c.req.param("userId"));
+    if (!assigned) throw notFound(`Resource not found: ${c.req.param("userId")} (AppUser)`);
+    return c.json(toAppUserResponse(assigned, appId, orgBase(c.env, c.req.url)));
+  })
+  .post("/:appId/users/:userId", async (c) => {
+    // Okta's update of an app user: Mintgate keeps no app-specific credentials or profile, so it only validates.
+    const appId = c.req.param("appId");
+    await requireApp(c.env, appId);
+    await readBody(c, AppUserInput.partial(), "AppUser");
+    const assigned = await getAppUser(c.env.DB, appId, c.req.param("userId"));
+    if (!assigned) throw notFound(`Resource not found: ${c.req.param("userId")} (AppUser)`);
+    return c.json(toAppUserResponse(assigned, appId, orgBase(c.env, c.req.url)));
+  })
+  .delete("/:appId/users/:userId", async (c) => {
+    const appId = c.req.param("appId");
+    await requireApp(c.env, appId);
+    // Only a direct assignment can be removed; one through a group goes with the group's assignment.
+    if (!(await unassignUser(c.env.DB, appId, c.req.param("userId")))) {
+      throw notFound(`Resource not found: ${c.req.param("userId")} (AppUser)`);
+    }
+    return c.body(null, 204);
+  })
+  .get("/:appId/groups", async (c) => {
+    const appId = c.req.param("appId");
+    await requireApp(c.env, appId);
+    const paging = readPaging(c, 200);
+    const page = await listAppGroups(c.env.DB, appId, { limit: paging.limit, afterSeq: paging.after });
+    const base = orgBase(c.env, c.req.url);
+    linkPage(c, `${base}/api/v1/apps/${appId}/groups`, {}, paging, page);
+    return c.json(page.items.map((a) => toAppGroupResponse(a, base)));
+  })
+  .put("/:appId/groups/:groupId", async (c) => {
+    const appId = c.req.param("appId");
+    await requireApp(c.env, appId);
+    const group = await requireGroup(c.env, c.req.param("groupId"));
+    const input = await readOptionalBody(c, AppGroupInput, "ApplicationGroupAssignment");
+    const assigned = await assignGroup(c.env.DB, appId, group.id, input.priority, isoTime(nowMs()));
+    return c.json(toAppGroupResponse(assigned, orgBase(c.env, c.req.url)));
+  })
+  .get("/:appId/groups/:groupId", async (c) => {
+    const appId = c.req.param("appId");
+    await requireApp(c.env, appId);
+    const assigned = await getAppGroup(c.env.DB, appId, c.req.param("groupId"));
+    if (!assigned) throw notFound(`Resource not found: ${c.req.param("groupId")} (ApplicationGroupAssignment)`);
+    return c.json(toAppGroupResponse(assigned, orgBase(c.env, c.req.url)));
+  })
+  .delete("/:appId/groups/:groupId", async (c) => {
+    const appId = c.req.param("appId");
+    await requireApp(c.env, appId);
+    if (!(await unassignGroup(c.env.DB, appId, c.req.param("groupId")))) {
+      throw notFound(`Resource not found: ${c.req.param("groupId")} (ApplicationGroupAssignment)`);
+    }
+    return c.body(null, 204);
+  });

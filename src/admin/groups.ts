@@ -1,0 +1,85 @@
+import { Hono } from "hono";
+import { isoTime, nowMs } from "../clock";
+import type { AppEnv, Env } from "../env";
+import { ApiError, notFound, validationError } from "../errors";
+import { newId } from "../ids";
+import { orgBase } from "../issuer";
+import { deleteGroup, getGroup, insertGroup, listGroups, replaceGroup, setMembership, type GroupRecord } from "../store/groups";
+import { listGroupMembers } from "../store/users";
+import { readBody, readQuery } from "./body";
+import { GroupInput, GroupListQuery, toGroupResponse } from "./group-schema";
+import { linkPage, readPaging } from "./paging";
+import { toUserResponse } from "./user-schema";
+import { requireUser } from "./users";
+
+const WHAT = "UserGroup";
+
+export async function requireGroup(env: Env, id: string): Promise<GroupRecord> {
+  const group = await getGroup(env.DB, id);
+  if (!group) throw notFound(`Resource not found: ${id} (${WHAT})`);
+  return group;
+}
+
+// Okta: the built-in Everyone group cannot be changed or deleted, and its membership is every user.
+function refuseBuiltIn(group: GroupRecord, what: string): void {
+  if (group.type === "BUILT_IN") throw new ApiError("E0000006", undefined, [`${what}: the BUILT_IN group ${group.profile.name} is managed by the system`]);
+}
+
+const nameTaken = () => validationError("name", ["name: An object with this field already exists in the current organization"]);
+
+const profileOf = (input: GroupInput) => ({ name: input.profile.name, description: input.profile.description ?? null });
+
+export const groups = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const q = readQuery(c, GroupListQuery, WHAT);
+    const paging = readPaging(c, 200);
+    const page = await listGroups(c.env.DB, { q: q.q, limit: paging.limit, afterSeq: paging.after });
+    const base = orgBase(c.env, c.req.url);
+    linkPage(c, `${base}/api/v1/groups`, { q: q.q }, paging, page);
+    return c.json(page.items.map((g) => toGroupResponse(g, base)));
+  })
+  .post("/", async (c) => {
+    const input = await readBody(c, GroupInput, WHAT);
+    const group = await insertGroup(c.env.DB, { id: newId("00g"), profile: profileOf(input), now: isoTime(nowMs()) });
+    if (!group) throw nameTaken();
+    // Okta: creating a group answers 200.
+    return c.json(toGroupResponse(group, orgBase(c.env, c.req.url)));
+  })
+  .get("/:id", async (c) => c.json(toGroupResponse(await requireGroup(c.env, c.req.param("id")), orgBase(c.env, c.req.url))))
+  .put("/:id", async (c) => {
+    const group = await requireGroup(c.env, c.req.param("id"));
+    refuseBuiltIn(group, "profile");
+    const input = await readBody(c, GroupInput, WHAT);
+    const updated = await replaceGroup(c.env.DB, { id: group.id, profile: profileOf(input), now: isoTime(nowMs()) });
+    if (updated === "name_taken") throw nameTaken();
+    if (!updated) throw notFound(`Resource not found: ${group.id} (${WHAT})`);
+    return c.json(toGroupResponse(updated, orgBase(c.env, c.req.url)));
+  })
+  .delete("/:id", async (c) => {
+    const group = await requireGroup(c.env, c.req.param("id"));
+    refuseBuiltIn(group, "group");
+    if (!(await deleteGroup(c.env.DB, group.id))) throw notFound(`Resource not found: ${group.id} (${WHAT})`);
+    return c.body(null, 204);
+  })
+  .get("/:id/users", async (c) => {
+    const group = await requireGroup(c.env, c.req.param("id"));
+    const paging = readPaging(c, 200);
+    const page = await listGroupMembers(c.env.DB, group.id, { limit: paging.limit, afterSeq: paging.after });
+    const base = orgBase(c.env, c.req.url);
+    linkPage(c, `${base}/api/v1/groups/${group.id}/users`, {}, paging, page);
+    return c.json(page.items.map((u) => toUserResponse(u, base)));
+  })
+  .put("/:id/users/:userId", async (c) => {
+    const group = await requireGroup(c.env, c.req.param("id"));
+    refuseBuiltIn(group, "membership");
+    const user = await requireUser(c.env, c.req.param("userId"));
+    await setMembership(c.env.DB, group.id, user.id, true, isoTime(nowMs()));
+    return c.body(null, 204);
+  })
+  .delete("/:id/users/:userId", async (c) => {
+    const group = await requireGroup(c.env, c.req.param("id"));
+    refuseBuiltIn(group, "membership");
+    const user = await requireUser(c.env, c.req.param("userId"));
+    await setMembership(c.env.DB, group.id, user.id, false, isoTime(nowMs()));
+    return c.body(null, 204);
+  });

@@ -1,0 +1,89 @@
+import { Hono } from "hono";
+import { isoTime, nowMs } from "../clock";
+import type { AppEnv, Env } from "../env";
+import { notFound, validationError } from "../errors";
+import { newId } from "../ids";
+import { orgBase } from "../issuer";
+import {
+  deleteTrustedOrigin,
+  getTrustedOrigin,
+  insertTrustedOrigin,
+  listTrustedOrigins,
+  replaceTrustedOrigin,
+  setTrustedOriginStatus,
+  type TrustedOriginClause,
+  type TrustedOriginRecord,
+} from "../store/trusted-origins";
+import { readBody, readQuery } from "./body";
+import { linkPage, readPaging } from "./paging";
+import { normalizeOrigin, toTrustedOriginResponse, TrustedOriginInput, TrustedOriginListQuery } from "./trusted-origin-schema";
+import { parseFilter } from "./user-schema";
+
+const WHAT = "TrustedOrigin";
+
+// Okta records who made the change. requireApiToken admits only the bootstrap token (id "bootstrap") today; when
+// more tokens exist it should put the token id on the context for this.
+const ACTOR = "bootstrap";
+
+async function requireTrustedOrigin(env: Env, id: string): Promise<TrustedOriginRecord> {
+  const t = await getTrustedOrigin(env.DB, id);
+  if (!t) throw notFound(`Resource not found: ${id} (${WHAT})`);
+  return t;
+}
+
+const taken = (field: "name" | "origin") => validationError(field, [`${field}: An object with this field already exists in the current organization`]);
+
+const FIELDS = ["name", "origin", "status", "type"] as const;
+
+/** Okta's filter on name, origin, status and type (of scopes): `eq` clauses joined by `and`. */
+function filterClauses(expression: string | undefined): TrustedOriginClause[] {
+  if (expression === undefined) return [];
+  const parsed = parseFilter(expression);
+  const unsupported = () => validationError("filter", ['filter: supported expressions are eq clauses on name, origin, status and type joined by and, like name eq "x"']);
+  if (!parsed) throw unsupported();
+  return parsed.map((c) => {
+    const field = FIELDS.find((f) => f === c.attr);
+    if (!field || c.op !== "eq") throw unsupported();
+    // Origins are stored normalized, so the filter value is compared the same way.
+    return { field, value: field === "origin" ? (normalizeOrigin(c.value) ?? c.value) : c.value };
+  });
+}
+
+export const trustedOrigins = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const q = readQuery(c, TrustedOriginListQuery, WHAT);
+    // Okta: trusted origins list limit defaults to 20, at most 200.
+    const paging = readPaging(c, 20);
+    const clauses = filterClauses(q.filter);
+    const page = await listTrustedOrigins(c.env.DB, { q: q.q, clauses, limit: paging.limit, afterSeq: paging.after });
+    const base = orgBase(c.env, c.req.url);
+    linkPage(c, `${base}/api/v1/trustedOrigins`, { q: q.q, filter: q.filter }, paging, page);
+    return c.json(page.items.map((t) => toTrustedOriginResponse(t, base)));
+  })
+  .post("/", async (c) => {
+    const input = await readBody(c, TrustedOriginInput, WHAT);
+    const created = await insertTrustedOrigin(c.env.DB, { ...input, id: newId("tos"), by: ACTOR, now: isoTime(nowMs()) });
+    if ("conflict" in created) throw taken(created.conflict);
+    // Okta: creating a trusted origin answers 200, not 201.
+    return c.json(toTrustedOriginResponse(created, orgBase(c.env, c.req.url)));
+  })
+  .get("/:id", async (c) => c.json(toTrustedOriginResponse(await requireTrustedOrigin(c.env, c.req.param("id")), orgBase(c.env, c.req.url))))
+  .put("/:id", async (c) => {
+    const existing = await requireTrustedOrigin(c.env, c.req.param("id"));
+    const input = await readBody(c, TrustedOriginInput, WHAT);
+    const replaced = await replaceTrustedOrigin(c.env.DB, { ...input, id: existing.id, by: ACTOR, now: isoTime(nowMs()) });
+    if (!replaced) throw notFound(`Resource not found: ${existing.id} (${WHAT})`);
+    if ("conflict" in replaced) throw taken(replaced.conflict);
+    return c.json(toTrustedOriginResponse(replaced, orgBase(c.env, c.req.url)));
+  })
+  .delete("/:id", async (c) => {
+    if (!(await deleteTrustedOrigin(c.env.DB, c.req.param("id")))) throw notFound(`Resource not found: ${c.req.param("id")} (${WHAT})`);
+    return c.body(null, 204);
+  })
+  .post("/:id/lifecycle/:action{activate|deactivate}", async (c) => {
+    const status = c.req.param("action") === "activate" ? "ACTIVE" : "INACTIVE";
+    const t = await setTrustedOriginStatus(c.env.DB, c.req.param("id"), status, ACTOR, isoTime(nowMs()));
+    if (!t) throw notFound(`Resource not found: ${c.req.param("id")} (${WHAT})`);
+    // Okta: activate and deactivate answer 200 with the trusted origin.
+    return c.json(toTrustedOriginResponse(t, orgBase(c.env, c.req.url)));
+  });

@@ -1,0 +1,164 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { isoTime, nowMs } from "../clock";
+import type { AppEnv, Env } from "../env";
+import { ApiError, notFound, validationError } from "../errors";
+import { newId } from "../ids";
+import { orgBase } from "../issuer";
+import { hashSecret } from "../secrets";
+import { listUserGroups } from "../store/groups";
+import {
+  deleteDeprovisionedUser,
+  getUser,
+  getUserByLogin,
+  insertUser,
+  listUsers,
+  transitionUser,
+  updateUser,
+  type UserClause,
+  type UserProfile,
+  type UserRecord,
+  type UserStatus,
+} from "../store/users";
+import { readBody, readQuery } from "./body";
+import { toGroupResponse } from "./group-schema";
+import { linkPage, readPaging } from "./paging";
+import {
+  parseFilter,
+  passwordViolation,
+  toUserResponse,
+  UserCreateInput,
+  UserListQuery,
+  UserPatchInput,
+  UserProfileInput,
+  UserReplaceInput,
+} from "./user-schema";
+
+const WHAT = "User";
+
+export async function requireUser(env: Env, idOrLogin: string): Promise<UserRecord> {
+  const user = (await getUser(env.DB, idOrLogin)) ?? (await getUserByLogin(env.DB, idOrLogin));
+  if (!user) throw notFound(`Resource not found: ${idOrLogin} (User)`);
+  return user;
+}
+
+// Okta's answer when a login is taken: the summary and the cause name the field.
+const loginTaken = () => validationError("login", ["login: An object with this field already exists in the current organization"]);
+
+// Okta answers an expression it cannot run with E0000031 (Invalid search criteria); errors.ts has no such code yet,
+// so this is E0000001 naming the parameter.
+const invalidSearch = (param: string, why: string) => validationError(param, [`${param}: ${why}`]);
+
+function searchClauses(param: "search" | "filter", expression: string): UserClause[] {
+  const parsed = parseFilter(expression);
+  if (!parsed) throw invalidSearch(param, 'supported expressions are clauses like profile.login eq "x" joined by and');
+  return parsed.map((c) => {
+    const profileAttr = /^profile\.[A-Za-z][A-Za-z0-9_]*$/.test(c.attr);
+    if (c.op === "eq" && (c.attr === "id" || c.attr === "status" || profileAttr)) return { field: c.attr as UserClause["field"], op: "eq", value: c.value };
+    if (c.op === "sw" && profileAttr) return { field: c.attr as UserClause["field"], op: "sw", value: c.value };
+    throw invalidSearch(param, `'${c.attr} ${c.op}' is not supported (eq on id, status and profile attributes; sw on profile attributes)`);
+  });
+}
+
+async function passwordFor(value: string | undefined, login: string, now: string) {
+  if (value === undefined) return undefined;
+  const violation = passwordViolation(value, login);
+  if (violation) throw validationError("password", [violation]);
+  return { hash: await hashSecret(value), changed: now };
+}
+
+async function writeProfile(c: Context<AppEnv>, user: UserRecord, merged: Record<string, unknown>, password: string | undefined) {
+  // The merged profile must still be a whole, valid profile.
+  const checked = UserProfileInput.safeParse(merged);
+  if (!checked.success) throw validationError(WHAT, checked.error.issues.map((i) => `profile.${i.path.join(".")}: ${i.message}`));
+  const profile = checked.data as UserProfile;
+  const now = isoTime(nowMs());
+  const pw = await passwordFor(password, profile.login, now);
+  // A PROVISIONED user (activated without a password) becomes ACTIVE once an admin sets one.
+  const updated = await updateUser(c.env.DB, { id: user.id, profile, password: pw, activate: pw !== undefined, now });
+  if (updated === "login_taken") throw loginTaken();
+  if (!updated) throw notFound(`Resource not found: ${user.id} (User)`);
+  return c.json(toUserResponse(updated, orgBase(c.env, c.req.url)));
+}
+
+const ActivateQuery = z.object({ activate: z.enum(["true", "false"]).default("true") });
+
+/** Okta's lifecycle operations: which statuses each starts from, where it leads, and the cause when refused. */
+const LIFECYCLE: Record<string, { from: UserStatus[]; to: UserStatus | "ACTIVATED"; refused: string }> = {
+  activate: { from: ["STAGED", "DEPROVISIONED"], to: "ACTIVATED", refused: "Activation failed because the user is already active" },
+  deactivate: { from: ["STAGED", "PROVISIONED", "ACTIVE", "SUSPENDED"], to: "DEPROVISIONED", refused: "Cannot deactivate a user that is already deactivated" },
+  suspend: { from: ["ACTIVE"], to: "SUSPENDED", refused: "Cannot suspend a user that is not active" },
+  unsuspend: { from: ["SUSPENDED"], to: "ACTIVE", refused: "Cannot unsuspend a user that is not suspended" },
+};
+
+export const users = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const q = readQuery(c, UserListQuery, WHAT);
+    // Okta: users list limit defaults to 200, at most 200.
+    const paging = readPaging(c, 200);
+    const clauses = q.search !== undefined ? searchClauses("search", q.search) : q.filter !== undefined ? searchClauses("filter", q.filter) : undefined;
+    const page = await listUsers(c.env.DB, { q: q.q, clauses, limit: paging.limit, afterSeq: paging.after });
+    const base = orgBase(c.env, c.req.url);
+    linkPage(c, `${base}/api/v1/users`, { q: q.q, search: q.search, filter: q.filter }, paging, page);
+    return c.json(page.items.map((u) => toUserResponse(u, base)));
+  })
+  .post("/", async (c) => {
+    const { activate } = readQuery(c, ActivateQuery, WHAT);
+    const input = await readBody(c, UserCreateInput, WHAT);
+    const now = isoTime(nowMs());
+    const pw = await passwordFor(input.credentials?.password?.value, input.profile.login, now);
+    // Okta: activate=false stages the user; activating needs a password to reach ACTIVE, else PROVISIONED.
+    const status: UserStatus = activate === "false" ? "STAGED" : pw ? "ACTIVE" : "PROVISIONED";
+    const user = await insertUser(c.env.DB, {
+      id: newId("00u"),
+      status,
+      profile: input.profile as UserProfile,
+      passwordHash: pw?.hash ?? null,
+      created: now,
+      activated: status === "ACTIVE" ? now : null,
+      statusChanged: status === "STAGED" ? null : now,
+      lastUpdated: now,
+      passwordChanged: pw?.changed ?? null,
+    });
+    if (!user) throw loginTaken();
+    // Okta: creating a user answers 200, not 201.
+    return c.json(toUserResponse(user, orgBase(c.env, c.req.url)));
+  })
+  .get("/:idOrLogin", async (c) => c.json(toUserResponse(await requireUser(c.env, c.req.param("idOrLogin")), orgBase(c.env, c.req.url))))
+  .post("/:id", async (c) => {
+    const user = await requireUser(c.env, c.req.param("id"));
+    const input = await readBody(c, UserPatchInput, WHAT);
+    // Okta: POST is a partial update, merging the given attributes into the profile.
+    return writeProfile(c, user, { ...user.profile, ...input.profile }, input.credentials?.password?.value);
+  })
+  .put("/:id", async (c) => {
+    const user = await requireUser(c.env, c.req.param("id"));
+    const input = await readBody(c, UserReplaceInput, WHAT);
+    // Okta: PUT replaces the whole profile; a password is changed only when one is given.
+    return writeProfile(c, user, input.profile, input.credentials?.password?.value);
+  })
+  .delete("/:id", async (c) => {
+    const user = await requireUser(c.env, c.req.param("id"));
+    const now = isoTime(nowMs());
+    // Okta: deleting a user who is not DEPROVISIONED deactivates them; a second delete removes them.
+    if (user.status !== "DEPROVISIONED") {
+      if (await transitionUser(c.env.DB, user.id, LIFECYCLE.deactivate!.from, "DEPROVISIONED", now)) return c.body(null, 204);
+    }
+    if (!(await deleteDeprovisionedUser(c.env.DB, user.id, now))) throw notFound(`Resource not found: ${user.id} (User)`);
+    return c.body(null, 204);
+  })
+  .post("/:id/lifecycle/:action{activate|deactivate|suspend|unsuspend}", async (c) => {
+    const user = await requireUser(c.env, c.req.param("id"));
+    const op = LIFECYCLE[c.req.param("action")]!;
+    const moved = await transitionUser(c.env.DB, user.id, op.from, op.to, isoTime(nowMs()));
+    // Okta: suspending a user who is not ACTIVE fails with E0000001 (Okta's error catalog); the other refusals
+    // use it too (Okta answers activate with 403 E0000016, which errors.ts does not have yet).
+    if (!moved) throw new ApiError("E0000001", c.req.param("action"), [op.refused]);
+    // sendEmail is accepted and ignored: Mintgate sends no mail.
+    return c.json({});
+  })
+  .get("/:id/groups", async (c) => {
+    const user = await requireUser(c.env, c.req.param("id"));
+    const base = orgBase(c.env, c.req.url);
+    return c.json((await listUserGroups(c.env.DB, user.id)).map((g) => toGroupResponse(g, base)));
+  });
