@@ -292,3 +292,23 @@ CREATE TABLE IF NOT EXISTS revoked_families (
   family_id  TEXT PRIMARY KEY,
   revoked_at INTEGER NOT NULL
 );
+
+-- Custom claims of a custom authorization server (Okta OAuth2Claim).
+-- Invariants: name unique per (server, claimType); value is an expression that parsed when it was saved
+-- (valueType EXPRESSION) or a group filter (valueType GROUPS); conditions is the Okta JSON object.
+CREATE TABLE IF NOT EXISTS claims (
+  id                     TEXT PRIMARY KEY,
+  auth_server_id         TEXT NOT NULL REFERENCES authorization_servers(id) ON DELETE CASCADE,
+  name                   TEXT NOT NULL,
+  status                 TEXT NOT NULL CHECK (status IN ('ACTIVE', 'INACTIVE')),
+  claim_type             TEXT NOT NULL CHECK (claim_type IN ('RESOURCE', 'IDENTITY')),
+  value_type             TEXT NOT NULL CHECK (value_type IN ('EXPRESSION', 'GROUPS', 'SYSTEM')),
+  value                  TEXT NOT NULL,
+  group_filter_type      TEXT CHECK (group_filter_type IN ('STARTS_WITH', 'EQUALS', 'CONTAINS', 'REGEX')),
+  always_include_in_token INTEGER NOT NULL DEFAULT 0,
+  conditions             TEXT NOT NULL,
+  system                 INTEGER NOT NULL DEFAULT 0,
+  created                TEXT NOT NULL,
+  last_updated           TEXT NOT NULL,
+  UNIQUE (auth_server_id, claim_type, name)
+);

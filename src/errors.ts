@@ -44,6 +44,8 @@ export const OAUTH_ERRORS = {
   invalid_scope: 400,
   access_denied: 400,
   consent_required: 400,
+  login_required: 400,
+  interaction_required: 400,
   unsupported_response_type: 400,
   invalid_token: 401,
   insufficient_scope: 403,

@@ -15,6 +15,8 @@ export interface AccessTokenClaims {
   [claim: string]: unknown;
 }
 
+export const newAccessTokenId = () => `AT.${randomBase62(43)}`;
+
 export interface MintedToken {
   token: string;
   jti: string;
@@ -27,11 +29,17 @@ export interface MintedToken {
  * iss, aud, iat, exp, cid, uid, scp, sub), signed in this isolate with the server's ACTIVE key from the cached
  * snapshot: no Durable Object or D1 round trip when the cache is warm.
  */
-export async function mintAccessToken(env: Env, serverId: string, claims: AccessTokenClaims, lifetimeSeconds: number, now: number): Promise<MintedToken> {
+export async function mintAccessToken(
+  env: Env,
+  serverId: string,
+  claims: AccessTokenClaims,
+  lifetimeSeconds: number,
+  now: number,
+  jti = newAccessTokenId(),
+): Promise<MintedToken> {
   const signer = await (await cachedKeys(env, serverId, now)).signer();
   const iat = epochSeconds(now);
   const exp = iat + lifetimeSeconds;
-  const jti = `AT.${randomBase62(43)}`;
   const { iss, aud, sub, cid, scp, uid, auth_time, ...extra } = claims;
   const payload = { ver: 1, jti, iss, aud, iat, exp, cid, ...(uid ? { uid } : {}), scp, ...(auth_time ? { auth_time } : {}), sub, ...extra };
   const token = await signJwt({ kid: signer.kid, alg: signer.alg }, payload, signer.key);

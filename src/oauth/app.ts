@@ -3,7 +3,12 @@ import type { AppEnv } from "../env";
 import { handleOAuthError } from "../errors";
 import { issuerOf, orgBase } from "../issuer";
 import { buildMetadata, type MetadataKind } from "./discovery";
+import { authorizeEndpoint, consentEndpoint, signInEndpoint } from "./authorize/endpoint";
+import { cors } from "./cors";
+import { SERVED_ENDPOINTS } from "./endpoints";
 import { introspectEndpoint } from "./introspect";
+import { logoutEndpoint } from "./logout";
+import { userinfoEndpoint } from "./userinfo";
 import { serveJwks } from "./keys";
 import { revokeEndpoint } from "./revoke";
 import { tokenEndpoint } from "./token";
@@ -16,24 +21,32 @@ export const ORG_SERVER_ID = "org";
 const ORG_SCOPES = ["openid", "email", "profile", "address", "phone", "offline_access", "groups"] as const;
 
 const DISCOVERY_CACHE = "public, max-age=300";
+const ALL_ENDPOINTS = Object.keys(SERVED_ENDPOINTS) as Array<keyof typeof SERVED_ENDPOINTS>;
 
 async function customMetadata(c: Context<AppEnv>, kind: MetadataKind): Promise<Response> {
   const { server, scopes } = await activeServer(c);
   const issuer = issuerOf(server, c.env, c.req.url);
   // Okta: only scopes with metadataPublish ALL_CLIENTS appear in scopes_supported.
   const published = scopes.filter((s) => s.metadataPublish === "ALL_CLIENTS").map((s) => s.name);
-  const body = buildMetadata(kind, { issuer, endpointBase: `${issuer}/v1`, scopes: published });
+  const body = buildMetadata(kind, { issuer, endpointBase: `${issuer}/v1`, scopes: published, served: ALL_ENDPOINTS });
   return c.json(body, 200, { "Cache-Control": DISCOVERY_CACHE });
 }
 
 function orgMetadata(c: Context<AppEnv>, kind: MetadataKind): Response {
   const base = orgBase(c.env, c.req.url);
-  return c.json(buildMetadata(kind, { issuer: base, endpointBase: `${base}/oauth2/v1`, scopes: ORG_SCOPES }), 200, {
+  return c.json(buildMetadata(kind, { issuer: base, endpointBase: `${base}/oauth2/v1`, scopes: ORG_SCOPES, served: ["jwks_uri"] }), 200, {
     "Cache-Control": DISCOVERY_CACHE,
   });
 }
 
 export const oauthApp = new Hono<AppEnv>()
+  .use("/.well-known/*", cors)
+  .use("/oauth2/:serverId/.well-known/*", cors)
+  .use("/oauth2/:serverId/v1/keys", cors)
+  .use("/oauth2/:serverId/v1/token", cors)
+  .use("/oauth2/:serverId/v1/introspect", cors)
+  .use("/oauth2/:serverId/v1/revoke", cors)
+  .use("/oauth2/:serverId/v1/userinfo", cors)
   .get("/.well-known/openid-configuration", (c) => orgMetadata(c, "openid-configuration"))
   .get("/.well-known/oauth-authorization-server", (c) => orgMetadata(c, "oauth-authorization-server"))
   // RFC 8414 section 3.1: the well-known suffix inserted before the issuer's path.
@@ -44,6 +57,11 @@ export const oauthApp = new Hono<AppEnv>()
   .get("/oauth2/:serverId/v1/keys", async (c) => serveJwks(c, (await activeServer(c)).server.id))
   .post("/oauth2/:serverId/v1/token", tokenEndpoint)
   .post("/oauth2/:serverId/v1/introspect", introspectEndpoint)
-  .post("/oauth2/:serverId/v1/revoke", revokeEndpoint);
+  .post("/oauth2/:serverId/v1/revoke", revokeEndpoint)
+  .on(["GET", "POST"], "/oauth2/:serverId/v1/authorize", authorizeEndpoint)
+  .post("/oauth2/:serverId/v1/authorize/signin", signInEndpoint)
+  .post("/oauth2/:serverId/v1/authorize/consent", consentEndpoint)
+  .on(["GET", "POST"], "/oauth2/:serverId/v1/userinfo", userinfoEndpoint)
+  .on(["GET", "POST"], "/oauth2/:serverId/v1/logout", logoutEndpoint);
 
 oauthApp.onError(handleOAuthError);

@@ -1,14 +1,25 @@
 /**
  * What this server really serves under each authorization server, and nothing more: discovery documents are
- * built from this list (OIDC Discovery 1.0 section 3, RFC 8414 section 2), so a capability appears in metadata
+ * built from these lists (OIDC Discovery 1.0 section 3, RFC 8414 section 2), so a capability appears in metadata
  * when its route is added here.
  */
 export const SERVED_ENDPOINTS = {
+  authorization_endpoint: "authorize",
   token_endpoint: "token",
+  userinfo_endpoint: "userinfo",
   jwks_uri: "keys",
   introspection_endpoint: "introspect",
   revocation_endpoint: "revoke",
+  end_session_endpoint: "logout",
 } as const satisfies Record<string, string>;
+
+/** Only in OpenID Provider metadata (Okta's oauth-authorization-server document has no userinfo). */
+export const OIDC_ONLY_ENDPOINTS: ReadonlySet<string> = new Set(["userinfo_endpoint"]);
+
+export const RESPONSE_TYPES = ["code", "id_token", "code id_token", "code token", "id_token token", "code id_token token"] as const;
+export const RESPONSE_MODES = ["query", "fragment", "form_post"] as const;
+export const GRANT_TYPES_SUPPORTED = ["authorization_code", "implicit", "refresh_token", "client_credentials"] as const;
+export const CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"] as const;
 
 /** ID-token and userinfo claims (Okta's custom-server openid-configuration). */
 export const OIDC_CLAIMS = [

@@ -14,9 +14,14 @@ export async function readForm(req: Request): Promise<Map<string, string>> {
   }
   const text = await req.text();
   if (text.length > MAX_FORM_BYTES) throw new OAuthError("invalid_request", "The request body is too large.");
+  return uniqueParams(new URLSearchParams(text));
+}
+
+/** Parameters as a map; a repeated parameter is invalid_request (RFC 6749 3.1), an empty one counts as absent. */
+export function uniqueParams(search: URLSearchParams): Map<string, string> {
   const params = new Map<string, string>();
   const seen = new Set<string>();
-  for (const [k, v] of new URLSearchParams(text)) {
+  for (const [k, v] of search) {
     if (seen.has(k)) throw new OAuthError("invalid_request", `The '${k}' parameter was included more than once.`);
     seen.add(k);
     if (v !== "") params.set(k, v);

@@ -1,0 +1,112 @@
+import type { Context } from "hono";
+import { isoTime, nowMs } from "../../clock";
+import type { AppEnv } from "../../env";
+import { OAuthError } from "../../errors";
+import { timingSafeEqualStrings } from "../../ids";
+import { verifySecret } from "../../secrets";
+import { saveConsent } from "../../store/consents";
+import { getUserByLogin, recordLogin } from "../../store/users";
+import { cachedClient } from "../client-cache";
+import { CSRF_COOKIE, readCookie } from "../cookies";
+import { pageHeaders } from "../pages/html";
+import { errorPage } from "../pages/messages";
+import { readForm, uniqueParams } from "../params";
+import { activeServer } from "../server-context";
+import { currentSession, startSession } from "../session";
+import { runAuthorize } from "./flow";
+import { renderSignIn } from "./pages";
+import { checkClientAndRedirect, parseAuthorizeRequest } from "./request";
+import { openTransaction, type Transaction } from "./transaction";
+import { redirectToClient } from "./respond";
+
+// Compared against when the login is unknown, so that an unknown login costs as much time as a wrong password.
+const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+const SIGN_IN_FAILED = "Unable to sign in. Check your username and password and try again.";
+
+function badRequestPage(c: Context<AppEnv>, description: string): Response {
+  return c.html(errorPage("Sign-in error", "invalid_request", description), 400, pageHeaders());
+}
+
+/** GET or POST /oauth2/{id}/v1/authorize (RFC 6749 3.1: both methods are supported). */
+export async function authorizeEndpoint(c: Context<AppEnv>): Promise<Response> {
+  const bundle = await activeServer(c);
+  let params: Map<string, string>;
+  try {
+    params = c.req.method === "POST" ? await readForm(c.req.raw) : uniqueParams(new URL(c.req.url).searchParams);
+  } catch (err) {
+    if (err instanceof OAuthError) return badRequestPage(c, err.description);
+    throw err;
+  }
+  return runAuthorize(c, bundle, params, nowMs());
+}
+
+/** The CSRF check of the sign-in and consent forms: the form, the sealed transaction and the cookie agree. */
+async function checkedTransaction(c: Context<AppEnv>, form: Map<string, string>, serverId: string, now: number): Promise<Transaction | null> {
+  const sealed = form.get("tx");
+  const csrf = form.get("csrf");
+  const cookie = readCookie(c.req.header("Cookie"), CSRF_COOKIE);
+  if (!sealed || !csrf || !cookie) return null;
+  const tx = await openTransaction(c.env, serverId, sealed, now);
+  if (!tx || !timingSafeEqualStrings(tx.csrf, csrf) || !timingSafeEqualStrings(cookie, csrf)) return null;
+  return tx;
+}
+
+/** POST /oauth2/{id}/v1/authorize/signin: the hosted sign-in form. */
+export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
+  const now = nowMs();
+  const bundle = await activeServer(c);
+  let form: Map<string, string>;
+  try {
+    form = await readForm(c.req.raw);
+  } catch (err) {
+    if (err instanceof OAuthError) return badRequestPage(c, err.description);
+    throw err;
+  }
+  const tx = await checkedTransaction(c, form, bundle.server.id, now);
+  if (!tx) return badRequestPage(c, "This sign-in form has expired or was not sent by this browser. Go back to the application and start again.");
+  const params = new Map(tx.params);
+  const login = (form.get("username") ?? "").trim();
+  const password = form.get("password") ?? "";
+  const user = login && login.length <= 100 ? await getUserByLogin(c.env.DB, login) : null;
+  const ok = await verifySecret(password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !ok || user.status !== "ACTIVE") {
+    return renderSignIn(c, bundle, params, now, { login, error: SIGN_IN_FAILED, status: 401 });
+  }
+  const { session, cookie } = await startSession(c, user.id, ["pwd"], now);
+  await recordLogin(c.env.DB, user.id, isoTime(now));
+  return runAuthorize(c, bundle, params, now, { freshSession: session, cookies: [cookie] });
+}
+
+/** POST /oauth2/{id}/v1/authorize/consent: the person's answer to the consent page. */
+export async function consentEndpoint(c: Context<AppEnv>): Promise<Response> {
+  const now = nowMs();
+  const bundle = await activeServer(c);
+  let form: Map<string, string>;
+  try {
+    form = await readForm(c.req.raw);
+  } catch (err) {
+    if (err instanceof OAuthError) return badRequestPage(c, err.description);
+    throw err;
+  }
+  const tx = await checkedTransaction(c, form, bundle.server.id, now);
+  const session = await currentSession(c, now);
+  if (!tx || !session) return badRequestPage(c, "This consent form has expired or was not sent by this browser. Go back to the application and start again.");
+  const params = new Map(tx.params);
+  if (form.get("decision") !== "allow") {
+    // RFC 6749 4.1.2.1: the resource owner denied the request; the client and redirect_uri are checked again first.
+    const client = await cachedClient(c.env, params.get("client_id") ?? "", now);
+    try {
+      const req = parseAuthorizeRequest(client!, checkClientAndRedirect(client, params), params, bundle.scopes);
+      return redirectToClient(req.redirectUri, req.responseMode, {
+        error: "access_denied",
+        error_description: "The resource owner or authorization server denied the request.",
+        state: req.state,
+      });
+    } catch {
+      return badRequestPage(c, "The application's request is no longer valid.");
+    }
+  }
+  const scopes = (params.get("scope") ?? "").split(" ").filter(Boolean);
+  await saveConsent(c.env.DB, session.userId, params.get("client_id") ?? "", bundle.server.id, scopes, isoTime(now));
+  return runAuthorize(c, bundle, params, now, { consented: true });
+}

@@ -1,0 +1,102 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../env";
+import { OAuthError } from "../../errors";
+import { evaluatePolicies } from "../../policy/evaluate";
+import type { AppRecord } from "../../store/apps";
+import { isAssignedToApp } from "../../store/assignments";
+import { grantedScopes } from "../../store/consents";
+import { userGroups } from "../../store/groups";
+import type { SessionRecord } from "../../store/sessions";
+import { getUser } from "../../store/users";
+import { cachedClient } from "../client-cache";
+import { pageHeaders } from "../pages/html";
+import { errorPage } from "../pages/messages";
+import { policyDenied } from "../policy-errors";
+import type { ServerBundle } from "../server-cache";
+import { currentSession } from "../session";
+import { issueAuthorization } from "./issue";
+import { renderConsent, renderSignIn } from "./pages";
+import { checkClientAndRedirect, parseAuthorizeRequest, RedirectError, UntrustedRedirectError, type AuthorizeRequest } from "./request";
+import { redirectToClient } from "./respond";
+
+export interface FlowState {
+  /** The person signed in during this very transaction: prompt=login and max_age are satisfied. */
+  freshSession?: SessionRecord;
+  /** The person just answered the consent page. */
+  consented?: boolean;
+  cookies?: string[];
+}
+
+/**
+ * The authorization endpoint's decision after the request is valid: who is signed in, whether they may use
+ * this client and these scopes (assignment, policy, consent), then the response. Errors that cannot be trusted
+ * to a redirect become a page; the rest go back to the client.
+ */
+export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, params: Map<string, string>, now: number, state: FlowState = {}): Promise<Response> {
+  const cookies = state.cookies ?? [];
+  const client = params.get("client_id") ? await cachedClient(c.env, params.get("client_id")!, now) : null;
+  try {
+    const redirectUri = checkClientAndRedirect(client, params);
+    const req = parseAuthorizeRequest(client!, redirectUri, params, bundle.scopes);
+    const fail = (error: OAuthError) => new RedirectError(error, req.redirectUri, req.responseMode, req.state);
+
+    const session = state.freshSession ?? (await currentSession(c, now));
+    const tooOld = (s: SessionRecord) => req.maxAge !== undefined && Math.floor(now / 1000) - s.authTime > req.maxAge;
+    const mustSignIn = !session || (!state.freshSession && (req.prompt.includes("login") || tooOld(session)));
+    if (mustSignIn) {
+      // OIDC Core 3.1.2.6: prompt=none with no usable session is login_required.
+      if (req.prompt.includes("none")) throw fail(new OAuthError("login_required", "The client specified not to prompt, but the user is not logged in."));
+      return renderSignIn(c, bundle, params, now, { login: req.loginHint });
+    }
+    const user = await getUser(c.env.DB, session.userId);
+    if (!user || user.status !== "ACTIVE") {
+      if (req.prompt.includes("none")) throw fail(new OAuthError("login_required", "The client specified not to prompt, but the user is not logged in."));
+      return renderSignIn(c, bundle, params, now, { login: req.loginHint });
+    }
+    if (!(await isAssignedToApp(c.env.DB, client!.id, user.id))) {
+      throw fail(new OAuthError("access_denied", "User is not assigned to the client application."));
+    }
+    const groups = await userGroups(c.env.DB, user.id);
+    const decision = evaluatePolicies(bundle.policies, {
+      clientId: client!.clientId,
+      grantType: req.responseTypes.includes("code") ? "authorization_code" : "implicit",
+      scopes: req.scopes,
+      user: { id: user.id, groupIds: groups.map((g) => g.id) },
+    });
+    if (decision.kind !== "granted") throw fail(policyDenied(decision));
+
+    if (!state.consented) {
+      const needed = await scopesNeedingConsent(c, bundle, client!, req, user.id);
+      if (needed.length) {
+        if (req.prompt.includes("none")) {
+          throw fail(new OAuthError("consent_required", `The following scopes require user consent: [${needed.join(", ")}].`));
+        }
+        return renderConsent(c, bundle, client!, params, needed, now, cookies);
+      }
+    }
+    return await issueAuthorization(c, { bundle, client: client!, req, user, session, decision, now, cookies });
+  } catch (err) {
+    if (err instanceof UntrustedRedirectError) {
+      return c.html(errorPage("Sign-in error", err.error, err.description), 400, pageHeaders());
+    }
+    if (err instanceof RedirectError) {
+      return redirectToClient(err.redirectUri, err.responseMode, { error: err.oauth.error, error_description: err.oauth.description, state: err.state }, cookies);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Okta's consent rules: a client with consent_method REQUIRED asks for every scope that is not IMPLICIT and not
+ * yet granted; prompt=consent asks again for all of them; a TRUSTED client asks only on prompt=consent, and
+ * never for IMPLICIT scopes.
+ */
+async function scopesNeedingConsent(c: Context<AppEnv>, bundle: ServerBundle, client: AppRecord, req: AuthorizeRequest, userId: string): Promise<string[]> {
+  const consentOf = new Map(bundle.scopes.map((s) => [s.name, s.consent]));
+  const askable = req.scopes.filter((s) => consentOf.get(s) !== "IMPLICIT");
+  if (!askable.length) return [];
+  if (req.prompt.includes("consent")) return askable;
+  if (client.settings.consent_method !== "REQUIRED") return [];
+  const granted = new Set(await grantedScopes(c.env.DB, userId, client.clientId, bundle.server.id));
+  return askable.filter((s) => !granted.has(s));
+}

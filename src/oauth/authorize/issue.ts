@@ -1,0 +1,87 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../env";
+import { randomBase62, sha256Hex } from "../../ids";
+import type { PolicyDecision } from "../../policy/types";
+import type { AppRecord } from "../../store/apps";
+import { saveCode } from "../../store/codes";
+import type { SessionRecord } from "../../store/sessions";
+import type { UserRecord } from "../../store/users";
+import { issuerOf } from "../../issuer";
+import { mintIdToken } from "../id-token";
+import type { ServerBundle } from "../server-cache";
+import { userClaims } from "../user-claims";
+import { mintUserAccessToken, type UserGrant } from "../user-tokens";
+import type { AuthorizeRequest } from "./request";
+import { redirectToClient } from "./respond";
+
+/** Okta: authorization codes live 300 seconds. */
+export const CODE_LIFETIME_SECONDS = 300;
+
+export interface Authorized {
+  bundle: ServerBundle;
+  client: AppRecord;
+  req: AuthorizeRequest;
+  user: UserRecord;
+  session: SessionRecord;
+  decision: Extract<PolicyDecision, { kind: "granted" }>;
+  now: number;
+  cookies: string[];
+}
+
+/** Issues what the response_type asked for — a code, an access token, an ID token — and sends it to the client. */
+export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Promise<Response> {
+  const { bundle, client, req, user, session, decision, now } = a;
+  const issuer = issuerOf(bundle.server, c.env, c.req.url);
+  const grant: UserGrant = {
+    scopes: decision.scopes,
+    authTime: session.authTime,
+    amr: session.amr,
+    nonce: req.nonce,
+    codeChallenge: req.codeChallenge,
+    accessTokenLifetimeSeconds: decision.accessTokenLifetimeSeconds,
+    refreshTokenLifetimeSeconds: decision.refreshTokenLifetimeSeconds,
+    refreshTokenWindowSeconds: decision.refreshTokenWindowSeconds,
+  };
+  const out: Record<string, string | undefined> = {};
+  let code: string | undefined;
+  if (req.responseTypes.includes("code")) {
+    code = randomBase62(43);
+    await saveCode(c.env.DB, await sha256Hex(code), {
+      authServerId: bundle.server.id,
+      clientId: client.clientId,
+      userId: user.id,
+      redirectUri: req.redirectUri,
+      grant: JSON.stringify(grant),
+      expiresAt: Math.floor(now / 1000) + CODE_LIFETIME_SECONDS,
+    });
+    out.code = code;
+  }
+  const tokenUser = { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated };
+  let accessToken: string | undefined;
+  if (req.responseTypes.includes("token")) {
+    const access = await mintUserAccessToken({ env: c.env, bundle, client, issuer, user: tokenUser, grant, now });
+    accessToken = access.token;
+    Object.assign(out, { access_token: access.token, token_type: "Bearer", expires_in: String(access.expiresIn), scope: grant.scopes.join(" ") });
+  }
+  if (req.responseTypes.includes("id_token")) {
+    out.id_token = await mintIdToken(
+      c.env,
+      bundle.server.id,
+      {
+        iss: issuer,
+        clientId: client.clientId,
+        userId: user.id,
+        authTime: session.authTime,
+        amr: session.amr,
+        nonce: req.nonce,
+        accessToken,
+        code,
+        // Okta: when an access token is issued alongside, a custom server's ID token is thin; the claims are at /userinfo.
+        claims: accessToken ? {} : userClaims(tokenUser, grant.scopes),
+      },
+      now,
+    );
+  }
+  out.state = req.state;
+  return redirectToClient(req.redirectUri, req.responseMode, out, a.cookies);
+}

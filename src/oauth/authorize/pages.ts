@@ -1,0 +1,67 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../env";
+import type { AppRecord } from "../../store/apps";
+import { CSRF_COOKIE, readCookie, setCookie } from "../cookies";
+import { consentPage } from "../pages/consent";
+import { pageHeaders } from "../pages/html";
+import { signInPage } from "../pages/signin";
+import type { ServerBundle } from "../server-cache";
+import { newCsrf, sealTransaction } from "./transaction";
+
+const CSRF_COOKIE_SECONDS = 30 * 60;
+
+/** The CSRF token for this browser: reused while its cookie lives, so two open tabs both work. */
+function csrfFor(c: Context<AppEnv>): { csrf: string; cookie: string } {
+  const existing = readCookie(c.req.header("Cookie"), CSRF_COOKIE);
+  const csrf = existing && /^[0-9A-Za-z]{32}$/.test(existing) ? existing : newCsrf();
+  return { csrf, cookie: setCookie(c.req.url, CSRF_COOKIE, csrf, CSRF_COOKIE_SECONDS) };
+}
+
+function htmlResponse(body: string, status: number, cookies: string[]): Response {
+  const headers = new Headers(pageHeaders());
+  for (const cookie of cookies) headers.append("Set-Cookie", cookie);
+  return new Response(body, { status, headers });
+}
+
+export async function renderSignIn(
+  c: Context<AppEnv>,
+  bundle: ServerBundle,
+  params: Map<string, string>,
+  now: number,
+  view: { login?: string; error?: string; status?: number },
+): Promise<Response> {
+  const { csrf, cookie } = csrfFor(c);
+  const tx = await sealTransaction(c.env, { serverId: bundle.server.id, params: [...params], csrf }, now);
+  const body = signInPage({
+    serverName: bundle.server.name,
+    action: `/oauth2/${bundle.server.id}/v1/authorize/signin`,
+    tx,
+    csrf,
+    login: view.login,
+    error: view.error,
+  });
+  return htmlResponse(body, view.status ?? 200, [cookie]);
+}
+
+export async function renderConsent(
+  c: Context<AppEnv>,
+  bundle: ServerBundle,
+  client: AppRecord,
+  params: Map<string, string>,
+  scopes: string[],
+  now: number,
+  cookies: string[],
+): Promise<Response> {
+  const { csrf, cookie } = csrfFor(c);
+  const tx = await sealTransaction(c.env, { serverId: bundle.server.id, params: [...params], csrf }, now);
+  const byName = new Map(bundle.scopes.map((s) => [s.name, s]));
+  const body = consentPage({
+    serverName: bundle.server.name,
+    clientLabel: client.label,
+    action: `/oauth2/${bundle.server.id}/v1/authorize/consent`,
+    tx,
+    csrf,
+    scopes: scopes.map((name) => ({ name, displayName: byName.get(name)?.displayName ?? null, description: byName.get(name)?.description ?? null })),
+  });
+  return htmlResponse(body, 200, [...cookies, cookie]);
+}

@@ -1,0 +1,54 @@
+import { OAuthError } from "../../errors";
+import { sha256Hex } from "../../ids";
+import { consumeRefreshToken, revokeFamily } from "../../store/refresh-tokens";
+import { getUser } from "../../store/users";
+import { issueUserTokens, type UserGrant } from "../user-tokens";
+import type { Grant } from "./grant";
+
+const INVALID = "The refresh token is invalid or expired.";
+
+/**
+ * RFC 6749 6, with rotation on every use (RFC 9700 4.14.2): the presented token is consumed and a new one of the
+ * same family issued; presenting an already-rotated token revokes the whole family. Lifetime and idle window come
+ * from the policy rule that granted the original authorization.
+ */
+export const refreshToken: Grant = {
+  type: "refresh_token",
+  async handle({ env, bundle, client, params, issuer, now }) {
+    const token = params.get("refresh_token");
+    if (!token) throw new OAuthError("invalid_request", "The 'refresh_token' parameter is required.");
+    const nowSeconds = Math.floor(now / 1000);
+    const result = await consumeRefreshToken(env.DB, await sha256Hex(token), bundle.server.id, client.clientId, nowSeconds);
+    if (result.kind === "reused") {
+      await revokeFamily(env.DB, result.familyId, nowSeconds);
+      throw new OAuthError("invalid_grant", INVALID);
+    }
+    if (result.kind === "invalid") throw new OAuthError("invalid_grant", INVALID);
+    const original = JSON.parse(result.token.grant) as UserGrant;
+    let scopes: string[] | undefined;
+    const asked = params.get("scope");
+    if (asked !== undefined) {
+      const requested = [...new Set(asked.split(" ").filter(Boolean))];
+      // RFC 6749 6: the scope may only narrow what was originally granted.
+      if (!requested.length || requested.some((s) => !original.scopes.includes(s))) {
+        throw new OAuthError("invalid_scope", "The requested scope is invalid, unknown, or exceeds the scope granted by the resource owner.");
+      }
+      scopes = requested;
+    }
+    const user = await getUser(env.DB, result.token.userId);
+    if (!user || user.status !== "ACTIVE") throw new OAuthError("invalid_grant", INVALID);
+    return issueUserTokens({
+      env,
+      bundle,
+      client,
+      issuer,
+      user: { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated },
+      grant: original,
+      accessScopes: scopes,
+      now,
+      familyId: result.token.familyId,
+      refreshExpiresAt: result.token.expiresAt,
+      includeNonce: false,
+    });
+  },
+};

@@ -1,0 +1,67 @@
+/**
+ * SQL for authorization codes (RFC 6749 4.1.2). Only SHA-256 digests of codes are stored. A code is consumed by
+ * one conditional UPDATE, never read-then-delete, so two concurrent redemptions cannot both succeed; the row is
+ * kept after redemption so that a replay is recognised and can revoke what the code produced (RFC 6749 10.5).
+ */
+
+export interface CodeRecord {
+  authServerId: string;
+  clientId: string;
+  userId: string;
+  redirectUri: string;
+  /** What was authorized: scopes, nonce, PKCE challenge, auth time, lifetimes (JSON of the grant). */
+  grant: string;
+  expiresAt: number;
+}
+
+export async function saveCode(db: D1Database, codeHash: string, c: CodeRecord): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO authorization_codes (code_hash, auth_server_id, client_id, user_id, redirect_uri, grant_json, expires_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`,
+    )
+    .bind(codeHash, c.authServerId, c.clientId, c.userId, c.redirectUri, c.grant, c.expiresAt)
+    .run();
+}
+
+export type ConsumeResult =
+  | { kind: "consumed"; code: CodeRecord }
+  | { kind: "replayed"; accessJti: string | null; familyId: string | null }
+  | { kind: "invalid" };
+
+/**
+ * Marks the code redeemed and records, in the same statement, the access token jti and refresh family its
+ * redemption will produce, so that a concurrent replay can revoke them even before they are issued.
+ */
+export async function consumeCode(
+  db: D1Database,
+  codeHash: string,
+  authServerId: string,
+  now: number,
+  produces: { accessJti: string; familyId: string },
+): Promise<ConsumeResult> {
+  const row = await db
+    .prepare(
+      `UPDATE authorization_codes SET consumed_at = ?3, access_jti = ?4, family_id = ?5
+       WHERE code_hash = ?1 AND auth_server_id = ?2 AND consumed_at IS NULL AND expires_at > ?3
+       RETURNING auth_server_id, client_id, user_id, redirect_uri, grant_json, expires_at`,
+    )
+    .bind(codeHash, authServerId, now, produces.accessJti, produces.familyId)
+    .first<{ auth_server_id: string; client_id: string; user_id: string; redirect_uri: string; grant_json: string; expires_at: number }>();
+  if (row) {
+    return {
+      kind: "consumed",
+      code: { authServerId: row.auth_server_id, clientId: row.client_id, userId: row.user_id, redirectUri: row.redirect_uri, grant: row.grant_json, expiresAt: row.expires_at },
+    };
+  }
+  const used = await db
+    .prepare(`SELECT access_jti, family_id FROM authorization_codes WHERE code_hash = ?1 AND auth_server_id = ?2 AND consumed_at IS NOT NULL`)
+    .bind(codeHash, authServerId)
+    .first<{ access_jti: string | null; family_id: string | null }>();
+  return used ? { kind: "replayed", accessJti: used.access_jti, familyId: used.family_id } : { kind: "invalid" };
+}
+
+/** Drops codes that can no longer be redeemed nor replayed meaningfully. */
+export async function purgeExpiredCodes(db: D1Database, now: number): Promise<void> {
+  await db.prepare(`DELETE FROM authorization_codes WHERE expires_at < ?1`).bind(now - 24 * 3600).run();
+}

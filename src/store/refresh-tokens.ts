@@ -1,0 +1,98 @@
+/**
+ * SQL for refresh tokens. Only SHA-256 digests are stored. Rotation is one conditional UPDATE; presenting a
+ * token that was already rotated revokes its whole family (OAuth 2.0 Security BCP, RFC 9700 4.14.2).
+ */
+
+export interface RefreshTokenRecord {
+  id: string;
+  familyId: string;
+  authServerId: string;
+  clientId: string;
+  userId: string;
+  grant: string;
+  created: number;
+  expiresAt: number | null;
+  idleExpiresAt: number;
+}
+
+interface Row {
+  id: string;
+  family_id: string;
+  auth_server_id: string;
+  client_id: string;
+  user_id: string;
+  grant_json: string;
+  created: number;
+  expires_at: number | null;
+  idle_expires_at: number;
+}
+
+const COLUMNS = "id, family_id, auth_server_id, client_id, user_id, grant_json, created, expires_at, idle_expires_at";
+const toRecord = (r: Row): RefreshTokenRecord => ({
+  id: r.id,
+  familyId: r.family_id,
+  authServerId: r.auth_server_id,
+  clientId: r.client_id,
+  userId: r.user_id,
+  grant: r.grant_json,
+  created: r.created,
+  expiresAt: r.expires_at,
+  idleExpiresAt: r.idle_expires_at,
+});
+
+export function insertRefreshTokenStatement(db: D1Database, tokenHash: string, t: RefreshTokenRecord): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO refresh_tokens (token_hash, id, family_id, auth_server_id, client_id, user_id, grant_json, created, expires_at, idle_expires_at)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
+       WHERE NOT EXISTS (SELECT 1 FROM revoked_families WHERE family_id = ?3)`,
+    )
+    .bind(tokenHash, t.id, t.familyId, t.authServerId, t.clientId, t.userId, t.grant, t.created, t.expiresAt, t.idleExpiresAt);
+}
+
+export async function saveRefreshToken(db: D1Database, tokenHash: string, t: RefreshTokenRecord): Promise<void> {
+  await insertRefreshTokenStatement(db, tokenHash, t).run();
+}
+
+export type RotateResult = { kind: "rotated"; token: RefreshTokenRecord } | { kind: "reused"; familyId: string } | { kind: "invalid" };
+
+/** Consumes a live refresh token of this server and client; tells a reuse of a rotated one apart from garbage. */
+export async function consumeRefreshToken(db: D1Database, tokenHash: string, authServerId: string, clientId: string, now: number): Promise<RotateResult> {
+  const row = await db
+    .prepare(
+      `UPDATE refresh_tokens SET rotated_at = ?4
+       WHERE token_hash = ?1 AND auth_server_id = ?2 AND client_id = ?3 AND rotated_at IS NULL AND revoked = 0
+         AND (expires_at IS NULL OR expires_at > ?4) AND idle_expires_at > ?4
+         AND NOT EXISTS (SELECT 1 FROM revoked_families f WHERE f.family_id = refresh_tokens.family_id)
+       RETURNING ${COLUMNS}`,
+    )
+    .bind(tokenHash, authServerId, clientId, now)
+    .first<Row>();
+  if (row) return { kind: "rotated", token: toRecord(row) };
+  const used = await db
+    .prepare(`SELECT family_id FROM refresh_tokens WHERE token_hash = ?1 AND auth_server_id = ?2 AND rotated_at IS NOT NULL`)
+    .bind(tokenHash, authServerId)
+    .first<{ family_id: string }>();
+  return used ? { kind: "reused", familyId: used.family_id } : { kind: "invalid" };
+}
+
+/** Finds a live refresh token without consuming it (introspection, revocation). */
+export async function findRefreshToken(db: D1Database, tokenHash: string, authServerId: string, now: number): Promise<RefreshTokenRecord | null> {
+  const row = await db
+    .prepare(
+      `SELECT ${COLUMNS} FROM refresh_tokens
+       WHERE token_hash = ?1 AND auth_server_id = ?2 AND rotated_at IS NULL AND revoked = 0
+         AND (expires_at IS NULL OR expires_at > ?3) AND idle_expires_at > ?3
+         AND NOT EXISTS (SELECT 1 FROM revoked_families f WHERE f.family_id = refresh_tokens.family_id)`,
+    )
+    .bind(tokenHash, authServerId, now)
+    .first<Row>();
+  return row ? toRecord(row) : null;
+}
+
+export async function revokeFamily(db: D1Database, familyId: string, now: number): Promise<void> {
+  await db.batch([
+    db.prepare(`INSERT INTO revoked_families (family_id, revoked_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING`).bind(familyId, now),
+    db.prepare(`UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?1`).bind(familyId),
+  ]);
+}

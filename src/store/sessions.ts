@@ -1,0 +1,31 @@
+/** SQL for SSO sessions. Only the SHA-256 of the cookie value is stored. */
+
+export interface SessionRecord {
+  userId: string;
+  authTime: number;
+  amr: string[];
+  expiresAt: number;
+}
+
+export async function createSession(db: D1Database, idHash: string, s: SessionRecord, now: number): Promise<void> {
+  await db
+    .prepare(`INSERT INTO sessions (id_hash, user_id, auth_time, amr, created, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)`)
+    .bind(idHash, s.userId, s.authTime, JSON.stringify(s.amr), now, s.expiresAt)
+    .run();
+}
+
+export async function getLiveSession(db: D1Database, idHash: string, now: number): Promise<SessionRecord | null> {
+  const row = await db
+    .prepare(`SELECT user_id, auth_time, amr, expires_at FROM sessions WHERE id_hash = ?1 AND expires_at > ?2`)
+    .bind(idHash, now)
+    .first<{ user_id: string; auth_time: number; amr: string; expires_at: number }>();
+  return row ? { userId: row.user_id, authTime: row.auth_time, amr: JSON.parse(row.amr) as string[], expiresAt: row.expires_at } : null;
+}
+
+export async function deleteSession(db: D1Database, idHash: string): Promise<void> {
+  await db.prepare(`DELETE FROM sessions WHERE id_hash = ?1`).bind(idHash).run();
+}
+
+export async function deleteUserSessions(db: D1Database, userId: string): Promise<void> {
+  await db.prepare(`DELETE FROM sessions WHERE user_id = ?1`).bind(userId).run();
+}
