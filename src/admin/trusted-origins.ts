@@ -4,6 +4,7 @@ import type { AppEnv, Env } from "../env";
 import { notFound, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
+import { forgetTrustedOrigins } from "../oauth/cors";
 import {
   deleteTrustedOrigin,
   getTrustedOrigin,
@@ -50,6 +51,11 @@ function filterClauses(expression: string | undefined): TrustedOriginClause[] {
 }
 
 export const trustedOrigins = new Hono<AppEnv>()
+  // CORS answers come from a per-isolate cache of trusted origins: drop it after every change made here.
+  .use("*", async (c, next) => {
+    await next();
+    if (c.req.method !== "GET") forgetTrustedOrigins();
+  })
   .get("/", async (c) => {
     const q = readQuery(c, TrustedOriginListQuery, WHAT);
     // Okta: trusted origins list limit defaults to 20, at most 200.
