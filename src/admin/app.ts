@@ -5,6 +5,7 @@ import { appAssignments } from "./app-assignments";
 import { apps } from "./apps";
 import { requireApiToken } from "./auth";
 import { authorizationServers } from "./authorization-servers";
+import { claims } from "./claims";
 import { groups } from "./groups";
 import { policies } from "./policies";
 import { rules } from "./rules";
@@ -24,6 +25,7 @@ export const adminApp = new Hono<AppEnv>()
   .route("/authorizationServers", authorizationServers)
   .route("/authorizationServers", signingKeys)
   .route("/authorizationServers", scopes)
+  .route("/authorizationServers", claims)
   .route("/authorizationServers", policies)
   .route("/authorizationServers", rules)
   .route("/apps", apps)

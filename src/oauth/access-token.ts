@@ -3,6 +3,7 @@ import type { Env } from "../env";
 import { randomBase62 } from "../ids";
 import { cachedKeys } from "../keys/key-cache";
 import { signJwt } from "./jwt";
+import { accessTokenKeyStore } from "./org-server";
 
 export interface AccessTokenClaims {
   iss: string;
@@ -37,11 +38,12 @@ export async function mintAccessToken(
   now: number,
   jti = newAccessTokenId(),
 ): Promise<MintedToken> {
-  const signer = await (await cachedKeys(env, serverId, now)).signer();
+  const signer = await (await cachedKeys(env, accessTokenKeyStore(serverId), now)).signer();
   const iat = epochSeconds(now);
   const exp = iat + lifetimeSeconds;
-  const { iss, aud, sub, cid, scp, uid, auth_time, ...extra } = claims;
-  const payload = { ver: 1, jti, iss, aud, iat, exp, cid, ...(uid ? { uid } : {}), scp, ...(auth_time ? { auth_time } : {}), sub, ...extra };
+  const { iss, aud, sub, cid, scp, uid, auth_time, ...custom } = claims;
+  // Custom claims first: Okta's own claims always win (custom-claims.ts also refuses reserved names).
+  const payload = { ...custom, ver: 1, jti, iss, aud, iat, exp, cid, ...(uid ? { uid } : {}), scp, ...(auth_time ? { auth_time } : {}), sub };
   const token = await signJwt({ kid: signer.kid, alg: signer.alg }, payload, signer.key);
   return { token, jti, exp, expiresIn: lifetimeSeconds };
 }

@@ -30,13 +30,14 @@ export async function introspectEndpoint(c: Context<AppEnv>): Promise<Response> 
   const { scp, cid, ...rest } = claims as Record<string, unknown>;
   return c.json(
     {
+      // The token's claims first, so that no custom claim can change what introspection itself reports.
+      ...rest,
       active: true,
       token_type: "Bearer",
       scope: Array.isArray(scp) ? scp.join(" ") : undefined,
       client_id: cid,
       // Okta: username is the subject (the login for a user, the client_id for client_credentials).
       username: rest.sub,
-      ...rest,
     },
     200,
     headers,

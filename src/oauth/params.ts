@@ -12,7 +12,10 @@ export async function readForm(req: Request): Promise<Map<string, string>> {
   if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
     throw new OAuthError("invalid_request", "The request must use the 'application/x-www-form-urlencoded' content type.");
   }
-  const text = await req.text();
+  // Read as bytes: workerd warns when a form body is read with text().
+  const bytes = await req.arrayBuffer();
+  if (bytes.byteLength > MAX_FORM_BYTES) throw new OAuthError("invalid_request", "The request body is too large.");
+  const text = new TextDecoder().decode(bytes);
   if (text.length > MAX_FORM_BYTES) throw new OAuthError("invalid_request", "The request body is too large.");
   return uniqueParams(new URLSearchParams(text));
 }

@@ -3,20 +3,29 @@ import { isolateCache } from "../isolate-cache";
 import type { PolicyConfig } from "../policy/types";
 import { getServer, type AuthorizationServerRecord } from "../store/authorization-servers";
 import { loadPolicyConfigs } from "../store/policies";
+import { listActiveClaims } from "../store/claims";
 import { listScopes, type ScopeRecord } from "../store/scopes";
+import { prepareClaims, type PreparedClaim } from "./custom-claims";
 
 /** Everything the OAuth endpoints need to know about one custom authorization server. */
 export interface ServerBundle {
   server: AuthorizationServerRecord;
   scopes: ScopeRecord[];
   policies: PolicyConfig[];
+  /** ACTIVE custom claims, parsed once when the bundle is loaded. */
+  claims: PreparedClaim[];
 }
 
 const cache = isolateCache<ServerBundle | null>();
 
 async function load(env: Env, id: string): Promise<ServerBundle | null> {
-  const [server, scopes, policies] = await Promise.all([getServer(env.DB, id), listScopes(env.DB, id), loadPolicyConfigs(env.DB, id)]);
-  return server ? { server, scopes, policies } : null;
+  const [server, scopes, policies, claims] = await Promise.all([
+    getServer(env.DB, id),
+    listScopes(env.DB, id),
+    loadPolicyConfigs(env.DB, id),
+    listActiveClaims(env.DB, id),
+  ]);
+  return server ? { server, scopes, policies, claims: prepareClaims(claims) } : null;
 }
 
 /**

@@ -6,6 +6,9 @@ import { mintAccessToken, newAccessTokenId } from "./access-token";
 import type { TokenResponse } from "./grants/grant";
 import { mintIdToken } from "./id-token";
 import type { ServerBundle } from "./server-cache";
+import { userGroups } from "../store/groups";
+import type { UserRecord } from "../store/users";
+import { buildCustomClaims } from "./custom-claims";
 import { userClaims, type ClaimsUser } from "./user-claims";
 
 /** What a person authorized, carried from /authorize through the code into refresh tokens. */
@@ -22,6 +25,33 @@ export interface UserGrant {
 
 export interface TokenUser extends ClaimsUser {
   login: string;
+  groups: Array<{ id: string; name: string }>;
+}
+
+/** A person as tokens describe them: their profile and their groups (for GROUPS claims and group expressions). */
+export async function tokenUser(db: D1Database, user: UserRecord): Promise<TokenUser> {
+  return { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated, groups: await userGroups(db, user.id) };
+}
+
+const logClaim = (line: string) => console.log(line);
+
+/** RESOURCE claims for access tokens, IDENTITY claims for ID tokens and userinfo (Okta custom claims). */
+export function customClaimsFor(
+  bundle: ServerBundle,
+  target: "RESOURCE" | "IDENTITY",
+  client: AppRecord,
+  user: TokenUser | null,
+  scopes: string[],
+  now: number,
+  thinIdToken = false,
+): Record<string, unknown> {
+  if (!bundle.claims.length) return {};
+  return buildCustomClaims(
+    bundle.claims,
+    target,
+    { user: user && { id: user.id, profile: user.profile, groups: user.groups }, client: { id: client.id, clientId: client.clientId, label: client.label }, grantedScopes: scopes, now, thinIdToken },
+    logClaim,
+  );
 }
 
 export interface UserTokenInput {
@@ -49,7 +79,16 @@ export function mintUserAccessToken(i: Pick<UserTokenInput, "env" | "bundle" | "
   return mintAccessToken(
     i.env,
     i.bundle.server.id,
-    { iss: i.issuer, aud: i.bundle.server.audiences[0]!, sub: i.user.login, cid: i.client.clientId, uid: i.user.id, scp: i.grant.scopes, auth_time: i.grant.authTime },
+    {
+      ...customClaimsFor(i.bundle, "RESOURCE", i.client, i.user, i.grant.scopes, i.now),
+      iss: i.issuer,
+      aud: i.bundle.server.audiences[0]!,
+      sub: i.user.login,
+      cid: i.client.clientId,
+      uid: i.user.id,
+      scp: i.grant.scopes,
+      auth_time: i.grant.authTime,
+    },
     i.grant.accessTokenLifetimeSeconds,
     i.now,
     i.accessJti ?? newAccessTokenId(),
@@ -99,7 +138,7 @@ export async function issueUserTokens(i: UserTokenInput): Promise<TokenResponse>
         amr: i.grant.amr,
         nonce: i.includeNonce ? i.grant.nonce : undefined,
         accessToken: access.token,
-        claims: userClaims(i.user, scopes),
+        claims: { ...customClaimsFor(i.bundle, "IDENTITY", i.client, i.user, scopes, i.now), ...userClaims(i.user, scopes) },
       },
       i.now,
     );

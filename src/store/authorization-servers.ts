@@ -116,6 +116,7 @@ export async function deleteServer(db: D1Database, id: string): Promise<boolean>
     db.prepare(`DELETE FROM policy_rules WHERE auth_server_id = ?1`).bind(id),
     db.prepare(`DELETE FROM policies WHERE auth_server_id = ?1`).bind(id),
     db.prepare(`DELETE FROM scopes WHERE auth_server_id = ?1`).bind(id),
+    db.prepare(`DELETE FROM claims WHERE auth_server_id = ?1`).bind(id),
     db.prepare(`DELETE FROM revoked_tokens WHERE auth_server_id = ?1`).bind(id),
     db.prepare(`DELETE FROM authorization_servers WHERE id = ?1`).bind(id),
   ]);

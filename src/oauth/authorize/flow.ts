@@ -11,6 +11,7 @@ import { getUser } from "../../store/users";
 import { cachedClient } from "../client-cache";
 import { pageHeaders } from "../pages/html";
 import { errorPage } from "../pages/messages";
+import { admitAdminScopes } from "../org-scopes";
 import { policyDenied } from "../policy-errors";
 import type { ServerBundle } from "../server-cache";
 import { currentSession } from "../session";
@@ -41,7 +42,8 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
     const fail = (error: OAuthError) => new RedirectError(error, req.redirectUri, req.responseMode, req.state);
 
     const session = state.freshSession ?? (await currentSession(c, now));
-    const tooOld = (s: SessionRecord) => req.maxAge !== undefined && Math.floor(now / 1000) - s.authTime > req.maxAge;
+    // OIDC Core 3.1.2.1: re-authenticate when the sign-in is older than max_age; max_age=0 always (like prompt=login).
+    const tooOld = (s: SessionRecord) => req.maxAge !== undefined && (req.maxAge === 0 || Math.floor(now / 1000) - s.authTime > req.maxAge);
     const mustSignIn = !session || (!state.freshSession && (req.prompt.includes("login") || tooOld(session)));
     if (mustSignIn) {
       // OIDC Core 3.1.2.6: prompt=none with no usable session is login_required.
@@ -55,6 +57,11 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
     }
     if (!(await isAssignedToApp(c.env.DB, client!.id, user.id))) {
       throw fail(new OAuthError("access_denied", "User is not assigned to the client application."));
+    }
+    try {
+      await admitAdminScopes(c.env, bundle, client!, req.scopes, req.responseTypes.includes("code") ? "authorization_code" : "implicit", now);
+    } catch (err) {
+      throw err instanceof OAuthError ? fail(err) : err;
     }
     const groups = await userGroups(c.env.DB, user.id);
     const decision = evaluatePolicies(bundle.policies, {
@@ -74,7 +81,7 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
         return renderConsent(c, bundle, client!, params, needed, now, cookies);
       }
     }
-    return await issueAuthorization(c, { bundle, client: client!, req, user, session, decision, now, cookies });
+    return await issueAuthorization(c, { bundle, client: client!, req, user, session, decision, groups, now, cookies });
   } catch (err) {
     if (err instanceof UntrustedRedirectError) {
       return c.html(errorPage("Sign-in error", err.error, err.description), 400, pageHeaders());

@@ -10,7 +10,7 @@ import { issuerOf } from "../../issuer";
 import { mintIdToken } from "../id-token";
 import type { ServerBundle } from "../server-cache";
 import { userClaims } from "../user-claims";
-import { mintUserAccessToken, type UserGrant } from "../user-tokens";
+import { customClaimsFor, mintUserAccessToken, type TokenUser, type UserGrant } from "../user-tokens";
 import type { AuthorizeRequest } from "./request";
 import { redirectToClient } from "./respond";
 
@@ -24,6 +24,7 @@ export interface Authorized {
   user: UserRecord;
   session: SessionRecord;
   decision: Extract<PolicyDecision, { kind: "granted" }>;
+  groups: Array<{ id: string; name: string }>;
   now: number;
   cookies: string[];
 }
@@ -56,10 +57,10 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
     });
     out.code = code;
   }
-  const tokenUser = { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated };
+  const person: TokenUser = { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated, groups: a.groups };
   let accessToken: string | undefined;
   if (req.responseTypes.includes("token")) {
-    const access = await mintUserAccessToken({ env: c.env, bundle, client, issuer, user: tokenUser, grant, now });
+    const access = await mintUserAccessToken({ env: c.env, bundle, client, issuer, user: person, grant, now });
     accessToken = access.token;
     Object.assign(out, { access_token: access.token, token_type: "Bearer", expires_in: String(access.expiresIn), scope: grant.scopes.join(" ") });
   }
@@ -76,8 +77,12 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
         nonce: req.nonce,
         accessToken,
         code,
-        // Okta: when an access token is issued alongside, a custom server's ID token is thin; the claims are at /userinfo.
-        claims: accessToken ? {} : userClaims(tokenUser, grant.scopes),
+        // Okta: when an access token is issued alongside, a custom server's ID token is thin: only claims with
+        // alwaysIncludeInToken; the others are at /userinfo.
+        claims: {
+          ...customClaimsFor(bundle, "IDENTITY", client, person, grant.scopes, now, accessToken !== undefined),
+          ...(accessToken ? {} : userClaims(person, grant.scopes)),
+        },
       },
       now,
     );

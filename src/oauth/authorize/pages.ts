@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
+import { serverPath } from "../../issuer";
 import type { AppRecord } from "../../store/apps";
 import { CSRF_COOKIE, readCookie, setCookie } from "../cookies";
 import { consentPage } from "../pages/consent";
@@ -34,7 +35,7 @@ export async function renderSignIn(
   const tx = await sealTransaction(c.env, { serverId: bundle.server.id, params: [...params], csrf }, now);
   const body = signInPage({
     serverName: bundle.server.name,
-    action: `/oauth2/${bundle.server.id}/v1/authorize/signin`,
+    action: `${serverPath(bundle.server.id)}/v1/authorize/signin`,
     tx,
     csrf,
     login: view.login,
@@ -58,7 +59,7 @@ export async function renderConsent(
   const body = consentPage({
     serverName: bundle.server.name,
     clientLabel: client.label,
-    action: `/oauth2/${bundle.server.id}/v1/authorize/consent`,
+    action: `${serverPath(bundle.server.id)}/v1/authorize/consent`,
     tx,
     csrf,
     scopes: scopes.map((name) => ({ name, displayName: byName.get(name)?.displayName ?? null, description: byName.get(name)?.description ?? null })),

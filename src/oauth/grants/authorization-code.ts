@@ -5,7 +5,7 @@ import { revokeFamily } from "../../store/refresh-tokens";
 import { revokeToken } from "../../store/revocations";
 import { getUser } from "../../store/users";
 import { newAccessTokenId } from "../access-token";
-import { issueUserTokens, newFamilyId, type UserGrant } from "../user-tokens";
+import { issueUserTokens, tokenUser, newFamilyId, type UserGrant } from "../user-tokens";
 import type { Grant } from "./grant";
 
 const INVALID_CODE = "The authorization code is invalid or has expired.";
@@ -60,7 +60,7 @@ export const authorizationCode: Grant = {
       bundle,
       client,
       issuer,
-      user: { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated },
+      user: await tokenUser(env.DB, user),
       grant,
       now,
       accessJti,

@@ -2,7 +2,9 @@ import { OAuthError } from "../../errors";
 import { evaluatePolicies } from "../../policy/evaluate";
 import { mintAccessToken } from "../access-token";
 import { policyDenied } from "../policy-errors";
+import { admitAdminScopes } from "../org-scopes";
 import { resolveScopes } from "../scopes";
+import { customClaimsFor } from "../user-tokens";
 import type { Grant } from "./grant";
 
 /** RFC 6749 4.4: the client acts on its own behalf; sub is the client_id (Okta). */
@@ -10,6 +12,7 @@ export const clientCredentials: Grant = {
   type: "client_credentials",
   async handle({ env, bundle, client, params, issuer, now }) {
     const scopes = resolveScopes(bundle.scopes, params.get("scope"));
+    await admitAdminScopes(env, bundle, client, scopes, "client_credentials", now);
     // Okta: OpenID Connect scopes need a user, which client_credentials does not have.
     const system = scopes.filter((name) => bundle.scopes.find((s) => s.name === name)?.system);
     if (system.length) throw new OAuthError("invalid_scope", `Cannot request '${system[0]}' scopes using client credentials.`);
@@ -21,7 +24,14 @@ export const clientCredentials: Grant = {
     const minted = await mintAccessToken(
       env,
       bundle.server.id,
-      { iss: issuer, aud: bundle.server.audiences[0]!, sub: client.clientId, cid: client.clientId, scp: decision.scopes },
+      {
+        ...customClaimsFor(bundle, "RESOURCE", client, null, decision.scopes, now),
+        iss: issuer,
+        aud: bundle.server.audiences[0]!,
+        sub: client.clientId,
+        cid: client.clientId,
+        scp: decision.scopes,
+      },
       decision.accessTokenLifetimeSeconds,
       now,
     );

@@ -2,7 +2,7 @@ import { OAuthError } from "../../errors";
 import { sha256Hex } from "../../ids";
 import { consumeRefreshToken, revokeFamily } from "../../store/refresh-tokens";
 import { getUser } from "../../store/users";
-import { issueUserTokens, type UserGrant } from "../user-tokens";
+import { issueUserTokens, tokenUser, type UserGrant } from "../user-tokens";
 import type { Grant } from "./grant";
 
 const INVALID = "The refresh token is invalid or expired.";
@@ -42,7 +42,7 @@ export const refreshToken: Grant = {
       bundle,
       client,
       issuer,
-      user: { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated },
+      user: await tokenUser(env.DB, user),
       grant: original,
       accessScopes: scopes,
       now,

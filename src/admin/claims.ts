@@ -1,0 +1,80 @@
+import { Hono } from "hono";
+import { isoTime, nowMs } from "../clock";
+import type { AppEnv, Env } from "../env";
+import { notFound, validationError } from "../errors";
+import { newId } from "../ids";
+import { orgBase } from "../issuer";
+import { forgetServer } from "../oauth/server-cache";
+import { deleteClaim, getClaim, insertClaim, listClaims, replaceClaim, type ClaimFields, type ClaimRecord, type ClaimStatus } from "../store/claims";
+import { unknownScopeNames } from "../store/scopes";
+import { requireServer } from "./authorization-servers";
+import { readBody } from "./body";
+import { ClaimInput, claimFromInput, claimProblems, toClaimResponse } from "./claim-schema";
+
+const WHAT = "OAuth2Claim";
+
+async function requireClaim(env: Env, serverId: string, claimId: string): Promise<ClaimRecord> {
+  await requireServer(env, serverId);
+  const claim = await getClaim(env.DB, serverId, claimId);
+  if (!claim) throw notFound(`Resource not found: ${claimId} (${WHAT})`);
+  return claim;
+}
+
+/** Validates a claim body beyond its shape, reporting every problem at once. */
+async function readClaim(env: Env, input: ClaimInput, serverId: string, status: ClaimStatus): Promise<ClaimFields> {
+  const fields = claimFromInput(input, status);
+  const causes = claimProblems(input);
+  // conditions.scopes name scopes of this server, as a rule's scope condition does.
+  for (const name of await unknownScopeNames(env.DB, serverId, fields.scopes)) {
+    causes.push(`conditions.scopes: '${name}' is not a scope of this authorization server`);
+  }
+  if (causes.length) throw validationError(WHAT, causes);
+  return fields;
+}
+
+// Okta: a claim name is unique per authorization server and token type.
+const duplicateName = (f: ClaimFields) =>
+  validationError(WHAT, [`name: A ${f.claimType} claim named '${f.name}' already exists on this authorization server`]);
+
+export const claims = new Hono<AppEnv>()
+  .get("/:authServerId/claims", async (c) => {
+    const serverId = c.req.param("authServerId");
+    await requireServer(c.env, serverId);
+    const base = orgBase(c.env, c.req.url);
+    // Okta: the claims list has no paging.
+    return c.json((await listClaims(c.env.DB, serverId)).map((claim) => toClaimResponse(claim, serverId, base)));
+  })
+  .post("/:authServerId/claims", async (c) => {
+    const serverId = c.req.param("authServerId");
+    await requireServer(c.env, serverId);
+    const input = await readBody(c, ClaimInput, WHAT);
+    // A new claim is ACTIVE unless the body says otherwise.
+    const fields = await readClaim(c.env, input, serverId, input.status ?? "ACTIVE");
+    const claim = await insertClaim(c.env.DB, { ...fields, id: newId("ocl"), authServerId: serverId, created: isoTime(nowMs()) });
+    if (!claim) throw duplicateName(fields);
+    forgetServer(serverId);
+    return c.json(toClaimResponse(claim, serverId, orgBase(c.env, c.req.url)), 201);
+  })
+  .get("/:authServerId/claims/:claimId", async (c) => {
+    const { authServerId, claimId } = c.req.param();
+    return c.json(toClaimResponse(await requireClaim(c.env, authServerId, claimId), authServerId, orgBase(c.env, c.req.url)));
+  })
+  .put("/:authServerId/claims/:claimId", async (c) => {
+    const { authServerId, claimId } = c.req.param();
+    const existing = await requireClaim(c.env, authServerId, claimId);
+    const input = await readBody(c, ClaimInput, WHAT);
+    // A full replacement (absent fields take their create defaults), except that an absent status keeps the current one.
+    const fields = await readClaim(c.env, input, authServerId, input.status ?? existing.status);
+    const result = await replaceClaim(c.env.DB, authServerId, claimId, { ...fields, lastUpdated: isoTime(nowMs()) });
+    if (result === "duplicate") throw duplicateName(fields);
+    if (!result) throw notFound(`Resource not found: ${claimId} (${WHAT})`);
+    forgetServer(authServerId);
+    return c.json(toClaimResponse(result, authServerId, orgBase(c.env, c.req.url)));
+  })
+  .delete("/:authServerId/claims/:claimId", async (c) => {
+    const { authServerId, claimId } = c.req.param();
+    await requireClaim(c.env, authServerId, claimId);
+    if (!(await deleteClaim(c.env.DB, authServerId, claimId))) throw notFound(`Resource not found: ${claimId} (${WHAT})`);
+    forgetServer(authServerId);
+    return c.body(null, 204);
+  });
