@@ -312,3 +312,25 @@ CREATE TABLE IF NOT EXISTS claims (
   last_updated           TEXT NOT NULL,
   UNIQUE (auth_server_id, claim_type, name)
 );
+
+-- Admin API scopes granted to an app for the org authorization server (Okta /api/v1/apps/{id}/grants).
+-- Invariants: one row per (app, scope); only okta.* scopes; deleted with the app.
+CREATE TABLE IF NOT EXISTS app_grants (
+  id           TEXT PRIMARY KEY,
+  app_id       TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+  scope_id     TEXT NOT NULL,
+  issuer       TEXT NOT NULL,
+  created      TEXT NOT NULL,
+  last_updated TEXT NOT NULL,
+  UNIQUE (app_id, scope_id)
+);
+
+-- Admin roles of people (Okta /api/v1/users/{id}/roles). Invariants: one row per (user, type).
+CREATE TABLE IF NOT EXISTS user_roles (
+  id           TEXT PRIMARY KEY,
+  user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  type         TEXT NOT NULL,
+  created      TEXT NOT NULL,
+  last_updated TEXT NOT NULL,
+  UNIQUE (user_id, type)
+);

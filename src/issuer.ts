@@ -1,6 +1,12 @@
 import { config, type Env } from "./env";
 import type { AuthorizationServerRecord } from "./store/authorization-servers";
 
+/** The org authorization server's id where one is needed (key stores, transactions); it has no row in D1. */
+export const ORG_SERVER_ID = "org";
+
+/** Where a server's endpoints live: /oauth2/v1/… for the org server, /oauth2/{id}/v1/… for a custom one. */
+export const serverPath = (serverId: string) => (serverId === ORG_SERVER_ID ? "/oauth2" : `/oauth2/${serverId}`);
+
 /** The org's base URL: ORG_URL when configured, otherwise the origin the request came to (local development). */
 export function orgBase(env: Env, requestUrl: string): string {
   return config(env).ORG_URL ?? new URL(requestUrl).origin;
@@ -11,6 +17,8 @@ export function orgBase(env: Env, requestUrl: string): string {
  * CUSTOM_URL the custom domain, DYNAMIC the host the request came to.
  */
 export function issuerOf(server: Pick<AuthorizationServerRecord, "id" | "issuerMode">, env: Env, requestUrl: string): string {
+  // Okta: the org authorization server's issuer is the org's base URL itself.
+  if (server.id === ORG_SERVER_ID) return orgBase(env, requestUrl);
   const base =
     server.issuerMode === "DYNAMIC"
       ? new URL(requestUrl).origin

@@ -1,9 +1,10 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError, handleApiError } from "../errors";
 import { appAssignments } from "./app-assignments";
+import { appGrants } from "./app-grants";
 import { apps } from "./apps";
-import { requireApiToken } from "./auth";
+import { requireAdmin } from "./auth";
 import { authorizationServers } from "./authorization-servers";
 import { claims } from "./claims";
 import { groups } from "./groups";
@@ -12,7 +13,22 @@ import { rules } from "./rules";
 import { scopes } from "./scopes";
 import { signingKeys } from "./signing-keys";
 import { trustedOrigins } from "./trusted-origins";
+import { userRoles } from "./user-roles";
 import { users } from "./users";
+
+/**
+ * Okta: the org authorization server cannot be customised — no audience, scopes, claims or policies of its own — and
+ * its keys rotate automatically only. It is not one of the custom servers; writes naming it get a clear refusal.
+ */
+const refuseOrgServer: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+  const keys = c.req.path.includes("/credentials/");
+  throw new ApiError("E0000006", undefined, [
+    keys
+      ? "The org authorization server's signing keys rotate automatically and cannot be rotated manually."
+      : "The org authorization server cannot be customized: it has no custom audience, scopes, claims or policies.",
+  ]);
+};
 
 /** Okta's management API under /api/v1. Every error leaves through handleApiError in Okta's dialect. */
 export const adminApp = new Hono<AppEnv>()
@@ -21,15 +37,19 @@ export const adminApp = new Hono<AppEnv>()
     // Admin responses are never cached.
     if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   })
-  .use("*", requireApiToken)
+  .use("*", requireAdmin)
+  .use("/authorizationServers/org", refuseOrgServer)
+  .use("/authorizationServers/org/*", refuseOrgServer)
   .route("/authorizationServers", authorizationServers)
   .route("/authorizationServers", signingKeys)
   .route("/authorizationServers", scopes)
   .route("/authorizationServers", claims)
   .route("/authorizationServers", policies)
   .route("/authorizationServers", rules)
+  .route("/apps", appGrants)
   .route("/apps", apps)
   .route("/apps", appAssignments)
+  .route("/users", userRoles)
   .route("/users", users)
   .route("/groups", groups)
   .route("/trustedOrigins", trustedOrigins);

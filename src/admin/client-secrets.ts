@@ -7,7 +7,7 @@ import { generateClientSecret } from "../secrets";
 import { getAppByClientId, setAppSecret, type AppRecord } from "../store/apps";
 import { usesSecret } from "./app-schema";
 import { storedSecret } from "./apps";
-import { requireApiToken } from "./auth";
+import { requireAdmin } from "./auth";
 
 /** Okta's Dynamic Client Registration Client object (REFERENCE 7.3). */
 function toClient(a: AppRecord, secret: string) {
@@ -33,7 +33,7 @@ function toClient(a: AppRecord, secret: string) {
  * stops working at once — in every isolate within the cache staleness bound, in this one immediately.
  */
 export const clientSecrets = new Hono<AppEnv>()
-  .use("*", requireApiToken)
+  .use("*", requireAdmin)
   .post("/:clientId/lifecycle/newSecret", async (c) => {
     const existing = await getAppByClientId(c.env.DB, c.req.param("clientId"));
     if (!existing) throw notFound(`Resource not found: ${c.req.param("clientId")} (Client)`);

@@ -6,6 +6,7 @@ import { buildMetadata, type MetadataKind } from "./discovery";
 import { authorizeEndpoint, consentEndpoint, signInEndpoint } from "./authorize/endpoint";
 import { cors } from "./cors";
 import { SERVED_ENDPOINTS } from "./endpoints";
+import { orgBundle } from "./org-server";
 import { introspectEndpoint } from "./introspect";
 import { logoutEndpoint } from "./logout";
 import { userinfoEndpoint } from "./userinfo";
@@ -14,11 +15,6 @@ import { revokeEndpoint } from "./revoke";
 import { tokenEndpoint } from "./token";
 import { activeServer } from "./server-context";
 
-/** The org authorization server's key store name (it has no row among the custom servers). */
-export const ORG_SERVER_ID = "org";
-
-/** Okta's org server advertises these scopes. */
-const ORG_SCOPES = ["openid", "email", "profile", "address", "phone", "offline_access", "groups"] as const;
 
 const DISCOVERY_CACHE = "public, max-age=300";
 const ALL_ENDPOINTS = Object.keys(SERVED_ENDPOINTS) as Array<keyof typeof SERVED_ENDPOINTS>;
@@ -34,34 +30,41 @@ async function customMetadata(c: Context<AppEnv>, kind: MetadataKind): Promise<R
 
 function orgMetadata(c: Context<AppEnv>, kind: MetadataKind): Response {
   const base = orgBase(c.env, c.req.url);
-  return c.json(buildMetadata(kind, { issuer: base, endpointBase: `${base}/oauth2/v1`, scopes: ORG_SCOPES, served: ["jwks_uri"] }), 200, {
+  const scopes = orgBundle(base).scopes.map((s) => s.name);
+  return c.json(buildMetadata(kind, { issuer: base, endpointBase: `${base}/oauth2/v1`, scopes, served: ALL_ENDPOINTS }), 200, {
     "Cache-Control": DISCOVERY_CACHE,
   });
+}
+
+/** The endpoints every authorization server has, mounted for the org server and for custom servers alike. */
+function serverEndpoints(prefix: string) {
+  return new Hono<AppEnv>()
+    .use(`${prefix}/v1/keys`, cors)
+    .use(`${prefix}/v1/token`, cors)
+    .use(`${prefix}/v1/introspect`, cors)
+    .use(`${prefix}/v1/revoke`, cors)
+    .use(`${prefix}/v1/userinfo`, cors)
+    .get(`${prefix}/v1/keys`, async (c) => serveJwks(c, (await activeServer(c)).server.id))
+    .post(`${prefix}/v1/token`, tokenEndpoint)
+    .post(`${prefix}/v1/introspect`, introspectEndpoint)
+    .post(`${prefix}/v1/revoke`, revokeEndpoint)
+    .on(["GET", "POST"], `${prefix}/v1/authorize`, authorizeEndpoint)
+    .post(`${prefix}/v1/authorize/signin`, signInEndpoint)
+    .post(`${prefix}/v1/authorize/consent`, consentEndpoint)
+    .on(["GET", "POST"], `${prefix}/v1/userinfo`, userinfoEndpoint)
+    .on(["GET", "POST"], `${prefix}/v1/logout`, logoutEndpoint);
 }
 
 export const oauthApp = new Hono<AppEnv>()
   .use("/.well-known/*", cors)
   .use("/oauth2/:serverId/.well-known/*", cors)
-  .use("/oauth2/:serverId/v1/keys", cors)
-  .use("/oauth2/:serverId/v1/token", cors)
-  .use("/oauth2/:serverId/v1/introspect", cors)
-  .use("/oauth2/:serverId/v1/revoke", cors)
-  .use("/oauth2/:serverId/v1/userinfo", cors)
   .get("/.well-known/openid-configuration", (c) => orgMetadata(c, "openid-configuration"))
   .get("/.well-known/oauth-authorization-server", (c) => orgMetadata(c, "oauth-authorization-server"))
   // RFC 8414 section 3.1: the well-known suffix inserted before the issuer's path.
   .get("/.well-known/oauth-authorization-server/oauth2/:serverId", (c) => customMetadata(c, "oauth-authorization-server"))
-  .get("/oauth2/v1/keys", (c) => serveJwks(c, ORG_SERVER_ID))
   .get("/oauth2/:serverId/.well-known/openid-configuration", (c) => customMetadata(c, "openid-configuration"))
   .get("/oauth2/:serverId/.well-known/oauth-authorization-server", (c) => customMetadata(c, "oauth-authorization-server"))
-  .get("/oauth2/:serverId/v1/keys", async (c) => serveJwks(c, (await activeServer(c)).server.id))
-  .post("/oauth2/:serverId/v1/token", tokenEndpoint)
-  .post("/oauth2/:serverId/v1/introspect", introspectEndpoint)
-  .post("/oauth2/:serverId/v1/revoke", revokeEndpoint)
-  .on(["GET", "POST"], "/oauth2/:serverId/v1/authorize", authorizeEndpoint)
-  .post("/oauth2/:serverId/v1/authorize/signin", signInEndpoint)
-  .post("/oauth2/:serverId/v1/authorize/consent", consentEndpoint)
-  .on(["GET", "POST"], "/oauth2/:serverId/v1/userinfo", userinfoEndpoint)
-  .on(["GET", "POST"], "/oauth2/:serverId/v1/logout", logoutEndpoint);
+  .route("/", serverEndpoints("/oauth2"))
+  .route("/", serverEndpoints("/oauth2/:serverId"));
 
 oauthApp.onError(handleOAuthError);

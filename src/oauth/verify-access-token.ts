@@ -2,7 +2,9 @@ import { errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { Env } from "../env";
 import { cachedKeys, forgetKeys } from "../keys/key-cache";
 import { isRevoked } from "../store/revocations";
+import { getUser } from "../store/users";
 import { cachedClient } from "./client-cache";
+import { accessTokenKeyStore } from "./org-server";
 import type { ServerBundle } from "./server-cache";
 
 const UNKNOWN_KID_REFRESH_MS = 5_000;
@@ -14,18 +16,19 @@ const UNKNOWN_KID_REFRESH_MS = 5_000;
  */
 export async function verifyAccessToken(env: Env, bundle: ServerBundle, issuer: string, token: string, now: number): Promise<JWTPayload | null> {
   const serverId = bundle.server.id;
+  const keyStoreId = accessTokenKeyStore(serverId);
   const options = { issuer, audience: bundle.server.audiences[0]!, algorithms: ["RS256"], currentDate: new Date(now), requiredClaims: ["jti", "exp", "iat", "cid"] };
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(token, (await cachedKeys(env, serverId, now)).verifier, options));
+    ({ payload } = await jwtVerify(token, (await cachedKeys(env, keyStoreId, now)).verifier, options));
   } catch (err) {
     if (!(err instanceof joseErrors.JWKSNoMatchingKey)) return null;
     // A key this isolate has not seen yet may have been published since its snapshot: look once more, but at
     // most once per few seconds, so tokens with made-up kids cannot drive traffic to the Durable Object.
-    if ((await cachedKeys(env, serverId, now)).loadedAt > now - UNKNOWN_KID_REFRESH_MS) return null;
-    forgetKeys(serverId);
+    if ((await cachedKeys(env, keyStoreId, now)).loadedAt > now - UNKNOWN_KID_REFRESH_MS) return null;
+    forgetKeys(keyStoreId);
     try {
-      ({ payload } = await jwtVerify(token, (await cachedKeys(env, serverId, now)).verifier, options));
+      ({ payload } = await jwtVerify(token, (await cachedKeys(env, keyStoreId, now)).verifier, options));
     } catch {
       return null;
     }
@@ -35,5 +38,7 @@ export async function verifyAccessToken(env: Env, bundle: ServerBundle, issuer: 
   const client = await cachedClient(env, String(payload.cid), now);
   if (!client || client.status !== "ACTIVE" || (client.tokensNotBefore !== null && payload.iat! <= client.tokensNotBefore)) return null;
   if (await isRevoked(env.DB, serverId, payload.jti)) return null;
+  // Okta: a person's tokens die with the person's deactivation, suspension or deletion.
+  if (typeof payload.uid === "string" && (await getUser(env.DB, payload.uid))?.status !== "ACTIVE") return null;
   return payload;
 }

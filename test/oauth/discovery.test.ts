@@ -1,3 +1,4 @@
+import { ADMIN_SCOPES } from "../../src/admin/route-scopes";
 import { describe, expect, it } from "vitest";
 import { ACCESS_TOKEN_CLAIMS, OIDC_CLAIMS, SERVED_ENDPOINTS } from "../../src/oauth/endpoints";
 import { admin, BASE, call, createServer } from "../support/admin";
@@ -18,7 +19,8 @@ const OKTA_ENDPOINT_FIELDS = [
   "backchannel_authentication_endpoint",
 ] as const;
 
-const ORG_SCOPES = ["openid", "email", "profile", "address", "phone", "offline_access", "groups"];
+/** The org server: the standard OIDC scopes and every admin API scope (Okta's okta.* scopes). */
+const ORG_SCOPES = ["openid", "profile", "email", "address", "phone", "offline_access", ...ADMIN_SCOPES];
 
 /** Okta's reserved scopes, present on every custom authorization server. */
 const SYSTEM_SCOPES = ["openid", "profile", "email", "address", "phone", "offline_access", "device_sso"];
@@ -74,7 +76,7 @@ describe("the org authorization server's discovery documents", () => {
       subject_types_supported: ["public"],
       scopes_supported: ORG_SCOPES,
     });
-    expectOnlyServedEndpoints(doc, `${BASE}/oauth2/v1`, ["jwks_uri"]);
+    expectOnlyServedEndpoints(doc, `${BASE}/oauth2/v1`, ["authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "introspection_endpoint", "revocation_endpoint", "end_session_endpoint"]);
   });
 
   it.each(["openid-configuration", "oauth-authorization-server"])("advertises in /.well-known/%s only endpoints that exist", async (kind) => {
@@ -91,7 +93,7 @@ describe("the org authorization server's discovery documents", () => {
     });
     expect(doc).not.toHaveProperty("id_token_signing_alg_values_supported");
     expect(doc).not.toHaveProperty("userinfo_endpoint");
-    expectOnlyServedEndpoints(doc, `${BASE}/oauth2/v1`, ["jwks_uri"]);
+    expectOnlyServedEndpoints(doc, `${BASE}/oauth2/v1`, ["authorization_endpoint", "token_endpoint", "jwks_uri", "introspection_endpoint", "revocation_endpoint", "end_session_endpoint"]);
   });
 
   it("takes the org URL from the host the request came to when ORG_URL is not configured", async () => {

@@ -1,0 +1,75 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { isoTime, nowMs } from "../clock";
+import type { AppEnv } from "../env";
+import { notFound, validationError } from "../errors";
+import { newId } from "../ids";
+import { orgBase } from "../issuer";
+import { forgetGrants } from "../oauth/org-scopes";
+import { deleteGrant, getGrant, listGrants, saveGrant, type GrantRecord } from "../store/admin-access";
+import { getApp } from "../store/apps";
+import { readBody } from "./body";
+import { link } from "./links";
+import { ADMIN_SCOPES } from "./route-scopes";
+
+const GrantInput = z.object({
+  issuer: z.string().min(1).max(1024),
+  scopeId: z.string().min(1).max(256),
+});
+
+/** Okta's OAuth2ScopeConsentGrant: an admin granted the app an okta.* scope of the org authorization server. */
+function toGrant(g: GrantRecord, base: string, clientId: string) {
+  const app = `${base}/api/v1/apps/${g.appId}`;
+  return {
+    id: g.id,
+    status: "ACTIVE",
+    created: g.created,
+    lastUpdated: g.lastUpdated,
+    issuer: g.issuer,
+    clientId,
+    scopeId: g.scopeId,
+    source: "ADMIN",
+    _links: { app: link(app, "GET"), self: link(`${app}/grants/${g.id}`, "GET", "DELETE"), client: link(`${base}/oauth2/v1/clients/${clientId}`, "GET") },
+  };
+}
+
+async function requireApp(db: D1Database, id: string) {
+  const app = await getApp(db, id);
+  if (!app) throw notFound(`Resource not found: ${id} (App)`);
+  return app;
+}
+
+/** /api/v1/apps/{appId}/grants: which admin API scopes an app may get from the org authorization server. */
+export const appGrants = new Hono<AppEnv>()
+  .get("/:appId/grants", async (c) => {
+    const app = await requireApp(c.env.DB, c.req.param("appId"));
+    const base = orgBase(c.env, c.req.url);
+    return c.json((await listGrants(c.env.DB, app.id)).map((g) => toGrant(g, base, app.clientId)));
+  })
+  .post("/:appId/grants", async (c) => {
+    const app = await requireApp(c.env.DB, c.req.param("appId"));
+    const input = await readBody(c, GrantInput, "OAuth2ScopeConsentGrant");
+    const base = orgBase(c.env, c.req.url);
+    const causes: string[] = [];
+    if (input.issuer.replace(/\/+$/, "") !== base) causes.push(`issuer: must be the org authorization server's issuer, ${base}`);
+    if (!ADMIN_SCOPES.includes(input.scopeId)) causes.push(`scopeId: '${input.scopeId}' is not an Okta API scope of this org`);
+    if (causes.length) throw validationError("OAuth2ScopeConsentGrant", causes);
+    const now = isoTime(nowMs());
+    const grant = await saveGrant(c.env.DB, { id: newId("oag"), appId: app.id, scopeId: input.scopeId, issuer: base, created: now, lastUpdated: now });
+    forgetGrants(app.id);
+    return c.json(toGrant(grant, base, app.clientId), 201);
+  })
+  .get("/:appId/grants/:grantId", async (c) => {
+    const app = await requireApp(c.env.DB, c.req.param("appId"));
+    const grant = await getGrant(c.env.DB, app.id, c.req.param("grantId"));
+    if (!grant) throw notFound(`Resource not found: ${c.req.param("grantId")} (OAuth2ScopeConsentGrant)`);
+    return c.json(toGrant(grant, orgBase(c.env, c.req.url), app.clientId));
+  })
+  .delete("/:appId/grants/:grantId", async (c) => {
+    const app = await requireApp(c.env.DB, c.req.param("appId"));
+    if (!(await deleteGrant(c.env.DB, app.id, c.req.param("grantId")))) {
+      throw notFound(`Resource not found: ${c.req.param("grantId")} (OAuth2ScopeConsentGrant)`);
+    }
+    forgetGrants(app.id);
+    return c.body(null, 204);
+  });

@@ -1,0 +1,39 @@
+import { config, type Env } from "../env";
+import { OAuthError } from "../errors";
+import { isolateCache } from "../isolate-cache";
+import { listGrants } from "../store/admin-access";
+import type { AppRecord } from "../store/apps";
+import { isAdminScope, ORG_SERVER_ID } from "./org-server";
+import type { ServerBundle } from "./server-cache";
+
+const grantsCache = isolateCache<Set<string>>(10_000);
+
+/** The okta.* scopes granted to an app, with bounded staleness; grant writes in this isolate drop the entry. */
+function grantedAdminScopes(env: Env, appId: string, now: number): Promise<Set<string>> {
+  return grantsCache.get(appId, now, config(env).CACHE_STALENESS_SECONDS * 1000, async () => new Set((await listGrants(env.DB, appId)).map((g) => g.scopeId)));
+}
+
+export function forgetGrants(appId: string): void {
+  grantsCache.invalidate(appId);
+}
+
+/**
+ * Admin API scopes exist only on the org server, and only for apps an admin granted them to (Okta). For
+ * client_credentials the org server issues nothing but admin scopes, and only to private_key_jwt clients.
+ * Custom servers have no okta.* scopes, so resolving scopes already refuses them there (invalid_scope).
+ */
+export async function admitAdminScopes(env: Env, bundle: ServerBundle, client: AppRecord, scopes: string[], grantType: string, now: number): Promise<void> {
+  if (bundle.server.id !== ORG_SERVER_ID) return;
+  if (grantType === "client_credentials") {
+    if (client.tokenEndpointAuthMethod !== "private_key_jwt") {
+      throw new OAuthError("invalid_client", "Client Credentials requests to the Org Authorization Server must use the private_key_jwt token_endpoint_auth_method.", 401);
+    }
+    const other = scopes.find((s) => !isAdminScope(s));
+    if (other) throw new OAuthError("invalid_scope", `The Org Authorization Server only grants Okta API scopes with client credentials; '${other}' is not one.`);
+  }
+  const wanted = scopes.filter(isAdminScope);
+  if (!wanted.length) return;
+  const granted = await grantedAdminScopes(env, client.id, now);
+  const missing = wanted.filter((s) => !granted.has(s));
+  if (missing.length) throw new OAuthError("invalid_scope", `The following scopes are not granted to the client application: [${missing.join(", ")}].`);
+}
