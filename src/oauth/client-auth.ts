@@ -49,7 +49,19 @@ function presented(req: Request, params: Map<string, string>): Presented {
       throw invalidClient(FAILED, true);
     }
     const colon = decoded.indexOf(":");
-    if (colon < 0) throw invalidClient(FAILED, true);
+    if (colon < 0) {
+      // okta-auth-js names a public client this way (Basic base64(client_id), no secret) when it revokes tokens;
+      // Okta accepts it, and it authenticates nothing: only a client registered with 'none' passes.
+      let id: string;
+      try {
+        id = decodeURIComponent(decoded.replace(/\+/g, " "));
+      } catch {
+        throw invalidClient(FAILED, true);
+      }
+      const bodyId = params.get("client_id");
+      if (bodyId !== undefined && bodyId !== id) throw invalidClient(FAILED, true);
+      return { method: "none", clientId: id, viaBasic: true };
+    }
     let id: string;
     let secret: string;
     try {

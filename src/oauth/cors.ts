@@ -26,7 +26,12 @@ const ALLOWED_HEADERS = ["authorization", "content-type", "accept", "x-requested
  */
 export const cors: MiddlewareHandler<AppEnv> = async (c, next) => {
   const origin = c.req.header("Origin");
-  if (!origin) return next();
+  if (!origin) {
+    await next();
+    // The answer depends on the Origin header, so shared caches must key on it (RFC 9110 12.5.5).
+    c.res.headers.append("Vary", "Origin");
+    return;
+  }
   const trusted = (await corsOrigins(c.env, nowMs())).has(origin.toLowerCase());
   if (c.req.method === "OPTIONS" && c.req.header("Access-Control-Request-Method")) {
     if (!trusted) return new Response(null, { status: 403, headers: { Vary: "Origin" } });

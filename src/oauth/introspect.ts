@@ -7,9 +7,39 @@ import { readForm } from "./params";
 import { activeServer } from "./server-context";
 import { endpointAudiences } from "./token";
 import { verifyAccessToken } from "./verify-access-token";
+import type { Env } from "../env";
 import { OAuthError } from "../errors";
+import { sha256Hex } from "../ids";
+import { findRefreshToken } from "../store/refresh-tokens";
+import { getUser } from "../store/users";
+import type { ServerBundle } from "./server-cache";
+import type { UserGrant } from "./user-tokens";
 
 const INACTIVE = { active: false } as const;
+
+/** A live refresh token of this server, described only to the client it was issued to. */
+async function refreshTokenInfo(env: Env, bundle: ServerBundle, issuer: string, clientId: string, token: string, now: number) {
+  const nowSeconds = Math.floor(now / 1000);
+  const refresh = await findRefreshToken(env.DB, await sha256Hex(token), bundle.server.id, nowSeconds);
+  if (!refresh || refresh.clientId !== clientId) return null;
+  const user = await getUser(env.DB, refresh.userId);
+  if (!user || user.status !== "ACTIVE") return null;
+  const grant = JSON.parse(refresh.grant) as UserGrant;
+  return {
+    active: true,
+    token_type: "refresh_token",
+    scope: grant.scopes.join(" "),
+    client_id: refresh.clientId,
+    username: String(user.profile.login),
+    ...(refresh.expiresAt === null ? {} : { exp: refresh.expiresAt }),
+    iat: refresh.created,
+    sub: String(user.profile.login),
+    aud: bundle.server.audiences[0],
+    iss: issuer,
+    jti: refresh.id,
+    uid: user.id,
+  };
+}
 
 /**
  * POST /oauth2/{id}/v1/introspect (RFC 7662): a client-authenticated question about a token. Anything that is
@@ -21,12 +51,12 @@ export async function introspectEndpoint(c: Context<AppEnv>): Promise<Response> 
   const bundle = await activeServer(c);
   const params = await readForm(c.req.raw);
   const issuer = issuerOf(bundle.server, c.env, c.req.url);
-  await authenticateClient(c.env, c.req.raw, params, endpointAudiences(c.req.url, issuer, "introspect"), now);
+  const client = await authenticateClient(c.env, c.req.raw, params, endpointAudiences(c.req.url, issuer, "introspect"), now);
   const token = params.get("token");
   if (!token) throw new OAuthError("invalid_request", "The 'token' parameter is required.");
   const headers = { "Cache-Control": "no-store", Pragma: "no-cache" };
   const claims = await verifyAccessToken(c.env, bundle, issuer, token, now);
-  if (!claims) return c.json(INACTIVE, 200, headers);
+  if (!claims) return c.json((await refreshTokenInfo(c.env, bundle, issuer, client.clientId, token, now)) ?? INACTIVE, 200, headers);
   const { scp, cid, ...rest } = claims as Record<string, unknown>;
   return c.json(
     {

@@ -31,7 +31,7 @@ export async function logoutEndpoint(c: Context<AppEnv>): Promise<Response> {
   }
   const hint = params.get("id_token_hint");
   if (!hint) return bad("The 'id_token_hint' parameter is required.");
-  let claims: { iss?: string; aud?: string | string[] };
+  let claims: { iss?: string; aud?: string | string[]; jti?: string };
   try {
     // Signature only: the hint may have expired (OIDC RP-Initiated Logout 2).
     const { payload } = await compactVerify(hint, (await cachedKeys(c.env, bundle.server.id, now)).verifier, { algorithms: ["RS256"] });
@@ -40,7 +40,8 @@ export async function logoutEndpoint(c: Context<AppEnv>): Promise<Response> {
     return bad("The 'id_token_hint' is not an ID token of this authorization server.");
   }
   const clientId = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
-  if (claims.iss !== issuerOf(bundle.server, c.env, c.req.url) || !clientId) return bad("The 'id_token_hint' is not an ID token of this authorization server.");
+  // Access tokens are signed with the same keys: only an ID token (jti "ID.…", aud = a client) is a hint.
+  if (claims.iss !== issuerOf(bundle.server, c.env, c.req.url) || !clientId || !claims.jti?.startsWith("ID.")) return bad("The 'id_token_hint' is not an ID token of this authorization server.");
   const target = params.get("post_logout_redirect_uri");
   const client = await cachedClient(c.env, clientId, now);
   if (target !== undefined && !client?.settings.post_logout_redirect_uris.includes(target)) {

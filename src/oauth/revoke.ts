@@ -3,6 +3,8 @@ import { nowMs } from "../clock";
 import type { AppEnv } from "../env";
 import { OAuthError } from "../errors";
 import { issuerOf } from "../issuer";
+import { sha256Hex } from "../ids";
+import { findRefreshToken, revokeFamily } from "../store/refresh-tokens";
 import { revokeToken } from "../store/revocations";
 import { authenticateClient } from "./client-auth";
 import { readForm } from "./params";
@@ -27,6 +29,13 @@ export async function revokeEndpoint(c: Context<AppEnv>): Promise<Response> {
     throw new OAuthError("invalid_request", "The 'token_type_hint' parameter is invalid.");
   }
   const claims = await verifyAccessToken(c.env, bundle, issuer, token, now);
-  if (claims && claims.cid === client.clientId) await revokeToken(c.env.DB, bundle.server.id, claims.jti!, claims.exp!);
+  if (claims) {
+    if (claims.cid === client.clientId) await revokeToken(c.env.DB, bundle.server.id, claims.jti!, claims.exp!);
+  } else {
+    // RFC 7009 2.1: revoking a refresh token ends its grant, so the whole family stops refreshing.
+    const nowSeconds = Math.floor(now / 1000);
+    const refresh = await findRefreshToken(c.env.DB, await sha256Hex(token), bundle.server.id, nowSeconds);
+    if (refresh && refresh.clientId === client.clientId) await revokeFamily(c.env.DB, refresh.familyId, nowSeconds);
+  }
   return c.body(null, 200, { "Cache-Control": "no-store", Pragma: "no-cache" });
 }

@@ -108,5 +108,6 @@ export async function consentEndpoint(c: Context<AppEnv>): Promise<Response> {
   }
   const scopes = (params.get("scope") ?? "").split(" ").filter(Boolean);
   await saveConsent(c.env.DB, session.userId, params.get("client_id") ?? "", bundle.server.id, scopes, isoTime(now));
-  return runAuthorize(c, bundle, params, now, { consented: true });
+  const signedInHere = tx.userId !== undefined && tx.userId === session.userId;
+  return runAuthorize(c, bundle, params, now, { consented: true, freshSession: signedInHere ? session : undefined });
 }

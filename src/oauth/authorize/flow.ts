@@ -78,7 +78,7 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
         if (req.prompt.includes("none")) {
           throw fail(new OAuthError("consent_required", `The following scopes require user consent: [${needed.join(", ")}].`));
         }
-        return renderConsent(c, bundle, client!, params, needed, now, cookies);
+        return renderConsent(c, bundle, client!, params, needed, now, cookies, state.freshSession?.userId);
       }
     }
     return await issueAuthorization(c, { bundle, client: client!, req, user, session, decision, groups, now, cookies });

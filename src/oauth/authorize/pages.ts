@@ -52,9 +52,11 @@ export async function renderConsent(
   scopes: string[],
   now: number,
   cookies: string[],
+  signedInUserId?: string,
 ): Promise<Response> {
   const { csrf, cookie } = csrfFor(c);
-  const tx = await sealTransaction(c.env, { serverId: bundle.server.id, params: [...params], csrf }, now);
+  // Remembering who signed in during this transaction keeps prompt=login from asking again after consent.
+  const tx = await sealTransaction(c.env, { serverId: bundle.server.id, params: [...params], csrf, userId: signedInUserId }, now);
   const byName = new Map(bundle.scopes.map((s) => [s.name, s]));
   const body = consentPage({
     serverName: bundle.server.name,

@@ -1,6 +1,6 @@
 import { OAuthError } from "../../errors";
 import { sha256Hex } from "../../ids";
-import { consumeRefreshToken, revokeFamily } from "../../store/refresh-tokens";
+import { consumeRefreshToken, findRefreshToken, revokeFamily } from "../../store/refresh-tokens";
 import { getUser } from "../../store/users";
 import { issueUserTokens, tokenUser, type UserGrant } from "../user-tokens";
 import type { Grant } from "./grant";
@@ -18,23 +18,27 @@ export const refreshToken: Grant = {
     const token = params.get("refresh_token");
     if (!token) throw new OAuthError("invalid_request", "The 'refresh_token' parameter is required.");
     const nowSeconds = Math.floor(now / 1000);
-    const result = await consumeRefreshToken(env.DB, await sha256Hex(token), bundle.server.id, client.clientId, nowSeconds);
+    const tokenHash = await sha256Hex(token);
+    // Check a narrowed scope before the token is consumed, so that a refused request leaves it usable.
+    const live = await findRefreshToken(env.DB, tokenHash, bundle.server.id, nowSeconds);
+    const asked = params.get("scope");
+    let scopes: string[] | undefined;
+    if (live && live.clientId === client.clientId && asked !== undefined) {
+      const granted = (JSON.parse(live.grant) as UserGrant).scopes;
+      const requested = [...new Set(asked.split(" ").filter(Boolean))];
+      // RFC 6749 6: the scope may only narrow what was originally granted.
+      if (!requested.length || requested.some((s) => !granted.includes(s))) {
+        throw new OAuthError("invalid_scope", "The requested scope is invalid, unknown, or exceeds the scope granted by the resource owner.");
+      }
+      scopes = requested;
+    }
+    const result = await consumeRefreshToken(env.DB, tokenHash, bundle.server.id, client.clientId, nowSeconds);
     if (result.kind === "reused") {
       await revokeFamily(env.DB, result.familyId, nowSeconds);
       throw new OAuthError("invalid_grant", INVALID);
     }
     if (result.kind === "invalid") throw new OAuthError("invalid_grant", INVALID);
     const original = JSON.parse(result.token.grant) as UserGrant;
-    let scopes: string[] | undefined;
-    const asked = params.get("scope");
-    if (asked !== undefined) {
-      const requested = [...new Set(asked.split(" ").filter(Boolean))];
-      // RFC 6749 6: the scope may only narrow what was originally granted.
-      if (!requested.length || requested.some((s) => !original.scopes.includes(s))) {
-        throw new OAuthError("invalid_scope", "The requested scope is invalid, unknown, or exceeds the scope granted by the resource owner.");
-      }
-      scopes = requested;
-    }
     const user = await getUser(env.DB, result.token.userId);
     if (!user || user.status !== "ACTIVE") throw new OAuthError("invalid_grant", INVALID);
     return issueUserTokens({
