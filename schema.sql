@@ -16,6 +16,8 @@ CREATE TABLE IF NOT EXISTS authorization_servers (
   issuer_mode   TEXT NOT NULL CHECK (issuer_mode IN ('ORG_URL', 'CUSTOM_URL', 'DYNAMIC')),
   status        TEXT NOT NULL CHECK (status IN ('ACTIVE', 'INACTIVE')),
   rotation_mode TEXT NOT NULL CHECK (rotation_mode IN ('AUTO', 'MANUAL')),
+  -- RS256 as Okta; ES256 and EdDSA are Mintgate options (credentials.signing.alg).
+  signing_alg   TEXT NOT NULL DEFAULT 'RS256' CHECK (signing_alg IN ('RS256', 'ES256', 'EdDSA')),
   created       TEXT NOT NULL,
   last_updated  TEXT NOT NULL
 );

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { SigningSummary } from "../keys/key-store";
 import type { AuthorizationServerRecord } from "../store/authorization-servers";
+import { SIGNING_ALGS } from "../keys/crypto";
 import { link } from "./links";
 
 /**
@@ -29,6 +30,8 @@ export const AuthorizationServerInput = z.object({
       signing: z
         .object({
           rotationMode: z.enum(["AUTO", "MANUAL"]).optional(),
+          // Mintgate's option: RS256 (Okta's only algorithm, the default), ES256 or EdDSA (Ed25519).
+          alg: z.enum(SIGNING_ALGS).optional(),
           use: z.literal("sig").optional(),
         })
         .optional(),
@@ -62,6 +65,8 @@ export function toAuthorizationServer(s: AuthorizationServerRecord, signing: Sig
         ...(signing.nextRotation ? { nextRotation: signing.nextRotation } : {}),
         kid: signing.kid,
         use: signing.use,
+        // Okta's object has no alg (it is always RS256); Mintgate adds it only for its other algorithms.
+        ...(signing.alg === "RS256" ? {} : { alg: signing.alg }),
       },
     },
     _links: {

@@ -59,9 +59,10 @@ export const authorizationServers = new Hono<AppEnv>()
     const now = isoTime(nowMs());
     const id = newId("aus");
     const rotationMode = input.credentials?.signing?.rotationMode ?? "AUTO";
+    const signingAlg = input.credentials?.signing?.alg ?? "RS256";
     // Keys first, so the response can name the signing key; undone if the row cannot be written.
     const keys = keyStore(c.env, id);
-    const signing = await keys.configure(id, rotationMode);
+    const signing = await keys.configure(id, rotationMode, signingAlg);
     let server: AuthorizationServerRecord;
     try {
       server = await insertServer(c.env.DB, {
@@ -72,6 +73,7 @@ export const authorizationServers = new Hono<AppEnv>()
         issuerMode: input.issuerMode ?? "ORG_URL",
         status: "ACTIVE",
         rotationMode,
+        signingAlg,
         created: now,
         lastUpdated: now,
       });
@@ -88,8 +90,10 @@ export const authorizationServers = new Hono<AppEnv>()
     const input = await readBody(c, AuthorizationServerInput, "AuthorizationServer");
     checkIssuerMode(c.env, input);
     const rotationMode = input.credentials?.signing?.rotationMode ?? existing.rotationMode;
+    const signingAlg = input.credentials?.signing?.alg ?? existing.signingAlg;
     const keys = keyStore(c.env, id);
-    if (rotationMode !== existing.rotationMode) await keys.configure(id, rotationMode);
+    const rekey = rotationMode !== existing.rotationMode || signingAlg !== existing.signingAlg;
+    if (rekey) await keys.configure(id, rotationMode, signingAlg);
     let server: AuthorizationServerRecord | null;
     try {
       server = await replaceServer(c.env.DB, id, {
@@ -98,10 +102,12 @@ export const authorizationServers = new Hono<AppEnv>()
         audiences: input.audiences,
         issuerMode: input.issuerMode ?? existing.issuerMode,
         rotationMode,
+        signingAlg,
         lastUpdated: isoTime(nowMs()),
       });
     } catch (err) {
-      if (rotationMode !== existing.rotationMode) await keys.configure(id, existing.rotationMode);
+      // Undo the mode; a new algorithm's key has already signed nothing that could outlive this failure.
+      if (rekey) await keys.configure(id, existing.rotationMode, existing.signingAlg);
       throw err;
     }
     if (!server) throw notFound(`Resource not found: ${id} (AuthorizationServer)`);

@@ -9,9 +9,9 @@ import { requireServer } from "./authorization-servers";
 import { readBody } from "./body";
 import { link } from "./links";
 
-/** Okta's AuthorizationServerJsonWebKey. */
+/** Okta's AuthorizationServerJsonWebKey (RSA as Okta's; EC and OKP members for ES256 and EdDSA keys). */
 function toJsonWebKey(k: KeyView, self: string) {
-  return { status: k.status, alg: k.jwk.alg, e: k.jwk.e, n: k.jwk.n, kid: k.jwk.kid, kty: k.jwk.kty, use: k.jwk.use, _links: { self: link(`${self}/${k.jwk.kid}`, "GET") } };
+  return { status: k.status, ...k.jwk, _links: { self: link(`${self}/${k.jwk.kid}`, "GET") } };
 }
 
 const RotateBody = z.object({ use: z.string() });

@@ -1,16 +1,23 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import { seal, unseal } from "../seal";
 
-export type SigningAlg = "RS256";
+/** RS256 is the default, as Okta's; ES256 (RFC 7518 3.4) and EdDSA with Ed25519 (RFC 8037) are options. */
+export const SIGNING_ALGS = ["RS256", "ES256", "EdDSA"] as const;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
 
 /** The public half as it is published in JWKS (RFC 7517), with Okta's fields. */
 export interface PublicJwk {
-  kty: string;
+  kty: "RSA" | "EC" | "OKP";
   alg: SigningAlg;
   kid: string;
   use: "sig";
-  e: string;
-  n: string;
+  /** RSA */
+  e?: string;
+  n?: string;
+  /** EC (P-256) and OKP (Ed25519) */
+  crv?: string;
+  x?: string;
+  y?: string;
 }
 
 export interface GeneratedKey {
@@ -29,12 +36,23 @@ export async function openPrivateKey(secret: string, serverId: string, kid: stri
   return JSON.parse(await unseal(secret, `signing-key:${serverId}`, kid, sealed)) as JWK;
 }
 
-/** A fresh RS256 key pair (2048-bit, as Okta); kid is the RFC 7638 thumbprint, 43 characters like Okta's. */
-export async function generateSigningKey(secret: string, serverId: string): Promise<GeneratedKey> {
-  const { publicKey, privateKey } = await generateKeyPair("RS256", { modulusLength: 2048, extractable: true });
+/**
+ * A fresh key pair: RSA 2048-bit for RS256 (as Okta), P-256 for ES256, Ed25519 for EdDSA. kid is the RFC 7638
+ * thumbprint, 43 characters like Okta's.
+ */
+export async function generateSigningKey(secret: string, serverId: string, alg: SigningAlg = "RS256"): Promise<GeneratedKey> {
+  const { publicKey, privateKey } =
+    alg === "EdDSA"
+      ? await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true })
+      : await generateKeyPair(alg, { modulusLength: 2048, extractable: true });
   const pub = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(pub, "sha256");
-  const publicJwk: PublicJwk = { kty: "RSA", alg: "RS256", kid, use: "sig", e: pub.e!, n: pub.n! };
+  const publicJwk: PublicJwk =
+    pub.kty === "RSA"
+      ? { kty: "RSA", alg, kid, use: "sig", e: pub.e!, n: pub.n! }
+      : pub.kty === "EC"
+        ? { kty: "EC", alg, kid, use: "sig", crv: pub.crv!, x: pub.x!, y: pub.y! }
+        : { kty: "OKP", alg, kid, use: "sig", crv: pub.crv!, x: pub.x! };
   const sealed = await sealPrivateKey(secret, serverId, kid, await exportJWK(privateKey));
   return { kid, publicJwk, sealed };
 }

@@ -1,9 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
 import { isoTime, nowMs } from "../clock";
 import { config, type Env } from "../env";
-import { generateSigningKey, type PublicJwk } from "./crypto";
+import { generateSigningKey, type PublicJwk, type SigningAlg } from "./crypto";
 import {
   addNextKey,
+  dropNextKey,
   isRotationDue,
   keyWith,
   needsNextKey,
@@ -18,6 +19,7 @@ import {
 } from "./rotation";
 
 export interface SigningSummary {
+  alg: SigningAlg;
   kid: string;
   lastRotated: string;
   nextRotation: string | null;
@@ -55,6 +57,8 @@ export class KeyStore extends DurableObject<Env> {
   private material = new Map<string, StoredKey>();
   private version = 0;
   private serverId: string | null = null;
+  /** The algorithm new keys are generated for. */
+  private alg: SigningAlg = "RS256";
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -80,6 +84,7 @@ export class KeyStore extends DurableObject<Env> {
   private load(): void {
     const meta = new Map(this.ctx.storage.sql.exec<{ k: string; v: string }>(`SELECT k, v FROM meta`).toArray().map((r) => [r.k, r.v]));
     this.serverId = meta.get("server_id") ?? null;
+    this.alg = (meta.get("alg") as SigningAlg | undefined) ?? "RS256";
     this.version = Number(meta.get("version") ?? 0);
     const rows = this.ctx.storage.sql
       .exec<{ kid: string; status: KeyStatus; public_jwk: string; sealed: string; created: number; retire_at: number | null }>(
@@ -111,6 +116,7 @@ export class KeyStore extends DurableObject<Env> {
         last_rotated: String(state.lastRotated),
         next_rotation: state.nextRotation === null ? "" : String(state.nextRotation),
         version: String(version),
+        alg: this.alg,
       };
       for (const [k, v] of Object.entries(meta)) sql.exec(`INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)`, k, v);
       const kids = state.keys.map((k) => k.kid);
@@ -133,7 +139,7 @@ export class KeyStore extends DurableObject<Env> {
   }
 
   private async newKey(): Promise<string> {
-    const key = await generateSigningKey(config(this.env).KEY_ENCRYPTION_SECRET, this.serverId!);
+    const key = await generateSigningKey(config(this.env).KEY_ENCRYPTION_SECRET, this.serverId!, this.alg);
     this.material.set(key.kid, { publicJwk: key.publicJwk, sealed: key.sealed });
     return key.kid;
   }
@@ -144,9 +150,10 @@ export class KeyStore extends DurableObject<Env> {
   }
 
   /** Creates the first ACTIVE key (and the NEXT key MANUAL mode keeps ready) if there is none yet. */
-  private async ensure(serverId: string, mode: RotationMode): Promise<RotationState> {
+  private async ensure(serverId: string, mode: RotationMode, alg: SigningAlg = this.alg): Promise<RotationState> {
     this.adopt(serverId);
     if (this.state) return this.state;
+    this.alg = alg;
     const now = nowMs();
     const s = this.schedule();
     const kid = await this.newKey();
@@ -163,6 +170,7 @@ export class KeyStore extends DurableObject<Env> {
 
   private summary(state: RotationState): SigningSummary {
     return {
+      alg: this.material.get(keyWith(state, "ACTIVE")!.kid)!.publicJwk.alg,
       kid: keyWith(state, "ACTIVE")!.kid,
       lastRotated: isoTime(state.lastRotated),
       nextRotation: state.nextRotation === null ? null : isoTime(state.nextRotation),
@@ -178,17 +186,24 @@ export class KeyStore extends DurableObject<Env> {
       .map((k) => ({ jwk: this.material.get(k.kid)!.publicJwk, status: k.status, created: isoTime(k.created) }));
   }
 
-  /** Sets up (or re-configures) the server's keys; called when the server is created or its rotation mode changes. */
-  async configure(serverId: string, mode: RotationMode): Promise<SigningSummary> {
+  /**
+   * Sets up (or re-configures) the server's keys; called when the server is created or its rotation mode or
+   * signing algorithm changes. A new algorithm takes effect at once: a key of it becomes ACTIVE, the old ACTIVE key
+   * stays published as EXPIRED for the overlap, and the unused NEXT key is replaced.
+   */
+  async configure(serverId: string, mode: RotationMode, alg: SigningAlg = "RS256"): Promise<SigningSummary> {
     return this.ctx.blockConcurrencyWhile(async () => {
-      let state = await this.ensure(serverId, mode);
-      if (state.mode !== mode) {
-        const now = nowMs();
-        const s = this.schedule();
-        state = withMode(state, mode, now, s);
-        if (needsNextKey(state, now, s)) state = addNextKey(state, await this.newKey(), now);
-        await this.save(state);
+      let state = await this.ensure(serverId, mode, alg);
+      const now = nowMs();
+      const s = this.schedule();
+      const before = state;
+      if (state.mode !== mode) state = withMode(state, mode, now, s);
+      if (this.alg !== alg) {
+        this.alg = alg;
+        state = retireExpired(promote(addNextKey(dropNextKey(state), await this.newKey(), now), now, s), now);
       }
+      if (needsNextKey(state, now, s)) state = addNextKey(state, await this.newKey(), now);
+      if (state !== before) await this.save(state);
       return this.summary(state);
     });
   }

@@ -45,6 +45,11 @@ export function addNextKey(state: RotationState, kid: string, now: number): Rota
   return { ...state, keys: [...state.keys, { kid, status: "NEXT", created: now, retireAt: null }] };
 }
 
+/** Discards an unused NEXT key (it never signed anything), e.g. when the signing algorithm changes. */
+export function dropNextKey(state: RotationState): RotationState {
+  return { ...state, keys: state.keys.filter((k) => k.status !== "NEXT") };
+}
+
 /** NEXT becomes ACTIVE, ACTIVE becomes EXPIRED and stays published for the overlap. Needs a NEXT key. */
 export function promote(state: RotationState, now: number, s: Schedule): RotationState {
   if (!keyWith(state, "NEXT")) throw new Error("no NEXT key to promote");

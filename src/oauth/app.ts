@@ -24,14 +24,14 @@ async function customMetadata(c: Context<AppEnv>, kind: MetadataKind): Promise<R
   const issuer = issuerOf(server, c.env, c.req.url);
   // Okta: only scopes with metadataPublish ALL_CLIENTS appear in scopes_supported.
   const published = scopes.filter((s) => s.metadataPublish === "ALL_CLIENTS").map((s) => s.name);
-  const body = buildMetadata(kind, { issuer, endpointBase: `${issuer}/v1`, scopes: published, served: ALL_ENDPOINTS });
+  const body = buildMetadata(kind, { issuer, endpointBase: `${issuer}/v1`, scopes: published, served: ALL_ENDPOINTS, signingAlg: server.signingAlg });
   return c.json(body, 200, { "Cache-Control": DISCOVERY_CACHE });
 }
 
 function orgMetadata(c: Context<AppEnv>, kind: MetadataKind): Response {
   const base = orgBase(c.env, c.req.url);
   const scopes = orgBundle(base).scopes.map((s) => s.name);
-  return c.json(buildMetadata(kind, { issuer: base, endpointBase: `${base}/oauth2/v1`, scopes, served: ALL_ENDPOINTS }), 200, {
+  return c.json(buildMetadata(kind, { issuer: base, endpointBase: `${base}/oauth2/v1`, scopes, served: ALL_ENDPOINTS, signingAlg: "RS256" }), 200, {
     "Cache-Control": DISCOVERY_CACHE,
   });
 }

@@ -16,6 +16,8 @@ export interface MetadataInput {
   /** Where the endpoints live: {issuer}/v1 for a custom server, {base}/oauth2/v1 for the org server. */
   endpointBase: string;
   scopes: readonly string[];
+  /** The algorithm the server signs ID tokens with. */
+  signingAlg: string;
   /** The endpoints this server serves; a server without them advertises no flows that need them. */
   served: ReadonlyArray<keyof typeof SERVED_ENDPOINTS>;
 }
@@ -42,7 +44,7 @@ export function buildMetadata(kind: MetadataKind, m: MetadataInput): Record<stri
     response_modes_supported: RESPONSE_MODES,
     grant_types_supported: GRANT_TYPES_SUPPORTED,
     subject_types_supported: ["public"],
-    ...(oidc ? { id_token_signing_alg_values_supported: ["RS256"] } : {}),
+    ...(oidc ? { id_token_signing_alg_values_supported: [m.signingAlg] } : {}),
     scopes_supported: m.scopes,
     token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     claims_supported: oidc ? OIDC_CLAIMS : ACCESS_TOKEN_CLAIMS,

@@ -4,6 +4,8 @@ const encoder = new TextEncoder();
 
 const SIGN_PARAMS: Record<string, { name: string; hash?: string }> = {
   RS256: { name: "RSASSA-PKCS1-v1_5" },
+  ES256: { name: "ECDSA", hash: "SHA-256" },
+  EdDSA: { name: "Ed25519" },
 };
 
 /**

@@ -4,6 +4,7 @@ import { nowMs } from "../clock";
 import type { AppEnv } from "../env";
 import { OAuthError } from "../errors";
 import { issuerOf } from "../issuer";
+import { SIGNING_ALGS } from "../keys/crypto";
 import { cachedKeys } from "../keys/key-cache";
 import { cachedClient } from "./client-cache";
 import { pageHeaders } from "./pages/html";
@@ -34,7 +35,7 @@ export async function logoutEndpoint(c: Context<AppEnv>): Promise<Response> {
   let claims: { iss?: string; aud?: string | string[]; jti?: string };
   try {
     // Signature only: the hint may have expired (OIDC RP-Initiated Logout 2).
-    const { payload } = await compactVerify(hint, (await cachedKeys(c.env, bundle.server.id, now)).verifier, { algorithms: ["RS256"] });
+    const { payload } = await compactVerify(hint, (await cachedKeys(c.env, bundle.server.id, now)).verifier, { algorithms: [...SIGNING_ALGS] });
     claims = JSON.parse(new TextDecoder().decode(payload)) as typeof claims;
   } catch {
     return bad("The 'id_token_hint' is not an ID token of this authorization server.");

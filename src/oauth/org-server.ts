@@ -77,6 +77,7 @@ export function orgBundle(base: string): ServerBundle {
       issuerMode: "ORG_URL",
       status: "ACTIVE",
       rotationMode: "AUTO",
+      signingAlg: "RS256",
       created: EPOCH,
       lastUpdated: EPOCH,
     };

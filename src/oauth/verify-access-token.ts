@@ -1,5 +1,6 @@
 import { errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { Env } from "../env";
+import { SIGNING_ALGS } from "../keys/crypto";
 import { cachedKeys, forgetKeys } from "../keys/key-cache";
 import { isRevoked } from "../store/revocations";
 import { getUser } from "../store/users";
@@ -17,7 +18,7 @@ const UNKNOWN_KID_REFRESH_MS = 5_000;
 export async function verifyAccessToken(env: Env, bundle: ServerBundle, issuer: string, token: string, now: number): Promise<JWTPayload | null> {
   const serverId = bundle.server.id;
   const keyStoreId = accessTokenKeyStore(serverId);
-  const options = { issuer, audience: bundle.server.audiences[0]!, algorithms: ["RS256"], currentDate: new Date(now), requiredClaims: ["jti", "exp", "iat", "cid"] };
+  const options = { issuer, audience: bundle.server.audiences[0]!, algorithms: [...SIGNING_ALGS], currentDate: new Date(now), requiredClaims: ["jti", "exp", "iat", "cid"] };
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, (await cachedKeys(env, keyStoreId, now)).verifier, options));

@@ -5,6 +5,7 @@ import { startsWith } from "./sql";
 export type IssuerMode = "ORG_URL" | "CUSTOM_URL" | "DYNAMIC";
 export type LifecycleStatus = "ACTIVE" | "INACTIVE";
 export type RotationModeValue = "AUTO" | "MANUAL";
+export type SigningAlgValue = "RS256" | "ES256" | "EdDSA";
 
 export interface AuthorizationServerRecord {
   seq: number;
@@ -15,6 +16,7 @@ export interface AuthorizationServerRecord {
   issuerMode: IssuerMode;
   status: LifecycleStatus;
   rotationMode: RotationModeValue;
+  signingAlg: SigningAlgValue;
   created: string;
   lastUpdated: string;
 }
@@ -28,11 +30,12 @@ interface Row {
   issuer_mode: IssuerMode;
   status: LifecycleStatus;
   rotation_mode: RotationModeValue;
+  signing_alg: SigningAlgValue;
   created: string;
   last_updated: string;
 }
 
-const COLUMNS = "seq, id, name, description, audiences, issuer_mode, status, rotation_mode, created, last_updated";
+const COLUMNS = "seq, id, name, description, audiences, issuer_mode, status, rotation_mode, signing_alg, created, last_updated";
 
 const toRecord = (r: Row): AuthorizationServerRecord => ({
   seq: r.seq,
@@ -43,6 +46,7 @@ const toRecord = (r: Row): AuthorizationServerRecord => ({
   issuerMode: r.issuer_mode,
   status: r.status,
   rotationMode: r.rotation_mode,
+  signingAlg: r.signing_alg,
   created: r.created,
   lastUpdated: r.last_updated,
 });
@@ -76,10 +80,10 @@ export async function insertServer(db: D1Database, s: Omit<AuthorizationServerRe
   const [inserted] = await db.batch<Row>([
     db
       .prepare(
-        `INSERT INTO authorization_servers (id, name, description, audiences, issuer_mode, status, rotation_mode, created, last_updated)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING ${COLUMNS}`,
+        `INSERT INTO authorization_servers (id, name, description, audiences, issuer_mode, status, rotation_mode, signing_alg, created, last_updated)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?10, ?8, ?9) RETURNING ${COLUMNS}`,
       )
-      .bind(s.id, s.name, s.description, JSON.stringify(s.audiences), s.issuerMode, s.status, s.rotationMode, s.created, s.lastUpdated),
+      .bind(s.id, s.name, s.description, JSON.stringify(s.audiences), s.issuerMode, s.status, s.rotationMode, s.created, s.lastUpdated, s.signingAlg),
     ...systemScopeStatements(db, s.id, s.created),
   ]);
   return toRecord(inserted!.results[0]!);
@@ -88,14 +92,15 @@ export async function insertServer(db: D1Database, s: Omit<AuthorizationServerRe
 export async function replaceServer(
   db: D1Database,
   id: string,
-  s: Pick<AuthorizationServerRecord, "name" | "description" | "audiences" | "issuerMode" | "rotationMode" | "lastUpdated">,
+  s: Pick<AuthorizationServerRecord, "name" | "description" | "audiences" | "issuerMode" | "rotationMode" | "signingAlg" | "lastUpdated">,
 ): Promise<AuthorizationServerRecord | null> {
   const row = await db
     .prepare(
-      `UPDATE authorization_servers SET name = ?2, description = ?3, audiences = ?4, issuer_mode = ?5, rotation_mode = ?6, last_updated = ?7
+      `UPDATE authorization_servers SET name = ?2, description = ?3, audiences = ?4, issuer_mode = ?5, rotation_mode = ?6, last_updated = ?7,
+         signing_alg = ?8
        WHERE id = ?1 RETURNING ${COLUMNS}`,
     )
-    .bind(id, s.name, s.description, JSON.stringify(s.audiences), s.issuerMode, s.rotationMode, s.lastUpdated)
+    .bind(id, s.name, s.description, JSON.stringify(s.audiences), s.issuerMode, s.rotationMode, s.lastUpdated, s.signingAlg)
     .first<Row>();
   return row ? toRecord(row) : null;
 }
