@@ -138,7 +138,9 @@ export async function issueUserTokens(i: UserTokenInput): Promise<TokenResponse>
         amr: i.grant.amr,
         nonce: i.includeNonce ? i.grant.nonce : undefined,
         accessToken: access.token,
-        claims: { ...customClaimsFor(i.bundle, "IDENTITY", i.client, i.user, scopes, i.now), ...userClaims(i.user, scopes) },
+        // Okta: the token endpoint always issues an access token alongside, so the ID token carries only the custom
+        // claims with alwaysIncludeInToken; /userinfo has the rest.
+        claims: { ...customClaimsFor(i.bundle, "IDENTITY", i.client, i.user, scopes, i.now, true), ...userClaims(i.user, scopes) },
       },
       i.now,
     );
