@@ -12,3 +12,8 @@ declare namespace Cloudflare {
 }
 
 type MintgateEnv = import("../../src/env").Env;
+
+declare module "*.md?raw" {
+  const text: string;
+  export default text;
+}
