@@ -13,6 +13,9 @@ const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 // Okta: a client assertion may be valid for at most one hour.
 const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
 
+/** RFC 6749 5.2: the challenge for a client that authenticated (or failed to) with HTTP Basic. */
+export const BASIC_CHALLENGE = { "WWW-Authenticate": 'Basic realm="Mintgate"' };
+
 const FAILED = "Client authentication failed. Either the client or the client credentials are invalid.";
 
 interface Presented {
@@ -25,7 +28,7 @@ interface Presented {
 
 function invalidClient(description: string, viaBasic: boolean): OAuthError {
   // RFC 6749 5.2: a client that used the Authorization header gets 401 with a matching WWW-Authenticate.
-  return new OAuthError("invalid_client", description, 401, viaBasic ? { "WWW-Authenticate": 'Basic realm="Mintgate"' } : {});
+  return new OAuthError("invalid_client", description, 401, viaBasic ? BASIC_CHALLENGE : {});
 }
 
 /** Which credentials the request carries. RFC 6749 2.3: a client MUST NOT use more than one method per request. */

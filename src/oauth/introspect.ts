@@ -1,19 +1,12 @@
 import type { Context } from "hono";
-import { nowMs } from "../clock";
-import type { AppEnv } from "../env";
-import { issuerOf } from "../issuer";
-import { authenticateClient } from "./client-auth";
-import { readForm } from "./params";
-import { activeServer } from "./server-context";
-import { endpointAudiences } from "./token";
-import { verifyAccessToken } from "./verify-access-token";
-import type { Env } from "../env";
-import { OAuthError } from "../errors";
+import type { AppEnv, Env } from "../env";
 import { sha256Hex } from "../ids";
 import { findRefreshToken } from "../store/refresh-tokens";
 import { getUser } from "../store/users";
+import { clientTokenRequest } from "./client-request";
 import type { ServerBundle } from "./server-cache";
 import type { UserGrant } from "./user-tokens";
+import { verifyAccessToken } from "./verify-access-token";
 
 const INACTIVE = { active: false } as const;
 
@@ -47,13 +40,7 @@ async function refreshTokenInfo(env: Env, bundle: ServerBundle, issuer: string, 
  * {"active": false}, and nothing more is said about it.
  */
 export async function introspectEndpoint(c: Context<AppEnv>): Promise<Response> {
-  const now = nowMs();
-  const bundle = await activeServer(c);
-  const params = await readForm(c.req.raw);
-  const issuer = issuerOf(bundle.server, c.env, c.req.url);
-  const client = await authenticateClient(c.env, c.req.raw, params, endpointAudiences(c.req.url, issuer, "introspect"), now);
-  const token = params.get("token");
-  if (!token) throw new OAuthError("invalid_request", "The 'token' parameter is required.");
+  const { now, bundle, issuer, client, token } = await clientTokenRequest(c, "introspect");
   const headers = { "Cache-Control": "no-store", Pragma: "no-cache" };
   const claims = await verifyAccessToken(c.env, bundle, issuer, token, now);
   if (!claims) return c.json((await refreshTokenInfo(c.env, bundle, issuer, client.clientId, token, now)) ?? INACTIVE, 200, headers);

@@ -9,7 +9,7 @@ import { cachedKeys } from "../keys/key-cache";
 import { cachedClient } from "./client-cache";
 import { pageHeaders } from "./pages/html";
 import { errorPage, signedOutPage } from "./pages/messages";
-import { readForm, uniqueParams } from "./params";
+import { requestParams } from "./params";
 import { redirectToClient } from "./authorize/respond";
 import { activeServer } from "./server-context";
 import { endSession } from "./session";
@@ -23,13 +23,8 @@ export async function logoutEndpoint(c: Context<AppEnv>): Promise<Response> {
   const now = nowMs();
   const bundle = await activeServer(c);
   const bad = (description: string) => c.html(errorPage("Sign-out error", "invalid_request", description), 400, pageHeaders());
-  let params: Map<string, string>;
-  try {
-    params = c.req.method === "POST" ? await readForm(c.req.raw) : uniqueParams(new URL(c.req.url).searchParams);
-  } catch (err) {
-    if (err instanceof OAuthError) return bad(err.description);
-    throw err;
-  }
+  const params = await requestParams(c.req.raw);
+  if (params instanceof OAuthError) return bad(params.description);
   const hint = params.get("id_token_hint");
   if (!hint) return bad("The 'id_token_hint' parameter is required.");
   let claims: { iss?: string; aud?: string | string[]; jti?: string };

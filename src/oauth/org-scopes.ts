@@ -3,6 +3,7 @@ import { OAuthError } from "../errors";
 import { isolateCache } from "../isolate-cache";
 import { listGrants } from "../store/admin-access";
 import type { AppRecord } from "../store/apps";
+import { BASIC_CHALLENGE } from "./client-auth";
 import { isAdminScope, ORG_SERVER_ID } from "./org-server";
 import type { ServerBundle } from "./server-cache";
 
@@ -26,7 +27,14 @@ export async function admitAdminScopes(env: Env, bundle: ServerBundle, client: A
   if (bundle.server.id !== ORG_SERVER_ID) return;
   if (grantType === "client_credentials") {
     if (client.tokenEndpointAuthMethod !== "private_key_jwt") {
-      throw new OAuthError("invalid_client", "Client Credentials requests to the Org Authorization Server must use the private_key_jwt token_endpoint_auth_method.", 401);
+      // RFC 6749 5.2: a client that authenticated with the Authorization header gets the matching challenge.
+      const challenge = client.tokenEndpointAuthMethod === "client_secret_basic" ? BASIC_CHALLENGE : {};
+      throw new OAuthError(
+        "invalid_client",
+        "Client Credentials requests to the Org Authorization Server must use the private_key_jwt token_endpoint_auth_method.",
+        401,
+        challenge,
+      );
     }
     const other = scopes.find((s) => !isAdminScope(s));
     if (other) throw new OAuthError("invalid_scope", `The Org Authorization Server only grants Okta API scopes with client credentials; '${other}' is not one.`);

@@ -20,6 +20,19 @@ export async function readForm(req: Request): Promise<Map<string, string>> {
   return uniqueParams(new URLSearchParams(text));
 }
 
+/**
+ * The parameters of a GET (query) or POST (form) request, for endpoints that answer people with pages
+ * (/authorize, its forms, /logout): a malformed request comes back as the error rather than thrown.
+ */
+export async function requestParams(req: Request): Promise<Map<string, string> | OAuthError> {
+  try {
+    return req.method === "POST" ? await readForm(req) : uniqueParams(new URL(req.url).searchParams);
+  } catch (err) {
+    if (err instanceof OAuthError) return err;
+    throw err;
+  }
+}
+
 /** Parameters as a map; a repeated parameter is invalid_request (RFC 6749 3.1), an empty one counts as absent. */
 export function uniqueParams(search: URLSearchParams): Map<string, string> {
   const params = new Map<string, string>();

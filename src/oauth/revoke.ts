@@ -1,15 +1,10 @@
 import type { Context } from "hono";
-import { nowMs } from "../clock";
 import type { AppEnv } from "../env";
 import { OAuthError } from "../errors";
-import { issuerOf } from "../issuer";
 import { sha256Hex } from "../ids";
 import { findRefreshToken, revokeFamily } from "../store/refresh-tokens";
 import { revokeToken } from "../store/revocations";
-import { authenticateClient } from "./client-auth";
-import { readForm } from "./params";
-import { activeServer } from "./server-context";
-import { endpointAudiences } from "./token";
+import { clientTokenRequest } from "./client-request";
 import { verifyAccessToken } from "./verify-access-token";
 
 /**
@@ -17,13 +12,7 @@ import { verifyAccessToken } from "./verify-access-token";
  * empty body whether or not the token was valid, so it reveals nothing (RFC 7009 2.2).
  */
 export async function revokeEndpoint(c: Context<AppEnv>): Promise<Response> {
-  const now = nowMs();
-  const bundle = await activeServer(c);
-  const params = await readForm(c.req.raw);
-  const issuer = issuerOf(bundle.server, c.env, c.req.url);
-  const client = await authenticateClient(c.env, c.req.raw, params, endpointAudiences(c.req.url, issuer, "revoke"), now);
-  const token = params.get("token");
-  if (!token) throw new OAuthError("invalid_request", "The 'token' parameter is required.");
+  const { now, bundle, params, issuer, client, token } = await clientTokenRequest(c, "revoke");
   const hint = params.get("token_type_hint");
   if (hint !== undefined && !["access_token", "refresh_token", "device_secret"].includes(hint)) {
     throw new OAuthError("invalid_request", "The 'token_type_hint' parameter is invalid.");

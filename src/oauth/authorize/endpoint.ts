@@ -10,7 +10,7 @@ import { cachedClient } from "../client-cache";
 import { CSRF_COOKIE, readCookie } from "../cookies";
 import { pageHeaders } from "../pages/html";
 import { errorPage } from "../pages/messages";
-import { readForm, uniqueParams } from "../params";
+import { requestParams } from "../params";
 import { activeServer } from "../server-context";
 import { currentSession, startSession } from "../session";
 import { runAuthorize } from "./flow";
@@ -30,13 +30,8 @@ function badRequestPage(c: Context<AppEnv>, description: string): Response {
 /** GET or POST /oauth2/{id}/v1/authorize (RFC 6749 3.1: both methods are supported). */
 export async function authorizeEndpoint(c: Context<AppEnv>): Promise<Response> {
   const bundle = await activeServer(c);
-  let params: Map<string, string>;
-  try {
-    params = c.req.method === "POST" ? await readForm(c.req.raw) : uniqueParams(new URL(c.req.url).searchParams);
-  } catch (err) {
-    if (err instanceof OAuthError) return badRequestPage(c, err.description);
-    throw err;
-  }
+  const params = await requestParams(c.req.raw);
+  if (params instanceof OAuthError) return badRequestPage(c, params.description);
   return runAuthorize(c, bundle, params, nowMs());
 }
 
@@ -55,13 +50,8 @@ async function checkedTransaction(c: Context<AppEnv>, form: Map<string, string>,
 export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
   const now = nowMs();
   const bundle = await activeServer(c);
-  let form: Map<string, string>;
-  try {
-    form = await readForm(c.req.raw);
-  } catch (err) {
-    if (err instanceof OAuthError) return badRequestPage(c, err.description);
-    throw err;
-  }
+  const form = await requestParams(c.req.raw);
+  if (form instanceof OAuthError) return badRequestPage(c, form.description);
   const tx = await checkedTransaction(c, form, bundle.server.id, now);
   if (!tx) return badRequestPage(c, "This sign-in form has expired or was not sent by this browser. Go back to the application and start again.");
   const params = new Map(tx.params);
@@ -81,13 +71,8 @@ export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
 export async function consentEndpoint(c: Context<AppEnv>): Promise<Response> {
   const now = nowMs();
   const bundle = await activeServer(c);
-  let form: Map<string, string>;
-  try {
-    form = await readForm(c.req.raw);
-  } catch (err) {
-    if (err instanceof OAuthError) return badRequestPage(c, err.description);
-    throw err;
-  }
+  const form = await requestParams(c.req.raw);
+  if (form instanceof OAuthError) return badRequestPage(c, form.description);
   const tx = await checkedTransaction(c, form, bundle.server.id, now);
   const session = await currentSession(c, now);
   if (!tx || !session) return badRequestPage(c, "This consent form has expired or was not sent by this browser. Go back to the application and start again.");
