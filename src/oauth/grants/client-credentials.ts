@@ -12,10 +12,10 @@ export const clientCredentials: Grant = {
   type: "client_credentials",
   async handle({ env, bundle, client, params, issuer, now }) {
     const scopes = resolveScopes(bundle.scopes, params.get("scope"));
-    await admitAdminScopes(env, bundle, client, scopes, "client_credentials", now);
     // Okta: OpenID Connect scopes need a user, which client_credentials does not have.
     const system = scopes.filter((name) => bundle.scopes.find((s) => s.name === name)?.system);
     if (system.length) throw new OAuthError("invalid_scope", `Cannot request '${system[0]}' scopes using client credentials.`);
+    await admitAdminScopes(env, bundle, client, scopes, "client_credentials", now);
     // Okta: with no user to ask, scopes that require consent cannot be granted.
     const needConsent = scopes.filter((name) => bundle.scopes.find((s) => s.name === name)?.consent === "REQUIRED");
     if (needConsent.length) throw new OAuthError("consent_required", `The following scopes require user consent: [${needConsent.join(", ")}].`);
