@@ -272,14 +272,16 @@ CREATE TABLE IF NOT EXISTS refresh_tokens (
 );
 CREATE INDEX IF NOT EXISTS refresh_tokens_by_family ON refresh_tokens (family_id);
 
--- Consent a person gave a client for scopes of a server. Invariants: one row per (user, client, server).
+-- Consent a person gave a client for a scope of a server (Okta's user grants, /api/v1/users/{id}/grants).
+-- Invariants: one row per (user, client, server, scope); deleting rows revokes the consent.
 CREATE TABLE IF NOT EXISTS consents (
+  id             TEXT PRIMARY KEY,
   user_id        TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   client_id      TEXT NOT NULL,
   auth_server_id TEXT NOT NULL,
-  scopes         TEXT NOT NULL,
+  scope          TEXT NOT NULL,
   created        TEXT NOT NULL,
-  PRIMARY KEY (user_id, client_id, auth_server_id)
+  UNIQUE (user_id, client_id, auth_server_id, scope)
 );
 
 -- The built-in Everyone group.

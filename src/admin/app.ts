@@ -13,6 +13,7 @@ import { rules } from "./rules";
 import { scopes } from "./scopes";
 import { signingKeys } from "./signing-keys";
 import { trustedOrigins } from "./trusted-origins";
+import { userGrants } from "./user-grants";
 import { userRoles } from "./user-roles";
 import { users } from "./users";
 
@@ -50,6 +51,7 @@ export const adminApp = new Hono<AppEnv>()
   .route("/apps", apps)
   .route("/apps", appAssignments)
   .route("/users", userRoles)
+  .route("/users", userGrants)
   .route("/users", users)
   .route("/groups", groups)
   .route("/trustedOrigins", trustedOrigins);

@@ -1,22 +1,64 @@
-/** SQL for the consent a person gave a client for scopes of one server. */
+/** SQL for the consent people gave clients for scopes of a server (Okta's user grants). One row per scope. */
+import { newId } from "../ids";
 
-export async function grantedScopes(db: D1Database, userId: string, clientId: string, authServerId: string): Promise<string[]> {
-  const row = await db
-    .prepare(`SELECT scopes FROM consents WHERE user_id = ?1 AND client_id = ?2 AND auth_server_id = ?3`)
-    .bind(userId, clientId, authServerId)
-    .first<{ scopes: string }>();
-  return row ? (JSON.parse(row.scopes) as string[]) : [];
+export interface ConsentRecord {
+  id: string;
+  userId: string;
+  clientId: string;
+  authServerId: string;
+  scope: string;
+  created: string;
 }
 
-/** Adds scopes to what the person has consented to (a union: consent is only ever widened here). */
+interface Row {
+  id: string;
+  user_id: string;
+  client_id: string;
+  auth_server_id: string;
+  scope: string;
+  created: string;
+}
+
+const toConsent = (r: Row): ConsentRecord => ({ id: r.id, userId: r.user_id, clientId: r.client_id, authServerId: r.auth_server_id, scope: r.scope, created: r.created });
+
+export async function grantedScopes(db: D1Database, userId: string, clientId: string, authServerId: string): Promise<string[]> {
+  const { results } = await db
+    .prepare(`SELECT scope FROM consents WHERE user_id = ?1 AND client_id = ?2 AND auth_server_id = ?3`)
+    .bind(userId, clientId, authServerId)
+    .all<{ scope: string }>();
+  return results.map((r) => r.scope);
+}
+
+/** Records consent to each scope (already-consented scopes are kept as they were), in one batch. */
 export async function saveConsent(db: D1Database, userId: string, clientId: string, authServerId: string, scopes: string[], now: string): Promise<void> {
-  const existing = await grantedScopes(db, userId, clientId, authServerId);
-  const all = [...new Set([...existing, ...scopes])];
-  await db
-    .prepare(
-      `INSERT INTO consents (user_id, client_id, auth_server_id, scopes, created) VALUES (?1, ?2, ?3, ?4, ?5)
-       ON CONFLICT (user_id, client_id, auth_server_id) DO UPDATE SET scopes = excluded.scopes`,
-    )
-    .bind(userId, clientId, authServerId, JSON.stringify(all), now)
-    .run();
+  if (!scopes.length) return;
+  await db.batch(
+    scopes.map((scope) =>
+      db
+        .prepare(
+          `INSERT INTO consents (id, user_id, client_id, auth_server_id, scope, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+           ON CONFLICT (user_id, client_id, auth_server_id, scope) DO NOTHING`,
+        )
+        .bind(newId("oag"), userId, clientId, authServerId, scope, now),
+    ),
+  );
+}
+
+export async function listConsents(db: D1Database, userId: string, scope?: string): Promise<ConsentRecord[]> {
+  const { results } = await db
+    .prepare(`SELECT * FROM consents WHERE user_id = ?1 AND (?2 IS NULL OR scope = ?2) ORDER BY created, id`)
+    .bind(userId, scope ?? null)
+    .all<Row>();
+  return results.map(toConsent);
+}
+
+export async function getConsent(db: D1Database, userId: string, id: string): Promise<ConsentRecord | null> {
+  const row = await db.prepare(`SELECT * FROM consents WHERE user_id = ?1 AND id = ?2`).bind(userId, id).first<Row>();
+  return row ? toConsent(row) : null;
+}
+
+/** Revokes one grant, or all of a person's grants when id is omitted; returns how many were removed. */
+export async function revokeConsents(db: D1Database, userId: string, id?: string): Promise<number> {
+  const res = await db.prepare(`DELETE FROM consents WHERE user_id = ?1 AND (?2 IS NULL OR id = ?2)`).bind(userId, id ?? null).run();
+  return res.meta.changes;
 }

@@ -91,7 +91,9 @@ export async function consentEndpoint(c: Context<AppEnv>): Promise<Response> {
       return badRequestPage(c, "The application's request is no longer valid.");
     }
   }
-  const scopes = (params.get("scope") ?? "").split(" ").filter(Boolean);
+  // What the page listed: the requested scopes that are not IMPLICIT (Okta's consent grants).
+  const implicit = new Set(bundle.scopes.filter((s) => s.consent === "IMPLICIT").map((s) => s.name));
+  const scopes = (params.get("scope") ?? "").split(" ").filter((s) => s && !implicit.has(s));
   await saveConsent(c.env.DB, session.userId, params.get("client_id") ?? "", bundle.server.id, scopes, isoTime(now));
   const signedInHere = tx.userId !== undefined && tx.userId === session.userId;
   return runAuthorize(c, bundle, params, now, { consented: true, freshSession: signedInHere ? session : undefined });
