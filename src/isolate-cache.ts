@@ -1,7 +1,12 @@
 /**
  * A per-isolate cache with bounded staleness: an entry is served for at most `ttlMs` after it was loaded,
- * then reloaded; concurrent misses share one load. Admin writes in this isolate invalidate at once;
- * other isolates see the change within the bound (CACHE_STALENESS_SECONDS, stated in the README).
+ * then reloaded. Admin writes in this isolate invalidate at once; other isolates see the change within the
+ * bound (CACHE_STALENESS_SECONDS, stated in the README).
+ *
+ * Only settled values are shared between requests, never a pending promise: in Workers, a request that awaits
+ * a promise another request's I/O will settle continues in that other request's context and may no longer
+ * touch its own body ("Cannot perform I/O on behalf of a different request"). Concurrent misses therefore each
+ * load; the last to finish is kept.
  */
 export interface IsolateCache<V> {
   get(key: string, now: number, ttlMs: number, load: () => Promise<V>): Promise<V>;
@@ -11,36 +16,27 @@ export interface IsolateCache<V> {
 
 export function isolateCache<V>(maxEntries = 1000): IsolateCache<V> {
   const entries = new Map<string, { value: V; loadedAt: number }>();
-  const loading = new Map<string, Promise<V>>();
+  // Bumped by every invalidation, so a load that started before an admin write cannot store its result after it.
+  let epoch = 0;
   return {
     async get(key, now, ttlMs, load) {
       const hit = entries.get(key);
       if (hit && now - hit.loadedAt < ttlMs) return hit.value;
-      let pending = loading.get(key);
-      if (!pending) {
-        pending = load().then(
-          (value) => {
-            if (entries.size >= maxEntries && !entries.has(key)) entries.delete(entries.keys().next().value!);
-            entries.set(key, { value, loadedAt: now });
-            loading.delete(key);
-            return value;
-          },
-          (err: unknown) => {
-            loading.delete(key);
-            throw err;
-          },
-        );
-        loading.set(key, pending);
+      const started = epoch;
+      const value = await load();
+      if (epoch === started) {
+        if (entries.size >= maxEntries && !entries.has(key)) entries.delete(entries.keys().next().value!);
+        entries.set(key, { value, loadedAt: now });
       }
-      return pending;
+      return value;
     },
     invalidate(key) {
       entries.delete(key);
-      loading.delete(key);
+      epoch++;
     },
     clear() {
       entries.clear();
-      loading.clear();
+      epoch++;
     },
   };
 }

@@ -1,28 +1,27 @@
 import { base64url, fromBase64url } from "./ids";
 
 const encoder = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
+// Settled keys only: no pending promise is shared between requests (see isolate-cache.ts).
+const keys = new Map<string, CryptoKey>();
 
 /**
  * AES-256-GCM key for one purpose, derived with HKDF-SHA-256 (RFC 5869) from KEY_ENCRYPTION_SECRET. The
  * purpose (e.g. a server id) is the HKDF info, so what is sealed for one purpose cannot be opened for another.
  */
-function sealingKey(secret: string, purpose: string): Promise<CryptoKey> {
+async function sealingKey(secret: string, purpose: string): Promise<CryptoKey> {
   const cacheKey = `${purpose}\u0000${secret}`;
-  let key = keys.get(cacheKey);
-  if (!key) {
-    key = (async () => {
-      const ikm = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, ["deriveKey"]);
-      return crypto.subtle.deriveKey(
-        { name: "HKDF", hash: "SHA-256", salt: encoder.encode("mintgate/seal/v1"), info: encoder.encode(purpose) },
-        ikm,
-        { name: "AES-GCM", length: 256 },
-        false,
-        ["encrypt", "decrypt"],
-      );
-    })();
-    keys.set(cacheKey, key);
-  }
+  const known = keys.get(cacheKey);
+  if (known) return known;
+  const ikm = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, ["deriveKey"]);
+  const key = await crypto.subtle.deriveKey(
+    { name: "HKDF", hash: "SHA-256", salt: encoder.encode("mintgate/seal/v1"), info: encoder.encode(purpose) },
+    ikm,
+    { name: "AES-GCM", length: 256 },
+    false,
+    ["encrypt", "decrypt"],
+  );
+  if (keys.size > 1000) keys.clear();
+  keys.set(cacheKey, key);
   return key;
 }
 

@@ -12,17 +12,16 @@ import { requiredScope, scopeSatisfies } from "./route-scopes";
 
 const BOOTSTRAP_ID = "bootstrap";
 export const SUPER_ADMIN = "SUPER_ADMIN";
-const bootstrapHashes = new WeakMap<Env, Promise<string | null>>();
+// Settled digests only: no pending promise is shared between requests (see isolate-cache.ts).
+const bootstrapHashes = new WeakMap<Env, string | null>();
 const recorded = new WeakSet<Env>();
 
-function bootstrapHash(env: Env): Promise<string | null> {
-  let h = bootstrapHashes.get(env);
-  if (!h) {
-    const token = config(env).ADMIN_TOKEN;
-    h = token ? sha256Hex(token) : Promise.resolve(null);
-    bootstrapHashes.set(env, h);
-  }
-  return h;
+async function bootstrapHash(env: Env): Promise<string | null> {
+  if (bootstrapHashes.has(env)) return bootstrapHashes.get(env)!;
+  const token = config(env).ADMIN_TOKEN;
+  const hash = token ? await sha256Hex(token) : null;
+  bootstrapHashes.set(env, hash);
+  return hash;
 }
 
 /**

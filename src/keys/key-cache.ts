@@ -24,19 +24,22 @@ async function load(env: Env, serverId: string, now: number): Promise<CachedKeys
   // RFC 7517: the published set; Okta lists ACTIVE, NEXT and EXPIRED keys with no status field.
   const jwksBody = JSON.stringify({ keys: snapshot.keys.map((k) => k.jwk) });
   const etag = `"${(await sha256Hex(`${serverId}:${jwksBody}`)).slice(0, 32)}"`;
-  let signer: ReturnType<CachedKeys["signer"]> | undefined;
+  // The imported key is kept once settled; concurrent first uses each import (see isolate-cache.ts on why no
+  // pending promise is shared between requests).
+  let signer: Awaited<ReturnType<CachedKeys["signer"]>> | undefined;
   return {
     snapshot,
     jwksBody,
     etag,
     verifier: createLocalJWKSet({ keys: snapshot.keys.map((k) => ({ ...k.jwk })) }),
     loadedAt: now,
-    signer: () =>
-      (signer ??= (async () => {
-        const { kid, alg, sealed } = snapshot.active;
-        const jwk = await openPrivateKey(config(env).KEY_ENCRYPTION_SECRET, serverId, kid, sealed);
-        return { kid, alg, key: await importSigningKey(jwk, alg) };
-      })()),
+    signer: async () => {
+      if (signer) return signer;
+      const { kid, alg, sealed } = snapshot.active;
+      const jwk = await openPrivateKey(config(env).KEY_ENCRYPTION_SECRET, serverId, kid, sealed);
+      signer = { kid, alg, key: await importSigningKey(jwk, alg) };
+      return signer;
+    },
   };
 }
 
