@@ -7,6 +7,7 @@ import { authorizeEndpoint, consentEndpoint, signInEndpoint } from "./authorize/
 import { cors } from "./cors";
 import { SERVED_ENDPOINTS } from "./endpoints";
 import { orgBundle } from "./org-server";
+import type { ServerBundle } from "./server-cache";
 import { introspectEndpoint } from "./introspect";
 import { logoutEndpoint } from "./logout";
 import { userinfoEndpoint } from "./userinfo";
@@ -19,21 +20,34 @@ import { activeServer } from "./server-context";
 const DISCOVERY_CACHE = "public, max-age=300";
 const ALL_ENDPOINTS = Object.keys(SERVED_ENDPOINTS) as Array<keyof typeof SERVED_ENDPOINTS>;
 
+// Serialized documents, per loaded bundle (a reload or an admin write brings a new bundle object) and issuer.
+const documents = new WeakMap<ServerBundle, Map<string, string>>();
+
+/** Discovery is served from a string built once per bundle and issuer: no object building or JSON per request. */
+function metadataResponse(bundle: ServerBundle, kind: MetadataKind, issuer: string, endpointBase: string): Response {
+  let byIssuer = documents.get(bundle);
+  if (!byIssuer) documents.set(bundle, (byIssuer = new Map()));
+  const key = `${kind} ${issuer}`;
+  let body = byIssuer.get(key);
+  if (body === undefined) {
+    // Okta: only scopes with metadataPublish ALL_CLIENTS appear in scopes_supported.
+    const scopes = bundle.scopes.filter((s) => s.metadataPublish === "ALL_CLIENTS").map((s) => s.name);
+    body = JSON.stringify(buildMetadata(kind, { issuer, endpointBase, scopes, served: ALL_ENDPOINTS, signingAlg: bundle.server.signingAlg }));
+    if (byIssuer.size > 16) byIssuer.clear();
+    byIssuer.set(key, body);
+  }
+  return new Response(body, { status: 200, headers: { "Content-Type": "application/json", "Cache-Control": DISCOVERY_CACHE } });
+}
+
 async function customMetadata(c: Context<AppEnv>, kind: MetadataKind): Promise<Response> {
-  const { server, scopes } = await activeServer(c);
-  const issuer = issuerOf(server, c.env, c.req.url);
-  // Okta: only scopes with metadataPublish ALL_CLIENTS appear in scopes_supported.
-  const published = scopes.filter((s) => s.metadataPublish === "ALL_CLIENTS").map((s) => s.name);
-  const body = buildMetadata(kind, { issuer, endpointBase: `${issuer}/v1`, scopes: published, served: ALL_ENDPOINTS, signingAlg: server.signingAlg });
-  return c.json(body, 200, { "Cache-Control": DISCOVERY_CACHE });
+  const bundle = await activeServer(c);
+  const issuer = issuerOf(bundle.server, c.env, c.req.url);
+  return metadataResponse(bundle, kind, issuer, `${issuer}/v1`);
 }
 
 function orgMetadata(c: Context<AppEnv>, kind: MetadataKind): Response {
   const base = orgBase(c.env, c.req.url);
-  const scopes = orgBundle(base).scopes.map((s) => s.name);
-  return c.json(buildMetadata(kind, { issuer: base, endpointBase: `${base}/oauth2/v1`, scopes, served: ALL_ENDPOINTS, signingAlg: "RS256" }), 200, {
-    "Cache-Control": DISCOVERY_CACHE,
-  });
+  return metadataResponse(orgBundle(base), kind, base, `${base}/oauth2/v1`);
 }
 
 /** The endpoints every authorization server has, mounted for the org server and for custom servers alike. */
