@@ -1,6 +1,6 @@
 import { epochSeconds } from "../clock";
 import type { Env } from "../env";
-import { randomBase62 } from "../ids";
+import { randomToken } from "../ids";
 import { cachedKeys } from "../keys/key-cache";
 import { signJwt } from "./jwt";
 import { accessTokenKeyStore } from "./org-server";
@@ -16,7 +16,7 @@ export interface AccessTokenClaims {
   [claim: string]: unknown;
 }
 
-export const newAccessTokenId = () => `AT.${randomBase62(43)}`;
+export const newAccessTokenId = () => `AT.${randomToken()}`;
 
 export interface MintedToken {
   token: string;

@@ -1,6 +1,6 @@
 import { epochSeconds } from "../clock";
 import type { Env } from "../env";
-import { base64url, randomBase62 } from "../ids";
+import { base64url, randomToken } from "../ids";
 import { cachedKeys } from "../keys/key-cache";
 import { signJwt } from "./jwt";
 
@@ -39,7 +39,7 @@ export async function mintIdToken(env: Env, serverId: string, t: IdTokenInput, n
     aud: t.clientId,
     iat,
     exp: iat + ID_TOKEN_LIFETIME_SECONDS,
-    jti: `ID.${randomBase62(43)}`,
+    jti: `ID.${randomToken()}`,
     amr: t.amr,
     idp: ORG_IDP,
     ...(t.nonce ? { nonce: t.nonce } : {}),

@@ -1,6 +1,8 @@
 import { base64url } from "../ids";
 
 const encoder = new TextEncoder();
+// The protected header is the same for every token a key signs: encoded once per key.
+const headers = new Map<string, string>();
 
 const SIGN_PARAMS: Record<string, { name: string; hash?: string }> = {
   RS256: { name: "RSASSA-PKCS1-v1_5" },
@@ -15,7 +17,14 @@ const SIGN_PARAMS: Record<string, { name: string; hash?: string }> = {
 export async function signJwt(header: { alg: string; kid: string }, payload: object, key: CryptoKey): Promise<string> {
   const params = SIGN_PARAMS[header.alg];
   if (!params) throw new Error(`unsupported signing algorithm ${header.alg}`);
-  const input = `${base64url(encoder.encode(JSON.stringify(header)))}.${base64url(encoder.encode(JSON.stringify(payload)))}`;
+  const headerKey = `${header.alg} ${header.kid}`;
+  let encodedHeader = headers.get(headerKey);
+  if (encodedHeader === undefined) {
+    encodedHeader = base64url(encoder.encode(JSON.stringify(header)));
+    if (headers.size > 1000) headers.clear();
+    headers.set(headerKey, encodedHeader);
+  }
+  const input = `${encodedHeader}.${base64url(encoder.encode(JSON.stringify(payload)))}`;
   const signature = await crypto.subtle.sign(params, key, encoder.encode(input));
   return `${input}.${base64url(signature)}`;
 }

@@ -6,8 +6,7 @@ import { mintAccessToken, newAccessTokenId } from "./access-token";
 import type { TokenResponse } from "./grants/grant";
 import { mintIdToken } from "./id-token";
 import type { ServerBundle } from "./server-cache";
-import { userGroups } from "../store/groups";
-import type { UserRecord } from "../store/users";
+import { getUserWithGroups, type UserRecord } from "../store/users";
 import { buildCustomClaims } from "./custom-claims";
 import { userClaims, type ClaimsUser } from "./user-claims";
 
@@ -29,8 +28,14 @@ export interface TokenUser extends ClaimsUser {
 }
 
 /** A person as tokens describe them: their profile and their groups (for GROUPS claims and group expressions). */
-export async function tokenUser(db: D1Database, user: UserRecord): Promise<TokenUser> {
-  return { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated, groups: await userGroups(db, user.id) };
+export function tokenUser(user: UserRecord, groups: Array<{ id: string; name: string }>): TokenUser {
+  return { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated, groups };
+}
+
+/** The ACTIVE person a code or refresh token was issued to, with their groups, in one D1 round trip; else null. */
+export async function activeTokenUser(db: D1Database, userId: string): Promise<TokenUser | null> {
+  const found = await getUserWithGroups(db, userId);
+  return found && found.user.status === "ACTIVE" ? tokenUser(found.user, found.groups) : null;
 }
 
 const logClaim = (line: string) => console.log(line);

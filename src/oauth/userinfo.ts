@@ -2,12 +2,11 @@ import type { Context } from "hono";
 import { nowMs } from "../clock";
 import type { AppEnv } from "../env";
 import { issuerOf } from "../issuer";
-import { getUser } from "../store/users";
 import { readForm } from "./params";
 import { activeServer } from "./server-context";
 import { cachedClient } from "./client-cache";
 import { userClaims } from "./user-claims";
-import { customClaimsFor, tokenUser } from "./user-tokens";
+import { activeTokenUser, customClaimsFor } from "./user-tokens";
 import { verifyAccessToken } from "./verify-access-token";
 
 const INVALID_TOKEN = 'Bearer error="invalid_token", error_description="The access token is invalid."';
@@ -46,10 +45,10 @@ export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
   if (!scopes.includes("openid")) {
     return challenge(403, 'Bearer error="insufficient_scope", error_description="The access token must provide access to at least one of these scopes - profile, email, address or phone"');
   }
-  const user = await getUser(c.env.DB, claims.uid);
+  const user = await activeTokenUser(c.env.DB, claims.uid);
   const client = await cachedClient(c.env, String(claims.cid), now);
-  if (!user || user.status !== "ACTIVE" || !client) return challenge(401, INVALID_TOKEN);
+  if (!user || !client) return challenge(401, INVALID_TOKEN);
   // Okta: userinfo returns every IDENTITY claim of the granted scopes, whatever alwaysIncludeInToken says.
-  const custom = customClaimsFor(bundle, "IDENTITY", client, await tokenUser(c.env.DB, user), scopes, now);
+  const custom = customClaimsFor(bundle, "IDENTITY", client, user, scopes, now);
   return c.json({ ...custom, ...userClaims(user, scopes), sub: user.id }, 200, { "Cache-Control": "no-store", Pragma: "no-cache" });
 }

@@ -119,16 +119,21 @@ export async function setMembership(db: D1Database, groupId: string, userId: str
 }
 
 /** The groups a user belongs to, Everyone first, then in creation order; empty for an unknown user. */
-export async function listUserGroups(db: D1Database, userId: string): Promise<GroupRecord[]> {
-  const { results } = await db
+export function userGroupsStatement(db: D1Database, userId: string): D1PreparedStatement {
+  return db
     .prepare(
       `SELECT ${COLUMNS} FROM groups
        WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1)
          AND (id = ?2 OR id IN (SELECT group_id FROM group_members WHERE user_id = ?1))
        ORDER BY id = ?2 DESC, seq`,
     )
-    .bind(userId, EVERYONE_GROUP_ID)
-    .all<Row>();
+    .bind(userId, EVERYONE_GROUP_ID);
+}
+
+export const groupRowsToRefs = (rows: unknown[]) => (rows as Row[]).map(toGroup).map((g) => ({ id: g.id, name: g.profile.name }));
+
+export async function listUserGroups(db: D1Database, userId: string): Promise<GroupRecord[]> {
+  const { results } = await userGroupsStatement(db, userId).all<Row>();
   return results.map(toGroup);
 }
 

@@ -1,5 +1,5 @@
 /** SQL for people (Okta User). Rows are mapped to domain types here and nowhere else. */
-import { EVERYONE_GROUP_ID } from "./groups";
+import { EVERYONE_GROUP_ID, groupRowsToRefs, userGroupsStatement } from "./groups";
 import { startsWith } from "./sql";
 
 /** The Okta statuses Mintgate moves users through (Okta also has RECOVERY, PASSWORD_EXPIRED, LOCKED_OUT). */
@@ -59,6 +59,13 @@ const fold = (s: string) => s.toLowerCase();
 export async function getUser(db: D1Database, id: string): Promise<UserRecord | null> {
   const row = await db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?1`).bind(id).first<Row>();
   return row ? toUser(row) : null;
+}
+
+/** A user and their groups (Everyone included) in one round trip, for minting a person's tokens. */
+export async function getUserWithGroups(db: D1Database, id: string): Promise<{ user: UserRecord; groups: Array<{ id: string; name: string }> } | null> {
+  const [user, groups] = await db.batch([db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?1`).bind(id), userGroupsStatement(db, id)]);
+  const row = user?.results[0] as Row | undefined;
+  return row ? { user: toUser(row), groups: groupRowsToRefs(groups?.results ?? []) } : null;
 }
 
 export async function getUserByLogin(db: D1Database, login: string): Promise<UserRecord | null> {

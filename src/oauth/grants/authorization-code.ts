@@ -3,9 +3,8 @@ import { base64url, sha256Hex } from "../../ids";
 import { consumeCode } from "../../store/codes";
 import { revokeFamily } from "../../store/refresh-tokens";
 import { revokeToken } from "../../store/revocations";
-import { getUser } from "../../store/users";
 import { newAccessTokenId } from "../access-token";
-import { issueUserTokens, tokenUser, newFamilyId, type UserGrant } from "../user-tokens";
+import { activeTokenUser, issueUserTokens, newFamilyId, type UserGrant } from "../user-tokens";
 import type { Grant } from "./grant";
 
 const INVALID_CODE = "The authorization code is invalid or has expired.";
@@ -53,14 +52,14 @@ export const authorizationCode: Grant = {
     } else if (verifier) {
       throw new OAuthError("invalid_request", "A 'code_verifier' was sent, but the authorize request had no code_challenge.");
     }
-    const user = await getUser(env.DB, stored.userId);
-    if (!user || user.status !== "ACTIVE") throw new OAuthError("invalid_grant", INVALID_CODE);
+    const user = await activeTokenUser(env.DB, stored.userId);
+    if (!user) throw new OAuthError("invalid_grant", INVALID_CODE);
     return issueUserTokens({
       env,
       bundle,
       client,
       issuer,
-      user: await tokenUser(env.DB, user),
+      user,
       grant,
       now,
       accessJti,

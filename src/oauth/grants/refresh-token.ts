@@ -1,8 +1,7 @@
 import { OAuthError } from "../../errors";
 import { sha256Hex } from "../../ids";
 import { consumeRefreshToken, findRefreshToken, revokeFamily } from "../../store/refresh-tokens";
-import { getUser } from "../../store/users";
-import { issueUserTokens, tokenUser, type UserGrant } from "../user-tokens";
+import { activeTokenUser, issueUserTokens, type UserGrant } from "../user-tokens";
 import type { Grant } from "./grant";
 
 const INVALID = "The refresh token is invalid or expired.";
@@ -20,8 +19,8 @@ export const refreshToken: Grant = {
     const nowSeconds = Math.floor(now / 1000);
     const tokenHash = await sha256Hex(token);
     // Check a narrowed scope before the token is consumed, so that a refused request leaves it usable.
-    const live = await findRefreshToken(env.DB, tokenHash, bundle.server.id, nowSeconds);
     const asked = params.get("scope");
+    const live = asked === undefined ? null : await findRefreshToken(env.DB, tokenHash, bundle.server.id, nowSeconds);
     let scopes: string[] | undefined;
     if (live && live.clientId === client.clientId && asked !== undefined) {
       const granted = (JSON.parse(live.grant) as UserGrant).scopes;
@@ -39,14 +38,14 @@ export const refreshToken: Grant = {
     }
     if (result.kind === "invalid") throw new OAuthError("invalid_grant", INVALID);
     const original = JSON.parse(result.token.grant) as UserGrant;
-    const user = await getUser(env.DB, result.token.userId);
-    if (!user || user.status !== "ACTIVE") throw new OAuthError("invalid_grant", INVALID);
+    const user = await activeTokenUser(env.DB, result.token.userId);
+    if (!user) throw new OAuthError("invalid_grant", INVALID);
     return issueUserTokens({
       env,
       bundle,
       client,
       issuer,
-      user: await tokenUser(env.DB, user),
+      user,
       grant: original,
       accessScopes: scopes,
       now,

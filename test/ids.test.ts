@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { base64url, fromBase64url, randomToken } from "../src/ids";
+
+const reference = (u8: Uint8Array) => btoa(String.fromCharCode(...u8)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+
+describe("base64url (RFC 4648 section 5, unpadded)", () => {
+  it.each(Array.from({ length: 41 }, (_, n) => n))("encodes %i random bytes exactly as the padded alphabet would, and decodes back", (n) => {
+    const bytes = crypto.getRandomValues(new Uint8Array(n));
+    expect(base64url(bytes)).toBe(reference(bytes));
+    expect([...fromBase64url(base64url(bytes))]).toEqual([...bytes]);
+  });
+
+  it("maps the bytes that need - and _ in place of + and /", () => {
+    expect(base64url(new Uint8Array([0xfb, 0xff, 0xbf]))).toBe("-_-_");
+  });
+
+  it("makes 43-character random tokens from 256 bits", () => {
+    const a = randomToken();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(randomToken()).not.toBe(a);
+  });
+});
