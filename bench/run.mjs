@@ -1,0 +1,221 @@
+#!/usr/bin/env node
+// `npm run bench`: Mintgate's hot paths under wrk, side by side with the platform's limits (same workerd) and
+// with oidc-provider, on a 2-core machine: servers on core 0, wrk (and this script) on core 1. Prints a table
+// and, last, one line of ratios; writes bench/results/latest.json. See bench/README.md.
+//
+// BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_ROUNDS (default 1),
+// BENCH_CONNECTIONS (default 32), BENCH_ONLY (comma-separated scenario keys), BENCH_KEEP_STATE=1,
+// BENCH_SCRIPT (a bundle built elsewhere, to compare two builds; the default builds the working tree).
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { LOAD_CORE, SERVER_CORE } from "./pinned-process.mjs";
+
+const root = join(import.meta.dirname, "..");
+const MIN_NODE = 22;
+
+// Run pinned to the load core, on the project's Node (node_modules/.bin/node is 24) when this one is too old.
+if (!process.env.BENCH_PINNED) {
+  const major = Number(process.versions.node.split(".")[0]);
+  const node = major >= MIN_NODE ? process.execPath : join(root, "node_modules", ".bin", "node");
+  const child = spawn("taskset", ["-c", String(LOAD_CORE), node, import.meta.filename, ...process.argv.slice(2)], {
+    stdio: "inherit",
+    env: { ...process.env, BENCH_PINNED: "1" },
+  });
+  // A signal to this process (Ctrl-C, a CI timeout) is passed on, so that the run stops what it started.
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => child.kill(sig));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+  await new Promise(() => {});
+}
+
+const { ensureWrk, runWrk } = await import("./wrk.mjs");
+const { startMintgate } = await import("./mintgate-host.mjs");
+const { signLoop, startPlatform } = await import("./platform-host.mjs");
+const { startPeer } = await import("./peer-oidc-provider.mjs");
+const { setupMintgate, SCOPE, basic } = await import("./setup.mjs");
+const { SCENARIOS, problems } = await import("./scenarios.mjs");
+const { printReport, ratios, summarise } = await import("./report.mjs");
+const { cpuMeter } = await import("./cpu.mjs");
+
+const t0 = performance.now();
+const envNumber = (name, fallback) => {
+  const v = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`);
+  return v;
+};
+const settings = {
+  seconds: envNumber("BENCH_DURATION", 10),
+  warmupSeconds: envNumber("BENCH_WARMUP", 2),
+  rounds: Math.round(envNumber("BENCH_ROUNDS", 1)),
+  connections: Math.round(envNumber("BENCH_CONNECTIONS", 32)),
+  serverCore: SERVER_CORE,
+  loadCore: LOAD_CORE,
+};
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : null;
+const scenarios = SCENARIOS.filter((s) => !only || only.has(s.key));
+const log = (msg) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}\n`);
+
+// Every request loop here is bounded; this bounds the whole run too.
+const maxSeconds = 120 + scenarios.length * settings.rounds * (settings.seconds + settings.warmupSeconds + 45);
+setTimeout(() => {
+  log(`bench: still running after ${maxSeconds} s, giving up`);
+  process.exit(2);
+}, maxSeconds * 1000).unref();
+process.on("SIGINT", () => process.exit(130));
+process.on("SIGTERM", () => process.exit(143));
+process.on("SIGHUP", () => process.exit(129));
+
+const workDir = mkdtempSync(join(tmpdir(), "mintgate-bench-"));
+const resultsDir = join(root, "bench", "results");
+mkdirSync(resultsDir, { recursive: true });
+const stops = [];
+process.once("exit", () => {
+  if (!process.env.BENCH_KEEP_STATE) rmSync(workDir, { recursive: true, force: true });
+});
+
+/** `wrangler deploy --dry-run --outdir`: the bundle that would be uploaded, and its gzipped size. */
+function buildBundle() {
+  if (process.env.BENCH_SCRIPT) return bundleFacts(process.env.BENCH_SCRIPT, null);
+  const outdir = join(resultsDir, "dist");
+  const r = spawnSync(process.execPath, [join(root, "node_modules", "wrangler", "bin", "wrangler.js"), "deploy", "--dry-run", "--outdir", outdir], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0", WRANGLER_LOG_PATH: join(workDir, "wrangler-logs") },
+  });
+  if (r.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${r.stdout}\n${r.stderr}`);
+  return bundleFacts(join(outdir, "index.js"), /Total Upload: ([^\n]+)/.exec(r.stdout)?.[1]?.trim() ?? null);
+}
+
+function bundleFacts(scriptPath, wranglerSays) {
+  const code = readFileSync(scriptPath);
+  return { scriptPath: resolve(scriptPath), bytes: code.length, gzipBytes: gzipSync(code).length, gzip9Bytes: gzipSync(code, { level: 9 }).length, wranglerSays };
+}
+
+async function main() {
+  const loadBefore = loadavg()[0];
+  ensureWrk(log);
+  log("building the Worker bundle (wrangler deploy --dry-run)");
+  const bundle = buildBundle();
+  log(`bundle ${(bundle.bytes / 1024).toFixed(0)} KiB, gzip ${(bundle.gzipBytes / 1024).toFixed(1)} KiB`);
+
+  const secrets = { ADMIN_TOKEN: "00" + randomBytes(30).toString("base64url"), KEY_ENCRYPTION_SECRET: randomBytes(32).toString("base64url") };
+  const persistDir = join(workDir, "state");
+  const mgBase = { root, scriptPath: bundle.scriptPath, persistDir, secrets, workDir };
+
+  log("starting the platform workers, Mintgate (fresh state) and oidc-provider, all on core 0");
+  const platform = await startPlatform({ root, workDir });
+  stops.push(platform.stop);
+  let mg = await startMintgate({ ...mgBase, applySchema: true, probes: [{ name: "discovery (default server)", path: "/oauth2/default/.well-known/openid-configuration" }] });
+  stops.push(() => mg.stop());
+  const firstStart = { readyMs: mg.readyMs, schemaMs: mg.schemaMs, probes: mg.probes };
+  const peer = await startPeer();
+  stops.push(peer.stop);
+
+  log("setting up Mintgate through the admin API and signing a person in");
+  const setup = await setupMintgate(mg.url, secrets.ADMIN_TOKEN);
+  log(`first client_credentials token of a new server: RS256 ${setup.firstTokenMs.rs256.toFixed(0)} ms, ES256 ${setup.firstTokenMs.es256.toFixed(0)} ms`);
+
+  const ctx = { ...settings, mg: { url: mg.url, setup }, platform, peer, workDir, log, roundResults: {} };
+  const pids = { mintgate: mg.pids, platform: platform.pids, peer: peer.pids };
+  const ours = Object.values(pids).flat();
+  const meter = (target) => cpuMeter(SERVER_CORE, pids[target], ours);
+  const rounds = [];
+  for (let round = 1; round <= settings.rounds; round++) {
+    const results = (ctx.roundResults = {});
+    rounds.push(results);
+    if (!only || only.has("sign_loop")) {
+      for (const alg of ["RS256", "ES256"]) {
+        const stop = meter("platform");
+        const r = await signLoop(platform.urls["sign-loop"], alg);
+        r.cpu = stop();
+        r.perCpuSecond = r.signatures / r.cpu.targetSeconds;
+        results[`sign_loop_${alg.toLowerCase()}`] = r;
+        log(`round ${round}: sign-loop ${alg}: ${r.perSecond.toLocaleString("en-US")} signatures/s in one isolate`);
+      }
+    }
+    for (const s of scenarios) {
+      const warmSpec = await s.prepare(ctx, "warmup");
+      const warm = await runWrk({ ...warmSpec, seconds: settings.warmupSeconds, connections: settings.connections });
+      const spec = await s.prepare(ctx, "measure", warm);
+      const stop = meter(s.target);
+      const r = await runWrk({ ...spec, seconds: settings.seconds, connections: settings.connections });
+      r.cpu = stop();
+      r.cpuUsPerRequest = (r.cpu.targetSeconds * 1e6) / r.requests;
+      // What the table shows: answers that were not errors, per second (wrk's Requests/sec counts all).
+      r.okRps = (r.requests - r.non2xx) / r.seconds;
+      r.problems = problems(r);
+      r.warmup = { rps: warm.rps, problems: problems(warm) };
+      results[s.key] = r;
+      const l = r.latencyMs;
+      log(`round ${round}: ${s.key.padEnd(16)} ${Math.round(r.okRps).toLocaleString("en-US").padStart(7)} req/s  p50 ${l.p50} ms  p99 ${l.p99} ms  max ${l.max} ms  server CPU ${Math.round(r.cpuUsPerRequest)} us/req, core ${SERVER_CORE} ${Math.round(r.cpu.foreign * 100)}% busy elsewhere${r.problems.length ? `  PROBLEMS: ${r.problems.join("; ")}` : ""}`);
+    }
+  }
+
+  log("restarting Mintgate on the bench's state: cold start of a warm deployment");
+  await mg.stop();
+  // What the Worker logged under load (errors carry an errorId and a stack), kept beside the results.
+  const mintgateLog = join(resultsDir, "mintgate.log");
+  copyFileSync(mg.logFile, mintgateLog);
+  const service = basic(setup.service.clientId, setup.service.secret);
+  const tokenInit = { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: service }, body: `grant_type=client_credentials&scope=${encodeURIComponent(SCOPE)}` };
+  mg = await startMintgate({
+    ...mgBase,
+    label: "mintgate-restart",
+    probes: [
+      { name: "client_credentials RS256", path: `/oauth2/${setup.rs.id}/v1/token`, init: tokenInit },
+      { name: "client_credentials ES256", path: `/oauth2/${setup.es.id}/v1/token`, init: tokenInit },
+      { name: "JWKS", path: `/oauth2/${setup.rs.id}/v1/keys` },
+      { name: "discovery", path: `/oauth2/${setup.rs.id}/.well-known/openid-configuration` },
+    ],
+  });
+  const restart = { readyMs: mg.readyMs, probes: mg.probes };
+  const firsts = [firstStart.probes[0], restart.probes[0]];
+  const all = [...firstStart.probes, ...restart.probes];
+  const coldStart = {
+    firstStart,
+    restart,
+    firstTokenOnNewServerMs: setup.firstTokenMs,
+    worst: { ...firsts.reduce((a, b) => (b.sinceStartMs > a.sinceStartMs ? b : a)), requestMs: Math.max(...all.map((p) => p.requestMs)) },
+  };
+  const pinning = { mintgate: mg.pinning, platform: platform.pinning, peer: peer.pinning };
+  for (const stop of stops.reverse()) await stop();
+
+  const summary = summarise(rounds);
+  const resultFile = join(resultsDir, "latest.json");
+  const res = {
+    startedAt: new Date(Date.now() - (performance.now() - t0)).toISOString(),
+    settings,
+    versions: {
+      node: process.version,
+      miniflare: JSON.parse(readFileSync(join(root, "node_modules", "miniflare", "package.json"), "utf8")).version,
+      wrangler: JSON.parse(readFileSync(join(root, "node_modules", "wrangler", "package.json"), "utf8")).version,
+      oidcProvider: peer.version,
+      wrk: spawnSync("wrk", ["--version"], { encoding: "utf8" }).stdout.split("\n")[0].trim(),
+    },
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: { before: loadBefore, after: loadavg()[0] } },
+    bundle: { ...bundle, scriptPath: relative(root, bundle.scriptPath) },
+    coldStart,
+    pinning,
+    signatures: setup.signatures,
+    summary,
+    ...(({ values, byCpu }) => ({ ratioValues: values, ratioByCpu: byCpu }))(ratios(summary, setup.signatures)),
+    rounds: rounds.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { ...v, raw: undefined }]))),
+    resultFile: relative(root, resultFile),
+    mintgateLog: relative(root, mintgateLog),
+  };
+  res.totalMs = performance.now() - t0;
+  writeFileSync(resultFile, JSON.stringify(res, null, 2) + "\n");
+  printReport(res);
+}
+
+try {
+  await main();
+  process.exit(0);
+} catch (err) {
+  log(`bench failed: ${err?.stack ?? err}`);
+  for (const stop of stops.reverse()) await stop().catch(() => {});
+  process.exit(1);
+}
