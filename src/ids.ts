@@ -47,9 +47,15 @@ export function fromBase64url(s: string): Uint8Array {
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+const utf8 = new TextEncoder();
+
+/** Hex SHA-256 of a string: how codes, refresh tokens, API tokens and verified secrets are looked up. */
 export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(text)));
+  let out = "";
+  for (const b of digest) out += HEX[b]!;
+  return out;
 }
 
 /** Constant-time comparison of two strings of any length (length is not secret here: both are digests). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { base64url, fromBase64url, randomToken } from "../src/ids";
+import { requestOrigin, withoutQuery } from "../src/issuer";
 
 const reference = (u8: Uint8Array) => btoa(String.fromCharCode(...u8)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
@@ -18,5 +19,18 @@ describe("base64url (RFC 4648 section 5, unpadded)", () => {
     const a = randomToken();
     expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(randomToken()).not.toBe(a);
+  });
+});
+
+describe("request URL slicing", () => {
+  it.each([
+    ["http://127.0.0.1:8787/oauth2/default/v1/keys?x=1", "http://127.0.0.1:8787", "http://127.0.0.1:8787/oauth2/default/v1/keys"],
+    ["https://id.example.com/.well-known/openid-configuration", "https://id.example.com", "https://id.example.com/.well-known/openid-configuration"],
+    ["https://id.example.com/a#frag", "https://id.example.com", "https://id.example.com/a"],
+    ["https://[::1]:9000/oauth2/v1/token", "https://[::1]:9000", "https://[::1]:9000/oauth2/v1/token"],
+  ])("%s has the origin and path URL would give", (url, origin, path) => {
+    expect(requestOrigin(url)).toBe(origin);
+    expect(requestOrigin(url)).toBe(new URL(url).origin);
+    expect(withoutQuery(url)).toBe(path);
   });
 });

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { nowMs } from "../clock";
 import type { AppEnv } from "../env";
 import { OAuthError } from "../errors";
-import { issuerOf } from "../issuer";
+import { issuerOf, withoutQuery } from "../issuer";
 import { authenticateClient } from "./client-auth";
 import { GRANTS } from "./grants";
 import { readForm } from "./params";
@@ -10,8 +10,9 @@ import { activeServer } from "./server-context";
 
 /** The URLs a client assertion may name as its audience: the endpoint as invoked, and as the issuer names it. */
 export function endpointAudiences(requestUrl: string, issuer: string, endpoint: string): string[] {
-  const u = new URL(requestUrl);
-  return [...new Set([`${u.origin}${u.pathname}`, `${issuer}/v1/${endpoint}`])];
+  const invoked = withoutQuery(requestUrl);
+  const named = `${issuer}/v1/${endpoint}`;
+  return invoked === named ? [named] : [invoked, named];
 }
 
 /**
