@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium, startSampleSpa, startStaticServer, watchNetwork, type RunningBrowser, type SampleSpa, type StaticServer } from "./support/browser";
 import { adminJson, uniqueName } from "./support/okta";
 import { LOG_DIR } from "./support/server";
+import { openidCodeRequest } from "./support/sign-in";
 
 // A person signs in with a real browser (Debian's Chromium through playwright-core): once through an authorization
 // URL built by openid-client, once through the sample SPA, which uses Okta's own browser SDK (okta-auth-js).
@@ -137,17 +138,7 @@ describe("signing in with a real browser", () => {
     async () => {
       const config = await client.discovery(new URL(issuer), web.clientId, undefined, client.ClientSecretBasic(web.clientSecret), insecure);
       const redirectUri = `${callback.origin}/callback`;
-      const codeVerifier = client.randomPKCECodeVerifier();
-      const state = client.randomState();
-      const nonce = client.randomNonce();
-      const url = client.buildAuthorizationUrl(config, {
-        redirect_uri: redirectUri,
-        scope: "openid profile email",
-        code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
-        code_challenge_method: "S256",
-        state,
-        nonce,
-      });
+      const { url, codeVerifier, state, nonce } = await openidCodeRequest(config, redirectUri, "openid profile email");
       expect(url.href.startsWith(`${issuer}/v1/authorize?`)).toBe(true);
 
       const page = await openPage();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium, startStaticServer, type RunningBrowser, type StaticServer } from "./support/browser";
 import { oktaClient, rejection, serverBody, uniqueName } from "./support/okta";
 import { serviceAppBody } from "./support/service-apps";
-import { createdJson, signInAt } from "./support/sign-in";
+import { createdJson, openidCodeRequest, signInAt } from "./support/sign-in";
 
 // The custom-claims issue's done-criterion, end to end against wrangler dev: an admin defines claims with Okta's
 // management SDK, a person signs in on the hosted page in a real browser, openid-client gets the tokens, and a
@@ -144,17 +144,7 @@ describe("custom claims: defined with Okta's SDK, carried in real tokens", () =>
     async () => {
       const config = await client.discovery(new URL(issuer), web.clientId, undefined, client.ClientSecretBasic(web.clientSecret), insecure);
       const redirectUri = `${callback.origin}/callback`;
-      const codeVerifier = client.randomPKCECodeVerifier();
-      const state = client.randomState();
-      const nonce = client.randomNonce();
-      const url = client.buildAuthorizationUrl(config, {
-        redirect_uri: redirectUri,
-        scope: "openid profile email",
-        code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
-        code_challenge_method: "S256",
-        state,
-        nonce,
-      });
+      const { url, codeVerifier, state, nonce } = await openidCodeRequest(config, redirectUri, "openid profile email");
 
       browser = await launchChromium();
       const page = browser.context.pages()[0] ?? (await browser.context.newPage());

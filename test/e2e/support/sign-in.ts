@@ -1,3 +1,4 @@
+import * as client from "openid-client";
 import type { Page } from "playwright-core";
 import { adminJson } from "./okta";
 
@@ -21,4 +22,28 @@ export async function signInAt(page: Page, authorizationUrl: string, redirectUri
   await page.getByLabel("Password").fill(password);
   await Promise.all([page.waitForURL((u) => u.href.startsWith(`${redirectUri}?`)), page.getByRole("button", { name: "Sign in" }).click()]);
   return new URL(page.url());
+}
+
+/** What openid-client's authorization code flow with PKCE, state and nonce needs to start and to finish. */
+export interface CodeRequest {
+  url: URL;
+  codeVerifier: string;
+  state: string;
+  nonce: string;
+}
+
+/** An authorization URL built by openid-client itself (PKCE S256, state, nonce), as a real web app would. */
+export async function openidCodeRequest(config: client.Configuration, redirectUri: string, scope: string): Promise<CodeRequest> {
+  const codeVerifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope,
+    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: "S256",
+    state,
+    nonce,
+  });
+  return { url, codeVerifier, state, nonce };
 }
