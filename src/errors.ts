@@ -9,8 +9,11 @@ export const OKTA_ERRORS = {
   E0000008: { status: 404, summary: "The requested path was not found" },
   E0000009: { status: 500, summary: "Internal Server Error" },
   E0000011: { status: 401, summary: "Invalid token provided" },
+  E0000016: { status: 403, summary: "Activation failed because the user is already active" },
   E0000022: { status: 405, summary: "The endpoint does not support the provided HTTP method" },
   E0000029: { status: 400, summary: "Invalid paging request." },
+  E0000031: { status: 400, summary: "Invalid search criteria." },
+  E0000033: { status: 400, summary: "Bad request. Can't specify a search query and filter in the same request." },
   E0000056: { status: 403, summary: "Delete application forbidden." },
 } as const;
 

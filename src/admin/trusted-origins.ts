@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { isoTime, nowMs } from "../clock";
 import type { AppEnv, Env } from "../env";
-import { notFound, validationError } from "../errors";
+import { ApiError, notFound, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
 import { forgetTrustedOrigins } from "../oauth/cors";
@@ -40,7 +40,8 @@ const FIELDS = ["name", "origin", "status", "type"] as const;
 function filterClauses(expression: string | undefined): TrustedOriginClause[] {
   if (expression === undefined) return [];
   const parsed = parseFilter(expression);
-  const unsupported = () => validationError("filter", ['filter: supported expressions are eq clauses on name, origin, status and type joined by and, like name eq "x"']);
+  // Okta: an expression it cannot run is 400 E0000031 "Invalid search criteria."
+  const unsupported = () => new ApiError("E0000031", undefined, ['filter: supported expressions are eq clauses on name, origin, status and type joined by and, like name eq "x"']);
   if (!parsed) throw unsupported();
   return parsed.map((c) => {
     const field = FIELDS.find((f) => f === c.attr);
@@ -58,6 +59,8 @@ export const trustedOrigins = new Hono<AppEnv>()
   })
   .get("/", async (c) => {
     const q = readQuery(c, TrustedOriginListQuery, WHAT);
+    // Okta: q and filter are alternatives, never combined.
+    if (q.q && q.filter) throw new ApiError("E0000033");
     // Okta: trusted origins list limit defaults to 20, at most 200.
     const paging = readPaging(c, 20);
     const clauses = filterClauses(q.filter);

@@ -45,9 +45,8 @@ export async function requireUser(env: Env, idOrLogin: string): Promise<UserReco
 // Okta's answer when a login is taken: the summary and the cause name the field.
 const loginTaken = () => validationError("login", ["login: An object with this field already exists in the current organization"]);
 
-// Okta answers an expression it cannot run with E0000031 (Invalid search criteria); errors.ts has no such code yet,
-// so this is E0000001 naming the parameter.
-const invalidSearch = (param: string, why: string) => validationError(param, [`${param}: ${why}`]);
+// Okta answers an expression it cannot run with 400 E0000031 "Invalid search criteria."; the cause names the parameter.
+const invalidSearch = (param: string, why: string) => new ApiError("E0000031", undefined, [`${param}: ${why}`]);
 
 function searchClauses(param: "search" | "filter", expression: string): UserClause[] {
   const parsed = parseFilter(expression);
@@ -151,8 +150,9 @@ export const users = new Hono<AppEnv>()
     const user = await requireUser(c.env, c.req.param("id"));
     const op = LIFECYCLE[c.req.param("action")]!;
     const moved = await transitionUser(c.env.DB, user.id, op.from, op.to, isoTime(nowMs()));
-    // Okta: suspending a user who is not ACTIVE fails with E0000001 (Okta's error catalog); the other refusals
-    // use it too (Okta answers activate with 403 E0000016, which errors.ts does not have yet).
+    // Okta: activating a user who is already active is 403 E0000016; suspending one who is not ACTIVE (and the
+    // other refusals) is E0000001 (Okta's error catalog).
+    if (!moved && c.req.param("action") === "activate") throw new ApiError("E0000016", undefined, [op.refused]);
     if (!moved) throw new ApiError("E0000001", c.req.param("action"), [op.refused]);
     // sendEmail is accepted and ignored: Mintgate sends no mail.
     return c.json({});

@@ -207,9 +207,19 @@ describe("trusted origins: list", () => {
   });
 
   it.each(['name sw "x"', 'scopes eq "CORS"', "name eq x", 'name eq "a" or name eq "b"'])("refuses the unsupported filter %s", async (filter) => {
-    await expectOktaError(await admin(`/trustedOrigins?filter=${encodeURIComponent(filter)}`), 400, "E0000001", "Api validation failed: filter", [
+    await expectOktaError(await admin(`/trustedOrigins?filter=${encodeURIComponent(filter)}`), 400, "E0000031", "Invalid search criteria.", [
       'filter: supported expressions are eq clauses on name, origin, status and type joined by and, like name eq "x"',
     ]);
+  });
+
+  it("refuses q and filter in the same request with Okta's E0000033", async () => {
+    await expectOktaError(
+      await admin(`/trustedOrigins?q=a&filter=${encodeURIComponent('name eq "a"')}`),
+      400,
+      "E0000033",
+      "Bad request. Can't specify a search query and filter in the same request.",
+      [],
+    );
   });
 
   it("refuses a limit below 1 (Okta E0000029)", async () => {
