@@ -59,6 +59,8 @@ const ORG_POLICY: PolicyConfig = {
 
 const ORG_SCOPES: ScopeRecord[] = [
   ...SYSTEM_SCOPE_DEFINITIONS.filter((s) => s.name !== "device_sso").map((s) => scope(s.name, s.description, true)),
+  // Okta's org server: the `groups` claim with the names of the person's groups.
+  scope("groups", "Allows this application to know the groups you belong to.", true),
   ...ADMIN_SCOPES.map((name) => scope(name, `Okta admin API: ${name}`, false)),
 ];
 

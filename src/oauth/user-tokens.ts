@@ -6,6 +6,7 @@ import { mintAccessToken, newAccessTokenId } from "./access-token";
 import type { TokenResponse } from "./grants/grant";
 import { mintIdToken } from "./id-token";
 import type { ServerBundle } from "./server-cache";
+import { ORG_SERVER_ID } from "../issuer";
 import { getUserWithGroups, type UserRecord } from "../store/users";
 import { buildCustomClaims } from "./custom-claims";
 import { userClaims, type ClaimsUser } from "./user-claims";
@@ -39,6 +40,19 @@ export async function activeTokenUser(db: D1Database, userId: string): Promise<T
 }
 
 const logClaim = (line: string) => console.log(line);
+
+/** Okta caps a groups claim at 100 groups. */
+const MAX_GROUPS = 100;
+
+/**
+ * The standard claims of the granted scopes (OIDC Core 5.4), plus, on the org server, Okta's `groups` claim for
+ * the `groups` scope: the names of the person's groups. Custom servers define groups claims themselves.
+ */
+export function standardClaims(bundle: ServerBundle, user: TokenUser, scopes: readonly string[]): Record<string, unknown> {
+  const claims = userClaims(user, scopes);
+  if (bundle.server.id === ORG_SERVER_ID && scopes.includes("groups")) claims.groups = user.groups.slice(0, MAX_GROUPS).map((g) => g.name);
+  return claims;
+}
 
 /** RESOURCE claims for access tokens, IDENTITY claims for ID tokens and userinfo (Okta custom claims). */
 export function customClaimsFor(
@@ -145,7 +159,7 @@ export async function issueUserTokens(i: UserTokenInput): Promise<TokenResponse>
         accessToken: access.token,
         // Okta: the token endpoint always issues an access token alongside, so the ID token carries only the custom
         // claims with alwaysIncludeInToken; /userinfo has the rest.
-        claims: { ...customClaimsFor(i.bundle, "IDENTITY", i.client, i.user, scopes, i.now, true), ...userClaims(i.user, scopes) },
+        claims: { ...customClaimsFor(i.bundle, "IDENTITY", i.client, i.user, scopes, i.now, true), ...standardClaims(i.bundle, i.user, scopes) },
       },
       i.now,
     );

@@ -5,8 +5,7 @@ import { issuerOf } from "../issuer";
 import { readForm } from "./params";
 import { activeServer } from "./server-context";
 import { cachedClient } from "./client-cache";
-import { userClaims } from "./user-claims";
-import { activeTokenUser, customClaimsFor } from "./user-tokens";
+import { activeTokenUser, customClaimsFor, standardClaims } from "./user-tokens";
 import { verifyAccessToken } from "./verify-access-token";
 
 const INVALID_TOKEN = 'Bearer error="invalid_token", error_description="The access token is invalid."';
@@ -50,5 +49,5 @@ export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
   if (!user || !client) return challenge(401, INVALID_TOKEN);
   // Okta: userinfo returns every IDENTITY claim of the granted scopes, whatever alwaysIncludeInToken says.
   const custom = customClaimsFor(bundle, "IDENTITY", client, user, scopes, now);
-  return c.json({ ...custom, ...userClaims(user, scopes), sub: user.id }, 200, { "Cache-Control": "no-store", Pragma: "no-cache" });
+  return c.json({ ...custom, ...standardClaims(bundle, user, scopes), sub: user.id }, 200, { "Cache-Control": "no-store", Pragma: "no-cache" });
 }

@@ -20,7 +20,7 @@ const OKTA_ENDPOINT_FIELDS = [
 ] as const;
 
 /** The org server: the standard OIDC scopes and every admin API scope (Okta's okta.* scopes). */
-const ORG_SCOPES = ["openid", "profile", "email", "address", "phone", "offline_access", ...ADMIN_SCOPES];
+const ORG_SCOPES = ["openid", "profile", "email", "address", "phone", "offline_access", "groups", ...ADMIN_SCOPES];
 
 /** Okta's reserved scopes, present on every custom authorization server. */
 const SYSTEM_SCOPES = ["openid", "profile", "email", "address", "phone", "offline_access", "device_sso"];

@@ -212,3 +212,19 @@ describe("the org server's discovery documents", () => {
     expect(doc.scopes_supported).toEqual(expect.arrayContaining(["openid", "profile", "okta.users.read", "okta.users.manage", "okta.authorizationServers.manage"]));
   });
 });
+
+describe("the org server's groups scope (Okta)", () => {
+  it("puts the names of the person's groups in the ID token and userinfo; without the scope, none", async () => {
+    const person = await createPerson();
+    const group = (await (await admin("/groups", { method: "POST", json: { profile: { name: `eng-${crypto.randomUUID().slice(0, 6)}` } } })).json()) as any;
+    expect((await admin(`/groups/${group.id}/users/${person.id}`, { method: "PUT" })).status).toBe(204);
+    const web = await createWebApp();
+    await assignUser(web.id, person.id);
+    const withGroups = await orgTokensFor(web, person, "openid groups");
+    expect(decodeJwt(withGroups.id_token).groups).toEqual(["Everyone", group.profile.name]);
+    const info = await call("/oauth2/v1/userinfo", { headers: { Authorization: `Bearer ${withGroups.access_token}` } });
+    expect(((await info.json()) as any).groups).toEqual(["Everyone", group.profile.name]);
+    const without = await orgTokensFor(web, person, "openid");
+    expect(decodeJwt(without.id_token)).not.toHaveProperty("groups");
+  });
+});

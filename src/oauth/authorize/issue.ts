@@ -9,8 +9,7 @@ import type { UserRecord } from "../../store/users";
 import { issuerOf } from "../../issuer";
 import { mintIdToken } from "../id-token";
 import type { ServerBundle } from "../server-cache";
-import { userClaims } from "../user-claims";
-import { customClaimsFor, mintUserAccessToken, type TokenUser, type UserGrant } from "../user-tokens";
+import { customClaimsFor, mintUserAccessToken, standardClaims, type TokenUser, type UserGrant } from "../user-tokens";
 import type { AuthorizeRequest } from "./request";
 import { redirectToClient } from "./respond";
 
@@ -81,7 +80,7 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
         // alwaysIncludeInToken; the others are at /userinfo.
         claims: {
           ...customClaimsFor(bundle, "IDENTITY", client, person, grant.scopes, now, accessToken !== undefined),
-          ...(accessToken ? {} : userClaims(person, grant.scopes)),
+          ...(accessToken ? {} : standardClaims(bundle, person, grant.scopes)),
         },
       },
       now,
