@@ -6,20 +6,10 @@
 // in production, not through Miniflare's entry worker, which would add a hop and log every request through Node.
 import { readFileSync } from "node:fs";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { schemaStatements } from "../scripts/schema-statements.ts";
 
 const spec = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const reply = (msg) => process.stdout.write(JSON.stringify(msg) + "\n");
-
-/** schema.sql as individual statements (comments stripped), for D1's batch API; as test/support/schema.ts. */
-function schemaStatements(sql) {
-  return sql
-    .split("\n")
-    .filter((line) => !line.trim().startsWith("--"))
-    .join("\n")
-    .split(/;\s*(?:\n|$)/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
 
 /** Polls `url` until it answers 2xx; returns when that was and how long that one request took. */
 async function firstSuccess(url, init, deadline) {

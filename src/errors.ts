@@ -72,6 +72,11 @@ export class OAuthError extends Error {
 
 const newErrorId = () => "oae" + randomBase62(22);
 
+/** The one log line of an unexpected error: the client sees only the errorId, never the message. */
+function logUnexpected(c: Context, errorId: string, err: unknown): void {
+  console.error(JSON.stringify({ errorId, path: new URL(c.req.url).pathname, error: String(err), stack: (err as Error)?.stack }));
+}
+
 export function oktaErrorBody(err: ApiError, errorId = newErrorId()) {
   return {
     errorCode: err.errorCode,
@@ -88,7 +93,7 @@ export function handleApiError(err: unknown, c: Context): Response {
     return c.json(oktaErrorBody(err), err.status as 400, { ...err.headers, "Cache-Control": "no-store" });
   }
   const errorId = newErrorId();
-  console.error(JSON.stringify({ errorId, path: new URL(c.req.url).pathname, error: String(err), stack: (err as Error)?.stack }));
+  logUnexpected(c, errorId, err);
   return c.json(oktaErrorBody(new ApiError("E0000009"), errorId), 500, { "Cache-Control": "no-store" });
 }
 
@@ -104,6 +109,6 @@ export function handleOAuthError(err: unknown, c: Context): Response {
     return c.json({ error: err.error, error_description: err.description }, err.status as 400, { ...headers, ...err.headers });
   }
   const errorId = newErrorId();
-  console.error(JSON.stringify({ errorId, path: new URL(c.req.url).pathname, error: String(err), stack: (err as Error)?.stack }));
+  logUnexpected(c, errorId, err);
   return c.json({ error: "server_error", error_description: `An unexpected error occurred (errorId ${errorId}).` }, 500, headers);
 }

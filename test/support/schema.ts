@@ -1,15 +1,8 @@
 import schemaSql from "../../schema.sql?raw";
+import { schemaStatements as split } from "../../scripts/schema-statements";
 
-/** schema.sql as individual statements (comments stripped), for D1's batch API. */
-export function schemaStatements(): string[] {
-  return schemaSql
-    .split("\n")
-    .filter((line) => !line.trim().startsWith("--"))
-    .join("\n")
-    .split(/;\s*(?:\n|$)/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
+/** schema.sql as individual statements, for D1's batch API. */
+export const schemaStatements = (): string[] => split(schemaSql);
 
 export async function applySchema(db: D1Database): Promise<void> {
   await db.batch(schemaStatements().map((s) => db.prepare(s)));
