@@ -1,4 +1,4 @@
-import { base64url, fromBase64url } from "./ids";
+import { base64url, fromBase64url } from "./encoding";
 
 const encoder = new TextEncoder();
 // Settled keys only: no pending promise is shared between requests (see isolate-cache.ts).

@@ -1,4 +1,5 @@
-import { base64url, fromBase64url, randomBase62 } from "./ids";
+import { base64url, fromBase64url } from "./encoding";
+import { randomBase62 } from "./ids";
 
 /**
  * Cloudflare's deployed runtime caps PBKDF2 at 100,000 iterations (a higher count is refused with NotSupportedError;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { base64url, fromBase64url, randomToken } from "../src/ids";
+import { base64url, fromBase64url } from "../src/encoding";
+import { randomToken } from "../src/ids";
 import { requestOrigin, withoutQuery } from "../src/issuer";
 
 const reference = (u8: Uint8Array) => btoa(String.fromCharCode(...u8)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");

@@ -5,12 +5,12 @@ import type { AppEnv } from "../env";
 import { notFound, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
-import { forgetGrants } from "../oauth/org-scopes";
 import { deleteGrant, getGrant, listGrants, saveGrant, type GrantRecord } from "../store/admin-access";
 import { getApp } from "../store/apps";
 import { readBody } from "./body";
 import { link } from "./links";
-import { ADMIN_SCOPES } from "./route-scopes";
+import { ADMIN_SCOPES } from "../tokens/route-scopes";
+import { invalidate } from "../cache/invalidate";
 
 const GrantInput = z.object({
   issuer: z.string().min(1).max(1024),
@@ -56,7 +56,7 @@ export const appGrants = new Hono<AppEnv>()
     if (causes.length) throw validationError("OAuth2ScopeConsentGrant", causes);
     const now = isoTime(nowMs());
     const grant = await saveGrant(c.env.DB, { id: newId("oag"), appId: app.id, scopeId: input.scopeId, issuer: base, created: now, lastUpdated: now });
-    forgetGrants(app.id);
+    invalidate({ orgGrants: app.id });
     return c.json(toGrant(grant, base, app.clientId), 201);
   })
   .get("/:appId/grants/:grantId", async (c) => {
@@ -70,6 +70,6 @@ export const appGrants = new Hono<AppEnv>()
     if (!(await deleteGrant(c.env.DB, app.id, c.req.param("grantId")))) {
       throw notFound(`Resource not found: ${c.req.param("grantId")} (OAuth2ScopeConsentGrant)`);
     }
-    forgetGrants(app.id);
+    invalidate({ orgGrants: app.id });
     return c.body(null, 204);
   });

@@ -5,7 +5,6 @@ import { config, type AppEnv, type Env } from "../env";
 import { ApiError, notFound, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
-import { forgetClient } from "../oauth/client-cache";
 import { seal } from "../seal";
 import { generateClientSecret, hashSecret } from "../secrets";
 import {
@@ -23,6 +22,7 @@ import {
 import { AppInput, appRuleViolations, toApp, usesSecret } from "./app-schema";
 import { readBody, readQuery } from "./body";
 import { linkPage, readPaging } from "./paging";
+import { invalidate } from "../cache/invalidate";
 
 const SearchQuery = z.object({ q: z.string().max(256).optional() });
 
@@ -89,7 +89,7 @@ export const apps = new Hono<AppEnv>()
       lastUpdated: now,
     });
     // This isolate may have cached that the client_id did not exist.
-    forgetClient(app.clientId);
+    invalidate({ client: app.clientId });
     return c.json(toApp(app, orgBase(c.env, c.req.url), secret), 201);
   })
   .get("/:id", async (c) => c.json(toApp(await requireApp(c.env, c.req.param("id")), orgBase(c.env, c.req.url))))
@@ -120,7 +120,7 @@ export const apps = new Hono<AppEnv>()
       lastUpdated: isoTime(nowMs()),
     });
     if (!app) throw notFound(`Resource not found: ${existing.id} (App)`);
-    forgetClient(app.clientId);
+    invalidate({ client: app.clientId });
     return c.json(toApp(app, orgBase(c.env, c.req.url), newSecret));
   })
   .delete("/:id", async (c) => {
@@ -129,18 +129,18 @@ export const apps = new Hono<AppEnv>()
     if (!(await deleteInactiveApp(c.env.DB, app.id))) {
       throw new ApiError("E0000056", undefined, ["Deactivate the application before deleting it."]);
     }
-    forgetClient(app.clientId);
+    invalidate({ client: app.clientId });
     return c.body(null, 204);
   })
   .post("/:id/lifecycle/activate", async (c) => {
     const app = await setAppStatus(c.env.DB, c.req.param("id"), "ACTIVE", isoTime(nowMs()));
     if (!app) throw notFound(`Resource not found: ${c.req.param("id")} (App)`);
-    forgetClient(app.clientId);
+    invalidate({ client: app.clientId });
     return c.json({});
   })
   .post("/:id/lifecycle/deactivate", async (c) => {
     const app = await setAppStatus(c.env.DB, c.req.param("id"), "INACTIVE", isoTime(nowMs()));
     if (!app) throw notFound(`Resource not found: ${c.req.param("id")} (App)`);
-    forgetClient(app.clientId);
+    invalidate({ client: app.clientId });
     return c.json({});
   });

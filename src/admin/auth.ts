@@ -2,13 +2,13 @@ import type { Context, MiddlewareHandler } from "hono";
 import { isoTime, nowMs } from "../clock";
 import { config, type AppEnv, type Env } from "../env";
 import { ApiError } from "../errors";
-import { sha256Hex, timingSafeEqualStrings } from "../ids";
+import { sha256Hex, timingSafeEqualStrings } from "../digest";
 import { orgBase } from "../issuer";
-import { orgBundle } from "../oauth/org-server";
-import { verifyAccessToken } from "../oauth/verify-access-token";
+import { orgBundle } from "../tokens/org-server";
+import { verifyAccessToken } from "../tokens/verify-access-token";
 import { hasRole } from "../store/admin-access";
 import { findApiTokenByHash, saveApiToken } from "../store/api-tokens";
-import { requiredScope, scopeSatisfies } from "./route-scopes";
+import { requiredScope, scopeSatisfies } from "../tokens/route-scopes";
 
 const BOOTSTRAP_ID = "bootstrap";
 export const SUPER_ADMIN = "SUPER_ADMIN";

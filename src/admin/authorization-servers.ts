@@ -4,9 +4,7 @@ import { config, type AppEnv, type Env } from "../env";
 import { ApiError, notFound, validationError } from "../errors";
 import { newId } from "../ids";
 import { issuerOf, orgBase } from "../issuer";
-import { forgetKeys } from "../keys/key-cache";
 import { keyStore } from "../keys/key-store";
-import { forgetServer } from "../oauth/server-cache";
 import {
   deleteServer,
   getServer,
@@ -19,6 +17,7 @@ import {
 import { AuthorizationServerInput, SearchQuery, toAuthorizationServer } from "./authorization-server-schema";
 import { readBody, readQuery } from "./body";
 import { linkPage, readPaging } from "./paging";
+import { invalidate } from "../cache/invalidate";
 
 export const DEFAULT_SERVER_ID = "default";
 
@@ -40,8 +39,7 @@ async function present(env: Env, url: string, server: AuthorizationServerRecord)
 }
 
 function changed(id: string): void {
-  forgetServer(id);
-  forgetKeys(id);
+  invalidate({ server: id, keys: id });
 }
 
 export const authorizationServers = new Hono<AppEnv>()

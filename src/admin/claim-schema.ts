@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { groupFilter } from "../oauth/claims/group-filter";
-import { isReservedClaim } from "../oauth/claims/reserved";
+import { groupFilter } from "../policy/claims/group-filter";
+import { isReservedClaim } from "../policy/claims/reserved";
 import { parseExpression } from "../policy/expression";
 import type { ClaimFields, ClaimRecord, ClaimStatus } from "../store/claims";
 import { link } from "./links";

@@ -4,12 +4,12 @@ import type { AppEnv, Env } from "../env";
 import { notFound, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
-import { forgetServer } from "../oauth/server-cache";
 import { deleteClaim, getClaim, insertClaim, listClaims, replaceClaim, type ClaimFields, type ClaimRecord, type ClaimStatus } from "../store/claims";
 import { unknownScopeNames } from "../store/scopes";
 import { requireServer } from "./authorization-servers";
 import { readBody } from "./body";
 import { ClaimInput, claimFromInput, claimProblems, toClaimResponse } from "./claim-schema";
+import { invalidate } from "../cache/invalidate";
 
 const WHAT = "OAuth2Claim";
 
@@ -52,7 +52,7 @@ export const claims = new Hono<AppEnv>()
     const fields = await readClaim(c.env, input, serverId, input.status ?? "ACTIVE");
     const claim = await insertClaim(c.env.DB, { ...fields, id: newId("ocl"), authServerId: serverId, created: isoTime(nowMs()) });
     if (!claim) throw duplicateName(fields);
-    forgetServer(serverId);
+    invalidate({ server: serverId });
     return c.json(toClaimResponse(claim, serverId, orgBase(c.env, c.req.url)), 201);
   })
   .get("/:authServerId/claims/:claimId", async (c) => {
@@ -68,13 +68,13 @@ export const claims = new Hono<AppEnv>()
     const result = await replaceClaim(c.env.DB, authServerId, claimId, { ...fields, lastUpdated: isoTime(nowMs()) });
     if (result === "duplicate") throw duplicateName(fields);
     if (!result) throw notFound(`Resource not found: ${claimId} (${WHAT})`);
-    forgetServer(authServerId);
+    invalidate({ server: authServerId });
     return c.json(toClaimResponse(result, authServerId, orgBase(c.env, c.req.url)));
   })
   .delete("/:authServerId/claims/:claimId", async (c) => {
     const { authServerId, claimId } = c.req.param();
     await requireClaim(c.env, authServerId, claimId);
     if (!(await deleteClaim(c.env.DB, authServerId, claimId))) throw notFound(`Resource not found: ${claimId} (${WHAT})`);
-    forgetServer(authServerId);
+    invalidate({ server: authServerId });
     return c.body(null, 204);
   });

@@ -2,12 +2,12 @@ import { Hono } from "hono";
 import { isoTime, nowMs } from "../clock";
 import type { AppEnv } from "../env";
 import { handleApiError, notFound, validationError } from "../errors";
-import { forgetClient } from "../oauth/client-cache";
 import { generateClientSecret } from "../secrets";
 import { getAppByClientId, setAppSecret, type AppRecord } from "../store/apps";
 import { usesSecret } from "./app-schema";
 import { storedSecret } from "./apps";
 import { requireAdmin } from "./auth";
+import { invalidate } from "../cache/invalidate";
 
 /** Okta's Dynamic Client Registration Client object (REFERENCE 7.3). */
 function toClient(a: AppRecord, secret: string) {
@@ -44,7 +44,7 @@ export const clientSecrets = new Hono<AppEnv>()
     const stored = await storedSecret(c.env, existing.clientId, existing.tokenEndpointAuthMethod, secret);
     const app = await setAppSecret(c.env.DB, existing.id, stored, isoTime(nowMs()));
     if (!app) throw notFound(`Resource not found: ${existing.clientId} (Client)`);
-    forgetClient(app.clientId);
+    invalidate({ client: app.clientId });
     return c.json(toClient(app, secret), 200, { "Cache-Control": "no-store" });
   });
 

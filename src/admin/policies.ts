@@ -4,12 +4,12 @@ import type { AppEnv, Env } from "../env";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
-import { forgetServer } from "../oauth/server-cache";
 import type { Status } from "../policy/types";
 import { deletePolicy, getPolicy, insertPolicy, listPolicies, replacePolicy, setStatus, type PolicyRecord, type PolicyWrite } from "../store/policies";
 import { requireServer } from "./authorization-servers";
 import { readBody } from "./body";
 import { PolicyInput, toPolicyResponse } from "./policy-schema";
+import { invalidate } from "../cache/invalidate";
 
 const WHAT = "AuthorizationServerPolicy";
 
@@ -34,7 +34,7 @@ function toWrite(input: PolicyInput, status: Status): PolicyWrite {
 async function setPolicyStatus(env: Env, serverId: string, policyId: string, status: Status): Promise<void> {
   await requireServer(env, serverId);
   if (!(await setStatus(env.DB, serverId, { policyId }, status, isoTime(nowMs())))) throw notFound(`Resource not found: ${policyId} (Policy)`);
-  forgetServer(serverId);
+  invalidate({ server: serverId });
 }
 
 export const policies = new Hono<AppEnv>()
@@ -50,7 +50,7 @@ export const policies = new Hono<AppEnv>()
     const input = await readBody(c, PolicyInput, WHAT);
     // Okta: a new policy is ACTIVE unless the body says otherwise, and goes last unless given a priority.
     const policy = await insertPolicy(c.env.DB, serverId, newId("00p"), toWrite(input, input.status ?? "ACTIVE"), isoTime(nowMs()));
-    forgetServer(serverId);
+    invalidate({ server: serverId });
     return c.json(toPolicyResponse(policy, orgBase(c.env, c.req.url)), 201);
   })
   .get("/:authServerId/policies/:policyId", async (c) => {
@@ -64,7 +64,7 @@ export const policies = new Hono<AppEnv>()
     // A full replacement, except that an absent priority or status keeps the current one.
     const policy = await replacePolicy(c.env.DB, authServerId, existing, toWrite(input, input.status ?? existing.status), isoTime(nowMs()));
     if (!policy) throw notFound(`Resource not found: ${policyId} (Policy)`);
-    forgetServer(authServerId);
+    invalidate({ server: authServerId });
     return c.json(toPolicyResponse(policy, orgBase(c.env, c.req.url)));
   })
   .delete("/:authServerId/policies/:policyId", async (c) => {
@@ -72,7 +72,7 @@ export const policies = new Hono<AppEnv>()
     const existing = await requirePolicy(c.env, authServerId, policyId);
     if (existing.system) throw new ApiError("E0000006", undefined, [`The system policy '${existing.name}' cannot be deleted.`]);
     if (!(await deletePolicy(c.env.DB, authServerId, policyId))) throw notFound(`Resource not found: ${policyId} (Policy)`);
-    forgetServer(authServerId);
+    invalidate({ server: authServerId });
     return c.body(null, 204);
   })
   .post("/:authServerId/policies/:policyId/lifecycle/activate", async (c) => {

@@ -4,7 +4,6 @@ import type { AppEnv, Env } from "../env";
 import { ApiError, notFound, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
-import { forgetServer } from "../oauth/server-cache";
 import { checkRuleLifetimes } from "../policy/evaluate";
 import type { Status } from "../policy/types";
 import { deleteRule, getRule, insertRule, listRules, replaceRule, setStatus, type RuleRecord, type RuleWrite } from "../store/policies";
@@ -12,6 +11,7 @@ import { unknownScopeNames } from "../store/scopes";
 import { readBody } from "./body";
 import { requirePolicy } from "./policies";
 import { RuleInput, ruleFromInput, toRuleResponse } from "./policy-schema";
+import { invalidate } from "../cache/invalidate";
 
 const WHAT = "AuthorizationServerPolicyRule";
 
@@ -36,7 +36,7 @@ async function readRule(env: Env, body: RuleInput, serverId: string, status: Sta
 async function setRuleStatus(env: Env, serverId: string, policyId: string, ruleId: string, status: Status): Promise<void> {
   await requirePolicy(env, serverId, policyId);
   if (!(await setStatus(env.DB, serverId, { policyId, ruleId }, status, isoTime(nowMs())))) throw notFound(`Resource not found: ${ruleId} (PolicyRule)`);
-  forgetServer(serverId);
+  invalidate({ server: serverId });
 }
 
 const RULES = "/:authServerId/policies/:policyId/rules";
@@ -56,7 +56,7 @@ export const rules = new Hono<AppEnv>()
     const write = await readRule(c.env, body, authServerId, body.status ?? "ACTIVE");
     const rule = await insertRule(c.env.DB, authServerId, policyId, newId("0pr"), write, isoTime(nowMs()));
     if (!rule) throw notFound(`Resource not found: ${policyId} (Policy)`);
-    forgetServer(authServerId);
+    invalidate({ server: authServerId });
     return c.json(toRuleResponse(rule, orgBase(c.env, c.req.url)), 201);
   })
   .get(`${RULES}/:ruleId`, async (c) => {
@@ -71,7 +71,7 @@ export const rules = new Hono<AppEnv>()
     const write = await readRule(c.env, body, authServerId, body.status ?? existing.status);
     const rule = await replaceRule(c.env.DB, existing, write, isoTime(nowMs()));
     if (!rule) throw notFound(`Resource not found: ${ruleId} (PolicyRule)`);
-    forgetServer(authServerId);
+    invalidate({ server: authServerId });
     return c.json(toRuleResponse(rule, orgBase(c.env, c.req.url)));
   })
   .delete(`${RULES}/:ruleId`, async (c) => {
@@ -80,7 +80,7 @@ export const rules = new Hono<AppEnv>()
     // Okta: system rules cannot be deleted.
     if (existing.system) throw new ApiError("E0000006", undefined, [`The system rule '${existing.name}' cannot be deleted.`]);
     if (!(await deleteRule(c.env.DB, authServerId, policyId, ruleId))) throw notFound(`Resource not found: ${ruleId} (PolicyRule)`);
-    forgetServer(authServerId);
+    invalidate({ server: authServerId });
     return c.body(null, 204);
   })
   .post(`${RULES}/:ruleId/lifecycle/activate`, async (c) => {

@@ -4,12 +4,12 @@ import type { AppEnv, Env } from "../env";
 import { ApiError, notFound, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
-import { forgetServer } from "../oauth/server-cache";
 import { deleteScope, getScope, insertScope, listScopePage, replaceScope, type ScopeRecord } from "../store/scopes";
 import { requireServer } from "./authorization-servers";
 import { issuesToCauses, readBody, readQuery } from "./body";
 import { setPaginationLinks } from "./links";
 import { ScopeInput, ScopePaging, ScopeSearch, toScopeResponse } from "./scope-schema";
+import { invalidate } from "../cache/invalidate";
 
 const WHAT = "OAuth2Scope";
 
@@ -56,7 +56,7 @@ export const scopes = new Hono<AppEnv>()
       created: isoTime(nowMs()),
     });
     if (!scope) throw duplicateName(input.name);
-    forgetServer(serverId);
+    invalidate({ server: serverId });
     return c.json(toScopeResponse(scope, orgBase(c.env, c.req.url)), 201);
   })
   .get("/:authServerId/scopes/:scopeId", async (c) => {
@@ -83,7 +83,7 @@ export const scopes = new Hono<AppEnv>()
     });
     if (result === "duplicate") throw duplicateName(input.name);
     if (!result) throw notFound(`Resource not found: ${scopeId} (${WHAT})`);
-    forgetServer(authServerId);
+    invalidate({ server: authServerId });
     return c.json(toScopeResponse(result, orgBase(c.env, c.req.url)));
   })
   .delete("/:authServerId/scopes/:scopeId", async (c) => {
@@ -92,6 +92,6 @@ export const scopes = new Hono<AppEnv>()
     // Okta: reserved (system) scopes exist on every custom authorization server and cannot be deleted.
     if (existing.system) throw new ApiError("E0000006", undefined, [`The system scope '${existing.name}' cannot be deleted.`]);
     if (!(await deleteScope(c.env.DB, authServerId, scopeId))) throw notFound(`Resource not found: ${scopeId} (${WHAT})`);
-    forgetServer(authServerId);
+    invalidate({ server: authServerId });
     return c.body(null, 204);
   });

@@ -3,11 +3,11 @@ import { z } from "zod";
 import type { AppEnv } from "../env";
 import { notFound, validationError } from "../errors";
 import { orgBase } from "../issuer";
-import { forgetKeys } from "../keys/key-cache";
 import { keyStore, type KeyView } from "../keys/key-store";
 import { requireServer } from "./authorization-servers";
 import { readBody } from "./body";
 import { link } from "./links";
+import { invalidate } from "../cache/invalidate";
 
 /** Okta's AuthorizationServerJsonWebKey (RSA as Okta's; EC and OKP members for ES256 and EdDSA keys). */
 function toJsonWebKey(k: KeyView, self: string) {
@@ -42,7 +42,7 @@ export const signingKeys = new Hono<AppEnv>()
         "credentials.signing.rotationMode: keys can be rotated by hand only when the rotation mode is MANUAL; AUTO rotates on its schedule",
       ]);
     }
-    forgetKeys(id);
+    invalidate({ keys: id });
     const self = `${orgBase(c.env, c.req.url)}/api/v1/authorizationServers/${id}/credentials/keys`;
     return c.json(result.keys.map((k) => toJsonWebKey(k, self)));
   });

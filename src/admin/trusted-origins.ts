@@ -4,7 +4,6 @@ import type { AppEnv, Env } from "../env";
 import { ApiError, notFound, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
-import { forgetTrustedOrigins } from "../oauth/cors";
 import {
   deleteTrustedOrigin,
   getTrustedOrigin,
@@ -19,6 +18,7 @@ import { readBody, readQuery } from "./body";
 import { linkPage, readPaging } from "./paging";
 import { normalizeOrigin, toTrustedOriginResponse, TrustedOriginInput, TrustedOriginListQuery } from "./trusted-origin-schema";
 import { parseFilter } from "./user-schema";
+import { invalidate } from "../cache/invalidate";
 
 const WHAT = "TrustedOrigin";
 
@@ -55,7 +55,7 @@ export const trustedOrigins = new Hono<AppEnv>()
   // CORS answers come from a per-isolate cache of trusted origins: drop it after every change made here.
   .use("*", async (c, next) => {
     await next();
-    if (c.req.method !== "GET") forgetTrustedOrigins();
+    if (c.req.method !== "GET") invalidate({ trustedOrigins: true });
   })
   .get("/", async (c) => {
     const q = readQuery(c, TrustedOriginListQuery, WHAT);

@@ -3,7 +3,7 @@ import { nowMs } from "../clock";
 import type { AppEnv, Env } from "../env";
 import { notFound } from "../errors";
 import { issuerOf, orgBase, ORG_SERVER_ID } from "../issuer";
-import { cachedServer } from "../oauth/server-cache";
+import { cachedServer } from "../cache/server-bundle";
 import { getConsent, listConsents, revokeConsents, type ConsentRecord } from "../store/consents";
 import { getUser } from "../store/users";
 import { link } from "./links";

@@ -1,23 +1,8 @@
 /** SQL for custom claims (Okta OAuth2Claim). Rows are mapped to domain types here and nowhere else. */
 
-export type ClaimStatus = "ACTIVE" | "INACTIVE";
-export type ClaimType = "RESOURCE" | "IDENTITY";
-export type ClaimValueType = "EXPRESSION" | "GROUPS" | "SYSTEM";
-export type GroupFilterType = "STARTS_WITH" | "EQUALS" | "CONTAINS" | "REGEX";
+import type { ClaimRecord, ClaimStatus, ClaimType, ClaimValueType, GroupFilterType } from "../policy/claims/types";
 
-export interface ClaimRecord {
-  id: string;
-  name: string;
-  status: ClaimStatus;
-  claimType: ClaimType;
-  valueType: ClaimValueType;
-  value: string;
-  groupFilterType: GroupFilterType | null;
-  alwaysIncludeInToken: boolean;
-  /** conditions.scopes: the claim is emitted only when one of these is granted; empty means always. */
-  scopes: string[];
-  system: boolean;
-}
+export type { ClaimRecord, ClaimStatus, ClaimType, ClaimValueType, GroupFilterType };
 
 /** What an admin write sets; id, system and the timestamps are not the caller's to choose. */
 export type ClaimFields = Omit<ClaimRecord, "id" | "system">;

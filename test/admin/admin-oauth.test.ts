@@ -2,7 +2,7 @@ import { decodeJwt } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { adminApp } from "../../src/admin/app";
 import { clientSecrets } from "../../src/admin/client-secrets";
-import { requiredScope } from "../../src/admin/route-scopes";
+import { requiredScope } from "../../src/tokens/route-scopes";
 import { admin, BASE, call } from "../support/admin";
 import { appLifecycle, createApp, createScope, expectOAuthError, mintToken, type Json } from "../support/clients";
 import { expectOktaError } from "../support/fixtures";

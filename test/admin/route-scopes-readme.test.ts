@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import readme from "../../README.md?raw";
-import { ROUTE_SCOPES } from "../../src/admin/route-scopes";
+import { ROUTE_SCOPES } from "../../src/tokens/route-scopes";
 
 describe("the README's admin scope table", () => {
   it.each(ROUTE_SCOPES.map((r) => [r.path, r] as const))("prints the row for %s as the code enforces it", (_path, row) => {

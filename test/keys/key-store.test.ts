@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { openPrivateKey } from "../../src/keys/crypto";
-import { forgetKeys } from "../../src/keys/key-cache";
+import { forgetKeys } from "../../src/cache/keys";
 import type { KeyStore } from "../../src/keys/key-store";
 import { admin, call, createServer } from "../support/admin";
 import { createManualServer, getServer, jwks, keyStoreOf, kidsOf, OVERLAP_MS, PERIOD_MS, rotateKeys } from "../support/fixtures";

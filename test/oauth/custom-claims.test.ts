@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildCustomClaims, prepareClaims, type ClaimContext } from "../../src/oauth/custom-claims";
+import { buildCustomClaims, prepareClaims, type ClaimContext } from "../../src/policy/claims/custom-claims";
 import type { ClaimRecord, ClaimType } from "../../src/store/claims";
 
 /** 2024-01-02T03:04:05.000Z */

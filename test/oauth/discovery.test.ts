@@ -1,6 +1,6 @@
-import { ADMIN_SCOPES } from "../../src/admin/route-scopes";
+import { ADMIN_SCOPES } from "../../src/tokens/route-scopes";
 import { describe, expect, it } from "vitest";
-import { ACCESS_TOKEN_CLAIMS, OIDC_CLAIMS, SERVED_ENDPOINTS } from "../../src/oauth/endpoints";
+import { ACCESS_TOKEN_CLAIMS, OIDC_CLAIMS, SERVED_ENDPOINTS } from "../../src/oauth/endpoints/served";
 import { admin, BASE, call, createServer } from "../support/admin";
 import { expectOktaError, requestWith, serverNotFound } from "../support/fixtures";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromBase64url } from "../../src/ids";
+import { fromBase64url } from "../../src/encoding";
 import { admin, call, createServer } from "../support/admin";
 import { adminKeys, createManualServer, expectOktaError, jwks, kidsOf, rotateKeys, serverNotFound } from "../support/fixtures";
 

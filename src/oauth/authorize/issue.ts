@@ -1,15 +1,17 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { randomBase62, sha256Hex } from "../../ids";
+import { randomBase62 } from "../../ids";
+import { sha256Hex } from "../../digest";
 import type { PolicyDecision } from "../../policy/types";
 import type { AppRecord } from "../../store/apps";
 import { saveCode } from "../../store/codes";
 import type { SessionRecord } from "../../store/sessions";
 import type { UserRecord } from "../../store/users";
 import { issuerOf } from "../../issuer";
-import { mintIdToken } from "../id-token";
-import type { ServerBundle } from "../server-cache";
-import { customClaimsFor, mintUserAccessToken, standardClaims, type TokenUser, type UserGrant } from "../user-tokens";
+import { mintIdToken } from "../minting/id-token";
+import type { ServerBundle } from "../../cache/server-bundle";
+import { customClaimsFor, standardClaims } from "../minting/token-claims";
+import { mintUserAccessToken, type TokenUser, type UserGrant } from "../minting/user-tokens";
 import type { AuthorizeRequest } from "./request";
 import { redirectToClient } from "./respond";
 

@@ -2,11 +2,11 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { serverPath } from "../../issuer";
 import type { AppRecord } from "../../store/apps";
-import { CSRF_COOKIE, readCookie, setCookie } from "../cookies";
+import { CSRF_COOKIE, readCookie, setCookie } from "../request/cookies";
 import { consentPage } from "../pages/consent";
 import { pageHeaders } from "../pages/html";
 import { signInPage } from "../pages/signin";
-import type { ServerBundle } from "../server-cache";
+import type { ServerBundle } from "../../cache/server-bundle";
 import { newCsrf, sealTransaction } from "./transaction";
 
 const CSRF_COOKIE_SECONDS = 30 * 60;

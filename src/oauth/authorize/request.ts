@@ -1,7 +1,7 @@
 import type { AppRecord } from "../../store/apps";
 import type { ScopeRecord } from "../../store/scopes";
 import { OAuthError } from "../../errors";
-import { resolveScopes } from "../scopes";
+import { resolveScopes } from "../minting/scopes";
 
 export type ResponseMode = "query" | "fragment" | "form_post";
 

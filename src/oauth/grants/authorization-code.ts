@@ -1,10 +1,11 @@
 import { OAuthError } from "../../errors";
-import { base64url, sha256Hex } from "../../ids";
+import { base64url } from "../../encoding";
+import { sha256Hex } from "../../digest";
 import { consumeCode } from "../../store/codes";
 import { revokeFamily } from "../../store/refresh-tokens";
 import { revokeToken } from "../../store/revocations";
-import { newAccessTokenId } from "../access-token";
-import { activeTokenUser, issueUserTokens, newFamilyId, type UserGrant } from "../user-tokens";
+import { newAccessTokenId } from "../minting/access-token";
+import { activeTokenUser, issueUserTokens, newFamilyId, type UserGrant } from "../minting/user-tokens";
 import type { Grant } from "./grant";
 
 const INVALID_CODE = "The authorization code is invalid or has expired.";

@@ -1,10 +1,10 @@
 import { OAuthError } from "../../errors";
 import { evaluatePolicies } from "../../policy/evaluate";
-import { mintAccessToken } from "../access-token";
-import { policyDenied } from "../policy-errors";
-import { admitAdminScopes } from "../org-scopes";
-import { resolveScopes } from "../scopes";
-import { customClaimsFor } from "../user-tokens";
+import { mintAccessToken } from "../minting/access-token";
+import { policyDenied } from "../minting/policy-errors";
+import { admitAdminScopes } from "../minting/org-scopes";
+import { resolveScopes } from "../minting/scopes";
+import { customClaimsFor } from "../minting/token-claims";
 import type { Grant } from "./grant";
 
 /** RFC 6749 4.4: the client acts on its own behalf; sub is the client_id (Okta). */

@@ -1,6 +1,6 @@
 import type { Env } from "../../env";
 import type { AppRecord } from "../../store/apps";
-import type { ServerBundle } from "../server-cache";
+import type { ServerBundle } from "../../cache/server-bundle";
 
 /** What a grant handler gets: the authenticated client, the server, the form parameters, and now. */
 export interface GrantContext {

@@ -1,7 +1,7 @@
 import { OAuthError } from "../../errors";
-import { sha256Hex } from "../../ids";
+import { sha256Hex } from "../../digest";
 import { consumeRefreshToken, findRefreshToken, revokeFamily } from "../../store/refresh-tokens";
-import { activeTokenUser, issueUserTokens, type UserGrant } from "../user-tokens";
+import { activeTokenUser, issueUserTokens, type UserGrant } from "../minting/user-tokens";
 import type { Grant } from "./grant";
 
 const INVALID = "The refresh token is invalid or expired.";
