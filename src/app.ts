@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { requestId } from "hono/request-id";
 import { adminApp } from "./admin/app";
 import { clientSecrets } from "./admin/client-secrets";
 import type { AppEnv } from "./env";
@@ -7,10 +8,13 @@ import { oauthApp } from "./oauth/app";
 
 /** The whole Worker: the OAuth/OIDC endpoints and the admin API, each with its own error dialect. */
 export const app = new Hono<AppEnv>()
+  // c.var.requestId names the request in log lines. Okta: every response carries it as X-Okta-Request-Id; set
+  // after the handler, because hono/request-id's c.header() does not reach the pre-built Responses of
+  // discovery, JWKS and CORS preflights. Okta generates its own id, so a client's header is not echoed.
+  .use("*", requestId({ headerName: "" }))
   .use("*", async (c, next) => {
     await next();
-    // Okta: every response carries X-Okta-Request-Id.
-    c.res.headers.set("X-Okta-Request-Id", crypto.randomUUID());
+    c.res.headers.set("X-Okta-Request-Id", c.var.requestId);
   })
   .route("/api/v1", adminApp)
   .route("/oauth2/v1/clients", clientSecrets)

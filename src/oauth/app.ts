@@ -11,7 +11,7 @@ import type { ServerBundle } from "../cache/server-bundle";
 import { introspectEndpoint } from "./endpoints/introspect";
 import { logoutEndpoint } from "./endpoints/logout";
 import { userinfoEndpoint } from "./endpoints/userinfo";
-import { serveJwks } from "./endpoints/jwks";
+import { jwksConditional, serveJwks } from "./endpoints/jwks";
 import { revokeEndpoint } from "./endpoints/revoke";
 import { tokenEndpoint } from "./endpoints/token";
 import { activeServer } from "./request/server-context";
@@ -53,7 +53,7 @@ function orgMetadata(c: Context<AppEnv>, kind: MetadataKind): Response {
 /** The endpoints every authorization server has, mounted for the org server and for custom servers alike. */
 function serverEndpoints(prefix: string) {
   return new Hono<AppEnv>()
-    .use(`${prefix}/v1/keys`, cors)
+    .use(`${prefix}/v1/keys`, cors, jwksConditional)
     .use(`${prefix}/v1/token`, cors)
     .use(`${prefix}/v1/introspect`, cors)
     .use(`${prefix}/v1/revoke`, cors)
