@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { adminApp } from "./admin/app";
 import { clientSecrets } from "./admin/client-secrets";
+import { nowMs } from "./clock";
 import type { AppEnv } from "./env";
 import { ApiError, handleApiError } from "./errors";
 import { oauthApp } from "./oauth/app";
@@ -13,6 +14,8 @@ export const app = new Hono<AppEnv>()
   // discovery, JWKS and CORS preflights. Okta generates its own id, so a client's header is not echoed.
   .use("*", requestId({ headerName: "" }))
   .use("*", async (c, next) => {
+    // The clock is read once per request; handlers take c.var.now.
+    c.set("now", nowMs());
     await next();
     c.res.headers.set("X-Okta-Request-Id", c.var.requestId);
   })

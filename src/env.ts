@@ -50,4 +50,9 @@ export function config(env: Env): Config {
 /** Hono's environment type for every app and middleware. */
 export interface AppEnv {
   Bindings: Env;
+  Variables: {
+    /** The request's time, read once from clock.ts (epoch milliseconds). */
+    now: number;
+    requestId: string;
+  };
 }
