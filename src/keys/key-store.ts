@@ -154,7 +154,10 @@ export class KeyStore extends DurableObject<Env> {
     return key.kid;
   }
 
-  /** Throws the load failure, if any, before anything reads or replaces the keys. */
+  /**
+   * Throws the load failure, if any, before anything reads or replaces the keys. Called outside
+   * blockConcurrencyWhile: a throw inside it would break the input gate and reset the object.
+   */
   private intact(): void {
     if (this.broken) throw this.broken;
   }
@@ -208,6 +211,7 @@ export class KeyStore extends DurableObject<Env> {
    * stays published as EXPIRED for the overlap, and the unused NEXT key is replaced.
    */
   async configure(serverId: string, mode: RotationMode, alg: SigningAlg = "RS256"): Promise<SigningSummary> {
+    this.intact();
     return this.ctx.blockConcurrencyWhile(async () => {
       let state = await this.ensure(serverId, mode, alg);
       const now = nowMs();
@@ -249,6 +253,7 @@ export class KeyStore extends DurableObject<Env> {
 
   /** Okta keyRotate: NEXT becomes ACTIVE at once and a new NEXT is generated. Only in MANUAL mode. */
   async rotate(serverId: string): Promise<RotateResult> {
+    this.intact();
     return this.ctx.blockConcurrencyWhile(async () => {
       let state = await this.ensure(serverId, "AUTO");
       if (state.mode !== "MANUAL") return { ok: false, reason: "ROTATION_MODE_AUTO" } as const;
