@@ -64,8 +64,3 @@ export async function consumeCode(
     .first<{ access_jti: string | null; family_id: string | null }>();
   return used ? { kind: "replayed", accessJti: used.access_jti, familyId: used.family_id } : { kind: "invalid" };
 }
-
-/** Drops codes that can no longer be redeemed nor replayed meaningfully. */
-export async function purgeExpiredCodes(db: D1Database, now: number): Promise<void> {
-  await db.prepare(`DELETE FROM authorization_codes WHERE expires_at < ?1`).bind(now - 24 * 3600).run();
-}
