@@ -343,3 +343,13 @@ CREATE TABLE IF NOT EXISTS user_roles (
   last_updated TEXT NOT NULL,
   UNIQUE (user_id, type)
 );
+
+-- What the retention job (src/store/retention.ts) looks rows up by, so that each of its bounded batches reads only
+-- rows it deletes instead of scanning the table.
+CREATE INDEX IF NOT EXISTS authorization_codes_by_expiry ON authorization_codes (expires_at);
+CREATE INDEX IF NOT EXISTS refresh_tokens_by_idle_expiry ON refresh_tokens (idle_expires_at);
+CREATE INDEX IF NOT EXISTS refresh_tokens_by_expiry ON refresh_tokens (expires_at);
+CREATE INDEX IF NOT EXISTS revoked_families_by_time ON revoked_families (revoked_at);
+CREATE INDEX IF NOT EXISTS revoked_tokens_by_expiry ON revoked_tokens (expires_at);
+CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires_at);
+CREATE INDEX IF NOT EXISTS used_assertions_by_expiry ON used_assertions (expires_at);
