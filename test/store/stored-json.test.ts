@@ -6,7 +6,20 @@ import type { KeyStore } from "../../src/keys/key-store";
 import { admin, createServer } from "../support/admin";
 import { asBasic, clientCredentials, createApp, oauthPost, readyServer, type Client, type Json } from "../support/clients";
 import { ERROR_ID, keyStoreOf, oktaError } from "../support/fixtures";
-import { appFor, codeFor, createPerson, peopleServer, redeem, refresh, tokensFor, type PeopleServer, type Person } from "../support/people";
+import {
+  appFor,
+  authorize,
+  codeFor,
+  codeParams,
+  createPerson,
+  peopleServer,
+  redeem,
+  refresh,
+  sessionFor,
+  tokensFor,
+  type PeopleServer,
+  type Person,
+} from "../support/people";
 
 // Issue 10, section 3: a stored row that does not parse is a logged 5xx, never a permissive default.
 
@@ -87,6 +100,12 @@ describe("the stored grant of codes and refresh tokens", () => {
       const res = await oauthPost(server.id, "introspect", { token: t.refresh_token, token_type_hint: "refresh_token" }, asBasic(client));
       await expectStoredDataOAuth500(res, "refresh_tokens.grant_json");
     });
+  });
+
+  it("a session whose stored amr is not a list of strings makes /authorize a logged 500, not a signed-in person", async () => {
+    const sid = await sessionFor(server.id, client, person);
+    await setColumn("sessions", "amr", "id_hash", await sha256Hex(sid.slice(sid.indexOf("=") + 1)), '"pwd"');
+    await expectStoredDataOAuth500(await authorize(server.id, codeParams(client), { cookies: [sid] }), "sessions.amr");
   });
 
   it("still refreshes a token whose stored grant is intact", async () => {
