@@ -2,7 +2,9 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi, type MockInstance } from "vitest";
 import { sha256Hex } from "../../src/digest";
+import { openPrivateKey, sealPrivateKey } from "../../src/keys/crypto";
 import type { KeyStore } from "../../src/keys/key-store";
+import { StoredDataError } from "../../src/store/stored-json";
 import { admin, createServer } from "../support/admin";
 import { asBasic, clientCredentials, createApp, oauthPost, readyServer, type Client, type Json } from "../support/clients";
 import { ERROR_ID, keyStoreOf, oktaError } from "../support/fixtures";
@@ -200,5 +202,15 @@ describe("a signing key whose stored public JWK does not parse", () => {
 
     const after = await keyRows(server.id);
     expect(after).toEqual(before.map((k, i) => (i === 0 ? { ...k, public_jwk: '{"kty":"RSA"}' } : k)));
+  });
+});
+
+describe("an unsealed private signing key", () => {
+  it("without its private member is a StoredDataError naming the key, not a key to sign with", async () => {
+    const secret = env.KEY_ENCRYPTION_SECRET!;
+    const sealed = await sealPrivateKey(secret, "ausStoredJson", "kid-public-only", { kty: "RSA", n: "AQAB", e: "AQAB" });
+    const opened = openPrivateKey(secret, "ausStoredJson", "kid-public-only", sealed);
+    await expect(opened).rejects.toThrow(StoredDataError);
+    await expect(opened).rejects.toThrow("Stored private signing key kid-public-only of ausStoredJson does not parse: d: invalid_type");
   });
 });
