@@ -129,7 +129,7 @@ CREATE TABLE IF NOT EXISTS apps (
 );
 
 -- Revoked access tokens (RFC 7009), until they would have expired anyway.
--- Invariants: scoped by auth_server_id; rows past expires_at are dead and may be purged.
+-- Invariants: scoped by auth_server_id; expires_at is the token's exp; the retention job deletes rows past it.
 CREATE TABLE IF NOT EXISTS revoked_tokens (
   jti            TEXT PRIMARY KEY,
   auth_server_id TEXT NOT NULL,
@@ -137,7 +137,7 @@ CREATE TABLE IF NOT EXISTS revoked_tokens (
 );
 
 -- jti values of client assertions already used (RFC 7523 3: a jti may be used once).
--- Invariants: (client_id, jti) unique; rows past expires_at may be purged.
+-- Invariants: (client_id, jti) unique; a row past expires_at no longer counts and the retention job deletes it.
 CREATE TABLE IF NOT EXISTS used_assertions (
   client_id  TEXT NOT NULL,
   jti        TEXT NOT NULL,
@@ -228,7 +228,8 @@ CREATE TABLE IF NOT EXISTS trusted_origins (
   last_updated_by TEXT NOT NULL
 );
 
--- SSO sessions. Invariants: only the SHA-256 of the cookie value is stored; a session past expires_at is dead.
+-- SSO sessions. Invariants: only the SHA-256 of the cookie value is stored; a session past expires_at is dead and
+-- the retention job deletes it.
 CREATE TABLE IF NOT EXISTS sessions (
   id_hash    TEXT PRIMARY KEY,
   user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -240,7 +241,8 @@ CREATE TABLE IF NOT EXISTS sessions (
 
 -- Authorization codes (RFC 6749 4.1). Invariants: only the SHA-256 of a code is stored; a code is redeemed
 -- at most once (consumed_at set by one conditional UPDATE); a redeemed code is kept until it expires so that a
--- replay can revoke what it produced (RFC 6749 10.5).
+-- replay can revoke what it produced (RFC 6749 10.5), and the retention job deletes it one day (the longest access
+-- token lifetime) after expires_at.
 CREATE TABLE IF NOT EXISTS authorization_codes (
   code_hash      TEXT PRIMARY KEY,
   auth_server_id TEXT NOT NULL,
@@ -255,7 +257,9 @@ CREATE TABLE IF NOT EXISTS authorization_codes (
 );
 
 -- Refresh tokens (Okta oar…). Invariants: only the SHA-256 of a token is stored; one family per original
--- grant; exactly one unrotated token per live family; presenting a rotated token revokes the family.
+-- grant; exactly one unrotated token per live family; presenting a rotated token revokes the family. A row is past
+-- its lifetime when expires_at (NULL: none) or idle_expires_at has passed; the retention job deletes a family's rows
+-- once all of them are, never earlier, so that reuse of a rotated token is recognised while the family lives.
 CREATE TABLE IF NOT EXISTS refresh_tokens (
   token_hash     TEXT PRIMARY KEY,
   id             TEXT NOT NULL UNIQUE,
@@ -291,7 +295,8 @@ VALUES ('00geveryone000000000', 'BUILT_IN', 'Everyone',
         strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
 
 -- Refresh-token families revoked as a whole (reuse of a rotated token, replay of the code that began them).
--- Invariants: a family listed here never yields another token, whatever the state of its rows.
+-- Invariants: a family listed here never yields another token, whatever the state of its rows. The retention job
+-- deletes a marker once its family has no rows left and revoked_at is more than one day old.
 CREATE TABLE IF NOT EXISTS revoked_families (
   family_id  TEXT PRIMARY KEY,
   revoked_at INTEGER NOT NULL
@@ -338,3 +343,13 @@ CREATE TABLE IF NOT EXISTS user_roles (
   last_updated TEXT NOT NULL,
   UNIQUE (user_id, type)
 );
+
+-- What the retention job (src/store/retention.ts) looks rows up by, so that each of its bounded batches reads only
+-- rows it deletes instead of scanning the table.
+CREATE INDEX IF NOT EXISTS authorization_codes_by_expiry ON authorization_codes (expires_at);
+CREATE INDEX IF NOT EXISTS refresh_tokens_by_idle_expiry ON refresh_tokens (idle_expires_at);
+CREATE INDEX IF NOT EXISTS refresh_tokens_by_expiry ON refresh_tokens (expires_at);
+CREATE INDEX IF NOT EXISTS revoked_families_by_time ON revoked_families (revoked_at);
+CREATE INDEX IF NOT EXISTS revoked_tokens_by_expiry ON revoked_tokens (expires_at);
+CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires_at);
+CREATE INDEX IF NOT EXISTS used_assertions_by_expiry ON used_assertions (expires_at);

@@ -1,5 +1,7 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
+import { z } from "zod";
 import { seal, unseal } from "../seal";
+import { parseStored } from "../store/stored-json";
 
 /** RS256 is the default, as Okta's; ES256 (RFC 7518 3.4) and EdDSA with Ed25519 (RFC 8037) are options. */
 export const SIGNING_ALGS = ["RS256", "ES256", "EdDSA"] as const;
@@ -20,6 +22,22 @@ export interface PublicJwk {
   y?: string;
 }
 
+/** A stored public JWK (the KeyStore's keys.public_jwk), checked when the Durable Object loads it. */
+export const PublicJwkSchema: z.ZodType<PublicJwk> = z.object({
+  kty: z.enum(["RSA", "EC", "OKP"]),
+  alg: z.enum(SIGNING_ALGS),
+  kid: z.string().min(1),
+  use: z.literal("sig"),
+  e: z.string().optional(),
+  n: z.string().optional(),
+  crv: z.string().optional(),
+  x: z.string().optional(),
+  y: z.string().optional(),
+});
+
+// An unsealed private JWK: whatever jose exported, but at least a key type and the private member.
+const PrivateJwkSchema = z.looseObject({ kty: z.enum(["RSA", "EC", "OKP"]), d: z.string() });
+
 export interface GeneratedKey {
   kid: string;
   publicJwk: PublicJwk;
@@ -33,7 +51,7 @@ export async function sealPrivateKey(secret: string, serverId: string, kid: stri
 }
 
 export async function openPrivateKey(secret: string, serverId: string, kid: string, sealed: string): Promise<JWK> {
-  return JSON.parse(await unseal(secret, `signing-key:${serverId}`, kid, sealed)) as JWK;
+  return parseStored(PrivateJwkSchema, await unseal(secret, `signing-key:${serverId}`, kid, sealed), `private signing key ${kid} of ${serverId}`);
 }
 
 /**

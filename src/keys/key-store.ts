@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { isoTime, nowMs } from "../clock";
 import { config, type Env } from "../env";
-import { generateSigningKey, type PublicJwk, type SigningAlg } from "./crypto";
+import { StoredDataError, at, parseStored } from "../store/stored-json";
+import { generateSigningKey, PublicJwkSchema, type PublicJwk, type SigningAlg } from "./crypto";
 import {
   addNextKey,
   dropNextKey,
@@ -51,6 +52,8 @@ interface StoredKey {
  * One per authorization server: the single writer of that server's signing keys and rotation state.
  * Speaks RPC only and returns values rather than throwing across RPC. Every mutation runs inside
  * blockConcurrencyWhile, because key generation awaits WebCrypto, which does not hold the input gate.
+ * The one exception to returning values is storage that does not parse: that is a fault, not an outcome, so every
+ * method throws it (the caller's handler answers 500 with a logged errorId) and nothing is written over it.
  */
 export class KeyStore extends DurableObject<Env> {
   private state: RotationState | null = null;
@@ -59,12 +62,19 @@ export class KeyStore extends DurableObject<Env> {
   private serverId: string | null = null;
   /** The algorithm new keys are generated for. */
   private alg: SigningAlg = "RS256";
+  /** Set when the stored keys did not parse: then no key is generated over them and every call fails. */
+  private broken: StoredDataError | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
       this.createTables();
-      this.load();
+      try {
+        this.load();
+      } catch (err) {
+        if (!(err instanceof StoredDataError)) throw err;
+        this.broken = err;
+      }
     });
   }
 
@@ -91,7 +101,7 @@ export class KeyStore extends DurableObject<Env> {
         `SELECT kid, status, public_jwk, sealed, created, retire_at FROM keys ORDER BY created`,
       )
       .toArray();
-    this.material = new Map(rows.map((r) => [r.kid, { publicJwk: JSON.parse(r.public_jwk) as PublicJwk, sealed: r.sealed }]));
+    this.material = new Map(rows.map((r) => [r.kid, { publicJwk: parseStored(PublicJwkSchema, r.public_jwk, at("keys.public_jwk", r.kid)), sealed: r.sealed }]));
     if (!meta.has("mode") || rows.length === 0) {
       this.state = null;
       return;
@@ -144,6 +154,14 @@ export class KeyStore extends DurableObject<Env> {
     return key.kid;
   }
 
+  /**
+   * Throws the load failure, if any, before anything reads or replaces the keys. Called outside
+   * blockConcurrencyWhile: a throw inside it would break the input gate and reset the object.
+   */
+  private intact(): void {
+    if (this.broken) throw this.broken;
+  }
+
   private adopt(serverId: string): void {
     if (this.serverId !== null && this.serverId !== serverId) throw new Error(`key store of ${this.serverId} asked for ${serverId}`);
     this.serverId = serverId;
@@ -151,6 +169,7 @@ export class KeyStore extends DurableObject<Env> {
 
   /** Creates the first ACTIVE key (and the NEXT key MANUAL mode keeps ready) if there is none yet. */
   private async ensure(serverId: string, mode: RotationMode, alg: SigningAlg = this.alg): Promise<RotationState> {
+    this.intact();
     this.adopt(serverId);
     if (this.state) return this.state;
     this.alg = alg;
@@ -192,6 +211,7 @@ export class KeyStore extends DurableObject<Env> {
    * stays published as EXPIRED for the overlap, and the unused NEXT key is replaced.
    */
   async configure(serverId: string, mode: RotationMode, alg: SigningAlg = "RS256"): Promise<SigningSummary> {
+    this.intact();
     return this.ctx.blockConcurrencyWhile(async () => {
       let state = await this.ensure(serverId, mode, alg);
       const now = nowMs();
@@ -209,18 +229,21 @@ export class KeyStore extends DurableObject<Env> {
   }
 
   async signing(serverId: string): Promise<SigningSummary> {
+    this.intact();
     const state = this.state ?? (await this.ctx.blockConcurrencyWhile(() => this.ensure(serverId, "AUTO")));
     this.adopt(serverId);
     return this.summary(state);
   }
 
   async listKeys(serverId: string): Promise<KeyView[]> {
+    this.intact();
     const state = this.state ?? (await this.ctx.blockConcurrencyWhile(() => this.ensure(serverId, "AUTO")));
     this.adopt(serverId);
     return this.views(state);
   }
 
   async snapshot(serverId: string): Promise<KeySnapshot> {
+    this.intact();
     const state = this.state ?? (await this.ctx.blockConcurrencyWhile(() => this.ensure(serverId, "AUTO")));
     this.adopt(serverId);
     const active = keyWith(state, "ACTIVE")!;
@@ -230,6 +253,7 @@ export class KeyStore extends DurableObject<Env> {
 
   /** Okta keyRotate: NEXT becomes ACTIVE at once and a new NEXT is generated. Only in MANUAL mode. */
   async rotate(serverId: string): Promise<RotateResult> {
+    this.intact();
     return this.ctx.blockConcurrencyWhile(async () => {
       let state = await this.ensure(serverId, "AUTO");
       if (state.mode !== "MANUAL") return { ok: false, reason: "ROTATION_MODE_AUTO" } as const;
@@ -246,6 +270,11 @@ export class KeyStore extends DurableObject<Env> {
   /** Drives AUTO rotation: publishes NEXT ahead of time, promotes it when due, retires EXPIRED keys. */
   override async alarm(): Promise<void> {
     await this.ctx.blockConcurrencyWhile(async () => {
+      if (this.broken) {
+        // Rotating would write over keys that may still verify live tokens; leave them for an operator.
+        console.error(JSON.stringify({ event: "key_rotation_skipped", error: String(this.broken) }));
+        return;
+      }
       if (!this.state) return;
       const now = nowMs();
       const s = this.schedule();
@@ -267,6 +296,7 @@ export class KeyStore extends DurableObject<Env> {
       this.material.clear();
       this.version = 0;
       this.serverId = null;
+      this.broken = null;
       this.createTables();
     });
   }

@@ -1,5 +1,7 @@
 /** SQL for OIDC applications (OAuth clients). Rows are mapped to domain types here and nowhere else. */
+import { z } from "zod";
 import { startsWith } from "./sql";
+import { at, parseStored } from "./stored-json";
 
 export type AppStatus = "ACTIVE" | "INACTIVE";
 export type TokenEndpointAuthMethod = "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt" | "none";
@@ -54,6 +56,20 @@ interface Row {
   last_updated: string;
 }
 
+// Loose: the stored object is Okta's settings.oauthClient, and fields Mintgate does not read are kept, not dropped.
+const SettingsSchema: z.ZodType<OAuthClientSettings> = z.looseObject({
+  application_type: z.enum(["web", "native", "browser", "service"]),
+  redirect_uris: z.array(z.string()),
+  post_logout_redirect_uris: z.array(z.string()),
+  response_types: z.array(z.string()),
+  grant_types: z.array(z.string()),
+  consent_method: z.enum(["TRUSTED", "REQUIRED"]),
+  issuer_mode: z.enum(["ORG_URL", "CUSTOM_URL", "DYNAMIC"]).optional(),
+  initiate_login_uri: z.string().optional(),
+  pkce_required: z.boolean().optional(),
+});
+const JwksSchema: z.ZodType<ClientJwks> = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
+
 const COLUMNS =
   "seq, id, client_id, label, status, token_endpoint_auth_method, secret_hash, secret_sealed, settings, jwks, tokens_not_before, created, last_updated";
 
@@ -66,8 +82,8 @@ const toRecord = (r: Row): AppRecord => ({
   tokenEndpointAuthMethod: r.token_endpoint_auth_method,
   secretHash: r.secret_hash,
   secretSealed: r.secret_sealed,
-  settings: JSON.parse(r.settings) as OAuthClientSettings,
-  jwks: r.jwks ? (JSON.parse(r.jwks) as ClientJwks) : null,
+  settings: parseStored(SettingsSchema, r.settings, at("apps.settings", r.id)),
+  jwks: r.jwks === null ? null : parseStored(JwksSchema, r.jwks, at("apps.jwks", r.id)),
   tokensNotBefore: r.tokens_not_before,
   created: r.created,
   lastUpdated: r.last_updated,

@@ -1,6 +1,8 @@
 /** SQL for authorization servers. Rows are mapped to domain types here and nowhere else. */
+import { z } from "zod";
 import { systemScopeStatements } from "./scopes";
 import { startsWith } from "./sql";
+import { at, parseStored } from "./stored-json";
 
 export type IssuerMode = "ORG_URL" | "CUSTOM_URL" | "DYNAMIC";
 export type LifecycleStatus = "ACTIVE" | "INACTIVE";
@@ -35,6 +37,9 @@ interface Row {
   last_updated: string;
 }
 
+// Okta: audiences holds exactly one string.
+const Audiences = z.array(z.string()).length(1);
+
 const COLUMNS = "seq, id, name, description, audiences, issuer_mode, status, rotation_mode, signing_alg, created, last_updated";
 
 const toRecord = (r: Row): AuthorizationServerRecord => ({
@@ -42,7 +47,7 @@ const toRecord = (r: Row): AuthorizationServerRecord => ({
   id: r.id,
   name: r.name,
   description: r.description,
-  audiences: JSON.parse(r.audiences) as string[],
+  audiences: parseStored(Audiences, r.audiences, at("authorization_servers.audiences", r.id)),
   issuerMode: r.issuer_mode,
   status: r.status,
   rotationMode: r.rotation_mode,

@@ -3,14 +3,16 @@
  * one conditional UPDATE, never read-then-delete, so two concurrent redemptions cannot both succeed; the row is
  * kept after redemption so that a replay is recognised and can revoke what the code produced (RFC 6749 10.5).
  */
+import { parseStored } from "./stored-json";
+import { UserGrantSchema, type UserGrant } from "./user-grant";
 
 export interface CodeRecord {
   authServerId: string;
   clientId: string;
   userId: string;
   redirectUri: string;
-  /** What was authorized: scopes, nonce, PKCE challenge, auth time, lifetimes (JSON of the grant). */
-  grant: string;
+  /** What was authorized: scopes, nonce, PKCE challenge, auth time, lifetimes (stored as JSON). */
+  grant: UserGrant;
   expiresAt: number;
 }
 
@@ -20,7 +22,7 @@ export async function saveCode(db: D1Database, codeHash: string, c: CodeRecord):
       `INSERT INTO authorization_codes (code_hash, auth_server_id, client_id, user_id, redirect_uri, grant_json, expires_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`,
     )
-    .bind(codeHash, c.authServerId, c.clientId, c.userId, c.redirectUri, c.grant, c.expiresAt)
+    .bind(codeHash, c.authServerId, c.clientId, c.userId, c.redirectUri, JSON.stringify(c.grant), c.expiresAt)
     .run();
 }
 
@@ -49,9 +51,11 @@ export async function consumeCode(
     .bind(codeHash, authServerId, now, produces.accessJti, produces.familyId)
     .first<{ auth_server_id: string; client_id: string; user_id: string; redirect_uri: string; grant_json: string; expires_at: number }>();
   if (row) {
+    // Parsed after the UPDATE: a code whose grant does not parse is spent and answers 500, never a default grant.
+    const grant = parseStored(UserGrantSchema, row.grant_json, "authorization_codes.grant_json");
     return {
       kind: "consumed",
-      code: { authServerId: row.auth_server_id, clientId: row.client_id, userId: row.user_id, redirectUri: row.redirect_uri, grant: row.grant_json, expiresAt: row.expires_at },
+      code: { authServerId: row.auth_server_id, clientId: row.client_id, userId: row.user_id, redirectUri: row.redirect_uri, grant, expiresAt: row.expires_at },
     };
   }
   const used = await db
@@ -59,9 +63,4 @@ export async function consumeCode(
     .bind(codeHash, authServerId)
     .first<{ access_jti: string | null; family_id: string | null }>();
   return used ? { kind: "replayed", accessJti: used.access_jti, familyId: used.family_id } : { kind: "invalid" };
-}
-
-/** Drops codes that can no longer be redeemed nor replayed meaningfully. */
-export async function purgeExpiredCodes(db: D1Database, now: number): Promise<void> {
-  await db.prepare(`DELETE FROM authorization_codes WHERE expires_at < ?1`).bind(now - 24 * 3600).run();
 }

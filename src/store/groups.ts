@@ -1,5 +1,7 @@
 /** SQL for groups and group membership (Okta Group). Rows are mapped to domain types here and nowhere else. */
+import { z } from "zod";
 import { startsWith } from "./sql";
+import { at, parseStored } from "./stored-json";
 
 /** The built-in Everyone group seeded by schema.sql; every user is a member implicitly (no group_members rows). */
 export const EVERYONE_GROUP_ID = "00geveryone000000000";
@@ -31,13 +33,15 @@ interface Row {
   last_membership_updated: string;
 }
 
+const GroupProfileSchema = z.object({ name: z.string(), description: z.string().nullish() });
+
 const COLUMNS = "seq, id, type, profile, created, last_updated, last_membership_updated";
 
 const toGroup = (r: Row): GroupRecord => ({
   seq: r.seq,
   id: r.id,
   type: r.type,
-  profile: JSON.parse(r.profile) as GroupProfile,
+  profile: parseStored(GroupProfileSchema, r.profile, at("groups.profile", r.id)),
   created: r.created,
   lastUpdated: r.last_updated,
   lastMembershipUpdated: r.last_membership_updated,

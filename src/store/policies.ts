@@ -4,7 +4,9 @@
  * Priorities stay 1..n without gaps per server (policies) and per policy (rules): every write that adds, moves
  * or removes one ends, in the same batch, with a renumbering statement.
  */
+import { z } from "zod";
 import type { PeopleCondition, PolicyConfig, RuleConfig, Status } from "../policy/types";
+import { at, parseStored } from "./stored-json";
 
 export interface PolicyRecord {
   id: string;
@@ -68,8 +70,25 @@ interface RuleRow extends Omit<PolicyRow, "description"> {
 const POLICY_COLUMNS = "id, auth_server_id, name, description, priority, status, system, conditions, created, last_updated";
 const RULE_COLUMNS = "id, auth_server_id, policy_id, name, priority, status, system, conditions, actions, created, last_updated";
 
-// Okta's default rule lifetimes, used if a stored actions object lacks one.
-const DEFAULT_TOKEN: RuleToken = { accessTokenLifetimeMinutes: 60, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 10080 };
+// The shapes policyConditions, ruleConditions and ruleActions write (schema.sql seeds the same for `default`).
+// Loose, so Okta fields Mintgate does not model survive a read; a missing piece is a fault, not "allow all".
+const Include = z.looseObject({ include: z.array(z.string()) });
+const IncludeExclude = z.looseObject({ include: z.array(z.string()), exclude: z.array(z.string()) });
+const PolicyConditionsSchema = z.looseObject({ clients: Include });
+const RuleConditionsSchema = z.looseObject({
+  people: z.looseObject({ users: IncludeExclude, groups: IncludeExclude }),
+  grantTypes: Include,
+  scopes: Include,
+});
+const minutes = z.number().int().nonnegative();
+const RuleActionsSchema = z.looseObject({
+  token: z.looseObject({
+    accessTokenLifetimeMinutes: minutes,
+    refreshTokenLifetimeMinutes: minutes,
+    refreshTokenWindowMinutes: minutes,
+    inlineHook: z.object({ id: z.string() }).optional(),
+  }),
+});
 
 const toPolicy = (r: PolicyRow): PolicyRecord => ({
   id: r.id,
@@ -79,20 +98,18 @@ const toPolicy = (r: PolicyRow): PolicyRecord => ({
   priority: r.priority,
   status: r.status,
   system: r.system === 1,
-  clients: (JSON.parse(r.conditions) as { clients?: { include?: string[] } }).clients?.include ?? [],
+  clients: parseStored(PolicyConditionsSchema, r.conditions, at("policies.conditions", r.id)).clients.include,
   created: r.created,
   lastUpdated: r.last_updated,
 });
 
-interface StoredRuleConditions {
-  people?: { users?: { include?: string[]; exclude?: string[] }; groups?: { include?: string[]; exclude?: string[] } };
-  grantTypes?: { include?: string[] };
-  scopes?: { include?: string[] };
-}
-
 function toRule(r: RuleRow): RuleRecord {
-  const c = JSON.parse(r.conditions) as StoredRuleConditions;
-  const a = JSON.parse(r.actions) as { token?: Partial<RuleToken> };
+  const c = parseStored(RuleConditionsSchema, r.conditions, at("policy_rules.conditions", r.id));
+  const { accessTokenLifetimeMinutes, refreshTokenLifetimeMinutes, refreshTokenWindowMinutes, inlineHook } = parseStored(
+    RuleActionsSchema,
+    r.actions,
+    at("policy_rules.actions", r.id),
+  ).token;
   return {
     id: r.id,
     authServerId: r.auth_server_id,
@@ -102,12 +119,12 @@ function toRule(r: RuleRow): RuleRecord {
     status: r.status,
     system: r.system === 1,
     people: {
-      users: { include: c.people?.users?.include ?? [], exclude: c.people?.users?.exclude ?? [] },
-      groups: { include: c.people?.groups?.include ?? [], exclude: c.people?.groups?.exclude ?? [] },
+      users: { include: c.people.users.include, exclude: c.people.users.exclude },
+      groups: { include: c.people.groups.include, exclude: c.people.groups.exclude },
     },
-    grantTypes: c.grantTypes?.include ?? [],
-    scopes: c.scopes?.include ?? [],
-    token: { ...DEFAULT_TOKEN, ...a.token },
+    grantTypes: c.grantTypes.include,
+    scopes: c.scopes.include,
+    token: { accessTokenLifetimeMinutes, refreshTokenLifetimeMinutes, refreshTokenWindowMinutes, ...(inlineHook ? { inlineHook } : {}) },
     created: r.created,
     lastUpdated: r.last_updated,
   };

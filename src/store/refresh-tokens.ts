@@ -2,6 +2,8 @@
  * SQL for refresh tokens. Only SHA-256 digests are stored. Rotation is one conditional UPDATE; presenting a
  * token that was already rotated revokes its whole family (OAuth 2.0 Security BCP, RFC 9700 4.14.2).
  */
+import { at, parseStored } from "./stored-json";
+import { UserGrantSchema, type UserGrant } from "./user-grant";
 
 export interface RefreshTokenRecord {
   id: string;
@@ -9,7 +11,7 @@ export interface RefreshTokenRecord {
   authServerId: string;
   clientId: string;
   userId: string;
-  grant: string;
+  grant: UserGrant;
   created: number;
   expiresAt: number | null;
   idleExpiresAt: number;
@@ -34,7 +36,7 @@ const toRecord = (r: Row): RefreshTokenRecord => ({
   authServerId: r.auth_server_id,
   clientId: r.client_id,
   userId: r.user_id,
-  grant: r.grant_json,
+  grant: parseStored(UserGrantSchema, r.grant_json, at("refresh_tokens.grant_json", r.id)),
   created: r.created,
   expiresAt: r.expires_at,
   idleExpiresAt: r.idle_expires_at,
@@ -47,7 +49,7 @@ export function insertRefreshTokenStatement(db: D1Database, tokenHash: string, t
        SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
        WHERE NOT EXISTS (SELECT 1 FROM revoked_families WHERE family_id = ?3)`,
     )
-    .bind(tokenHash, t.id, t.familyId, t.authServerId, t.clientId, t.userId, t.grant, t.created, t.expiresAt, t.idleExpiresAt);
+    .bind(tokenHash, t.id, t.familyId, t.authServerId, t.clientId, t.userId, JSON.stringify(t.grant), t.created, t.expiresAt, t.idleExpiresAt);
 }
 
 export async function saveRefreshToken(db: D1Database, tokenHash: string, t: RefreshTokenRecord): Promise<void> {

@@ -1,4 +1,8 @@
 /** SQL for SSO sessions. Only the SHA-256 of the cookie value is stored. */
+import { z } from "zod";
+import { parseStored } from "./stored-json";
+
+const Amr = z.array(z.string());
 
 export interface SessionRecord {
   userId: string;
@@ -19,7 +23,7 @@ export async function getLiveSession(db: D1Database, idHash: string, now: number
     .prepare(`SELECT user_id, auth_time, amr, expires_at FROM sessions WHERE id_hash = ?1 AND expires_at > ?2`)
     .bind(idHash, now)
     .first<{ user_id: string; auth_time: number; amr: string; expires_at: number }>();
-  return row ? { userId: row.user_id, authTime: row.auth_time, amr: JSON.parse(row.amr) as string[], expiresAt: row.expires_at } : null;
+  return row ? { userId: row.user_id, authTime: row.auth_time, amr: parseStored(Amr, row.amr, "sessions.amr"), expiresAt: row.expires_at } : null;
 }
 
 export async function deleteSession(db: D1Database, idHash: string): Promise<void> {

@@ -1,5 +1,7 @@
 /** SQL for trusted origins (Okta TrustedOrigin). Rows are mapped to domain types here and nowhere else. */
+import { z } from "zod";
 import { startsWith } from "./sql";
+import { at, parseStored } from "./stored-json";
 
 export type TrustedOriginScopeType = "CORS" | "REDIRECT" | "IFRAME_EMBED";
 export type TrustedOriginStatus = "ACTIVE" | "INACTIVE";
@@ -35,6 +37,10 @@ interface Row {
   last_updated_by: string;
 }
 
+const ScopesSchema: z.ZodType<TrustedOriginScope[]> = z.array(
+  z.object({ type: z.enum(["CORS", "REDIRECT", "IFRAME_EMBED"]), allowedOktaApps: z.array(z.literal("OKTA_ENDUSER")).optional() }),
+);
+
 const COLUMNS = "seq, id, name, origin, scopes, status, created, created_by, last_updated, last_updated_by";
 
 const toTrustedOrigin = (r: Row): TrustedOriginRecord => ({
@@ -42,7 +48,7 @@ const toTrustedOrigin = (r: Row): TrustedOriginRecord => ({
   id: r.id,
   name: r.name,
   origin: r.origin,
-  scopes: JSON.parse(r.scopes) as TrustedOriginScope[],
+  scopes: parseStored(ScopesSchema, r.scopes, at("trusted_origins.scopes", r.id)),
   status: r.status,
   created: r.created,
   createdBy: r.created_by,
@@ -152,6 +158,6 @@ export async function deleteTrustedOrigin(db: D1Database, id: string): Promise<b
 
 /** For CORS and redirect checks: every ACTIVE trusted origin with its scope types. */
 export async function listActiveTrustedOrigins(db: D1Database): Promise<Array<{ origin: string; scopes: string[] }>> {
-  const { results } = await db.prepare(`SELECT origin, scopes FROM trusted_origins WHERE status = 'ACTIVE' ORDER BY seq`).all<Pick<Row, "origin" | "scopes">>();
-  return results.map((r) => ({ origin: r.origin, scopes: (JSON.parse(r.scopes) as TrustedOriginScope[]).map((s) => s.type) }));
+  const { results } = await db.prepare(`SELECT id, origin, scopes FROM trusted_origins WHERE status = 'ACTIVE' ORDER BY seq`).all<Pick<Row, "id" | "origin" | "scopes">>();
+  return results.map((r) => ({ origin: r.origin, scopes: parseStored(ScopesSchema, r.scopes, at("trusted_origins.scopes", r.id)).map((s) => s.type) }));
 }

@@ -1,12 +1,16 @@
 /** SQL for people (Okta User). Rows are mapped to domain types here and nowhere else. */
+import { z } from "zod";
 import { EVERYONE_GROUP_ID, groupRowsToRefs, userGroupsStatement } from "./groups";
 import { startsWith } from "./sql";
+import { at, parseStored } from "./stored-json";
 
 /** The Okta statuses Mintgate moves users through (Okta also has RECOVERY, PASSWORD_EXPIRED, LOCKED_OUT). */
 export type UserStatus = "STAGED" | "PROVISIONED" | "ACTIVE" | "SUSPENDED" | "DEPROVISIONED";
 
 /** Okta's open user profile: login and email are always present; custom attributes are scalars or arrays. */
 export type UserProfile = { login: string; email: string } & Record<string, unknown>;
+
+const UserProfileSchema: z.ZodType<UserProfile> = z.looseObject({ login: z.string(), email: z.string() });
 
 export interface UserRecord {
   seq: number;
@@ -43,7 +47,7 @@ export const toUser = (r: Row): UserRecord => ({
   seq: r.seq,
   id: r.id,
   status: r.status,
-  profile: JSON.parse(r.profile) as UserProfile,
+  profile: parseStored(UserProfileSchema, r.profile, at("users.profile", r.id)),
   passwordHash: r.password_hash,
   created: r.created,
   activated: r.activated,

@@ -53,7 +53,7 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
       clientId: client.clientId,
       userId: user.id,
       redirectUri: req.redirectUri,
-      grant: JSON.stringify(grant),
+      grant,
       expiresAt: Math.floor(now / 1000) + CODE_LIFETIME_SECONDS,
     });
     out.code = code;

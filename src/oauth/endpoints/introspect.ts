@@ -5,7 +5,6 @@ import { findRefreshToken } from "../../store/refresh-tokens";
 import { getUser } from "../../store/users";
 import { clientTokenRequest } from "../request/client-request";
 import type { ServerBundle } from "../../cache/server-bundle";
-import type { UserGrant } from "../minting/user-tokens";
 import { verifyAccessToken } from "../../tokens/verify-access-token";
 
 const INACTIVE = { active: false } as const;
@@ -17,7 +16,7 @@ async function refreshTokenInfo(env: Env, bundle: ServerBundle, issuer: string, 
   if (!refresh || refresh.clientId !== clientId) return null;
   const user = await getUser(env.DB, refresh.userId);
   if (!user || user.status !== "ACTIVE") return null;
-  const grant = JSON.parse(refresh.grant) as UserGrant;
+  const grant = refresh.grant;
   return {
     active: true,
     token_type: "refresh_token",

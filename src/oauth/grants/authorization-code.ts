@@ -5,7 +5,7 @@ import { consumeCode } from "../../store/codes";
 import { revokeFamily } from "../../store/refresh-tokens";
 import { revokeToken } from "../../store/revocations";
 import { newAccessTokenId } from "../minting/access-token";
-import { activeTokenUser, issueUserTokens, newFamilyId, type UserGrant } from "../minting/user-tokens";
+import { activeTokenUser, issueUserTokens, newFamilyId } from "../minting/user-tokens";
 import type { Grant } from "./grant";
 
 const INVALID_CODE = "The authorization code is invalid or has expired.";
@@ -43,7 +43,7 @@ export const authorizationCode: Grant = {
     if (params.get("redirect_uri") !== stored.redirectUri) {
       throw new OAuthError("invalid_grant", "The 'redirect_uri' does not match the redirection URI used in the authorization request.");
     }
-    const grant = JSON.parse(stored.grant) as UserGrant;
+    const grant = stored.grant;
     const verifier = params.get("code_verifier");
     if (grant.codeChallenge) {
       if (!verifier) throw new OAuthError("invalid_request", "PKCE code verifier is required when the parameter code_challenge is included in the authorize request.");

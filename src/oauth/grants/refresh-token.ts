@@ -1,7 +1,7 @@
 import { OAuthError } from "../../errors";
 import { sha256Hex } from "../../digest";
 import { consumeRefreshToken, findRefreshToken, revokeFamily } from "../../store/refresh-tokens";
-import { activeTokenUser, issueUserTokens, type UserGrant } from "../minting/user-tokens";
+import { activeTokenUser, issueUserTokens } from "../minting/user-tokens";
 import type { Grant } from "./grant";
 
 const INVALID = "The refresh token is invalid or expired.";
@@ -23,7 +23,7 @@ export const refreshToken: Grant = {
     const live = asked === undefined ? null : await findRefreshToken(env.DB, tokenHash, bundle.server.id, nowSeconds);
     let scopes: string[] | undefined;
     if (live && live.clientId === client.clientId && asked !== undefined) {
-      const granted = (JSON.parse(live.grant) as UserGrant).scopes;
+      const granted = live.grant.scopes;
       const requested = [...new Set(asked.split(" ").filter(Boolean))];
       // RFC 6749 6: the scope may only narrow what was originally granted.
       if (!requested.length || requested.some((s) => !granted.includes(s))) {
@@ -37,7 +37,7 @@ export const refreshToken: Grant = {
       throw new OAuthError("invalid_grant", INVALID);
     }
     if (result.kind === "invalid") throw new OAuthError("invalid_grant", INVALID);
-    const original = JSON.parse(result.token.grant) as UserGrant;
+    const original = result.token.grant;
     const user = await activeTokenUser(env.DB, result.token.userId);
     if (!user) throw new OAuthError("invalid_grant", INVALID);
     return issueUserTokens({

@@ -3,6 +3,7 @@ import { newId, randomBase62 } from "../../ids";
 import { sha256Hex } from "../../digest";
 import type { AppRecord } from "../../store/apps";
 import { saveRefreshToken } from "../../store/refresh-tokens";
+import type { UserGrant } from "../../store/user-grant";
 import { mintAccessToken, newAccessTokenId } from "./access-token";
 import type { TokenResponse } from "../grants/grant";
 import { mintIdToken } from "./id-token";
@@ -11,17 +12,8 @@ import { getUserWithGroups, type UserRecord } from "../../store/users";
 import type { ClaimsUser } from "../../policy/claims/user-claims";
 import { customClaimsFor, standardClaims } from "./token-claims";
 
-/** What a person authorized, carried from /authorize through the code into refresh tokens. */
-export interface UserGrant {
-  scopes: string[];
-  authTime: number;
-  amr: string[];
-  nonce?: string;
-  codeChallenge?: string;
-  accessTokenLifetimeSeconds: number;
-  refreshTokenLifetimeSeconds: number | null;
-  refreshTokenWindowSeconds: number;
-}
+/** What a person authorized, carried from /authorize through the code into refresh tokens (its schema: store/user-grant). */
+export type { UserGrant };
 
 export interface TokenUser extends ClaimsUser {
   login: string;
@@ -104,7 +96,7 @@ export async function issueUserTokens(i: UserTokenInput): Promise<TokenResponse>
       authServerId: i.bundle.server.id,
       clientId: i.client.clientId,
       userId: i.user.id,
-      grant: JSON.stringify(i.grant),
+      grant: i.grant,
       created: nowSeconds,
       expiresAt,
       idleExpiresAt: nowSeconds + i.grant.refreshTokenWindowSeconds,

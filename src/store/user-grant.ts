@@ -1,0 +1,20 @@
+/**
+ * What a person authorized, carried from /authorize through the code into refresh tokens and stored with them as
+ * JSON (authorization_codes.grant_json, refresh_tokens.grant_json). Defined here, below oauth/, so that store/
+ * can parse it without importing oauth/.
+ */
+import { z } from "zod";
+
+export const UserGrantSchema = z.object({
+  scopes: z.array(z.string()),
+  authTime: z.number().int(),
+  amr: z.array(z.string()),
+  nonce: z.string().optional(),
+  codeChallenge: z.string().optional(),
+  accessTokenLifetimeSeconds: z.number().int().positive(),
+  /** null: the refresh token has no absolute lifetime (Okta: refreshTokenLifetimeMinutes 0). */
+  refreshTokenLifetimeSeconds: z.number().int().positive().nullable(),
+  refreshTokenWindowSeconds: z.number().int().nonnegative(),
+});
+
+export type UserGrant = z.infer<typeof UserGrantSchema>;
