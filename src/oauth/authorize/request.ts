@@ -1,9 +1,9 @@
 import type { AppRecord } from "../../store/apps";
 import type { ScopeRecord } from "../../store/scopes";
-import { OAuthError } from "../../errors";
+import { OAuthError, PageError, RedirectError, type ResponseMode } from "../../errors";
 import { resolveScopes } from "../minting/scopes";
 
-export type ResponseMode = "query" | "fragment" | "form_post";
+export type { ResponseMode };
 
 /** A validated authorization request (RFC 6749 4.1.1 / 4.2.1, OIDC Core 3.1.2.1, RFC 7636 4.3). */
 export interface AuthorizeRequest {
@@ -21,31 +21,23 @@ export interface AuthorizeRequest {
   maxAge?: number;
 }
 
-/** Errors that must not be redirected: the client or the redirect_uri cannot be trusted (RFC 6749 4.1.2.1). */
-export class UntrustedRedirectError extends Error {
-  constructor(readonly error: string, readonly description: string) {
-    super(description);
-  }
-}
-
-/** An error to send back to the client's redirect_uri, with the mode and state it asked for. */
-export class RedirectError extends Error {
-  constructor(readonly oauth: OAuthError, readonly redirectUri: string, readonly responseMode: ResponseMode, readonly state?: string) {
-    super(oauth.description);
-  }
+/** The error for the client's redirect_uri, in the mode and with the state the request asked for. */
+export function redirectError(to: Pick<AuthorizeRequest, "redirectUri" | "responseMode" | "state">, error: OAuthError): RedirectError {
+  return new RedirectError(error, to.redirectUri, to.responseMode, to.state);
 }
 
 const SUPPORTED_RESPONSE_TYPES = new Set(["code", "id_token", "token", "code id_token", "id_token token", "code token", "code id_token token"]);
 // RFC 7636 4.1: code_verifier / code_challenge alphabet and length.
 const PKCE_CHALLENGE = /^[A-Za-z0-9\-._~]{43,128}$/;
 
+/** RFC 6749 4.1.2.1: errors before the client and its redirect_uri are trusted are shown to the person, never redirected. */
 export function checkClientAndRedirect(client: AppRecord | null, params: Map<string, string>): string {
-  if (!params.get("client_id")) throw new UntrustedRedirectError("invalid_request", "The 'client_id' parameter is required.");
-  if (!client || client.status !== "ACTIVE") throw new UntrustedRedirectError("invalid_client", "Invalid value for 'client_id' parameter.");
+  if (!params.get("client_id")) throw new PageError("invalid_request", "The 'client_id' parameter is required.");
+  if (!client || client.status !== "ACTIVE") throw new PageError("invalid_client", "Invalid value for 'client_id' parameter.");
   const redirectUri = params.get("redirect_uri");
   // RFC 9700 2.1 / RFC 6749 3.1.2.3: exact string match against a registered URI.
   if (!redirectUri || !client.settings.redirect_uris.includes(redirectUri)) {
-    throw new UntrustedRedirectError("invalid_request", "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.");
+    throw new PageError("invalid_request", "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.");
   }
   return redirectUri;
 }
@@ -61,7 +53,7 @@ export function parseAuthorizeRequest(client: AppRecord, redirectUri: string, pa
   const fallbackMode: ResponseMode = implicit ? "fragment" : "query";
   const modeForErrors: ResponseMode =
     requestedMode === "query" || requestedMode === "fragment" || requestedMode === "form_post" ? requestedMode : fallbackMode;
-  const fail = (error: OAuthError) => new RedirectError(error, redirectUri, modeForErrors, state);
+  const fail = (error: OAuthError) => redirectError({ redirectUri, responseMode: modeForErrors, state }, error);
 
   const normalized = ["code", "id_token", "token"].filter((t) => responseTypes.includes(t)).join(" ");
   if (!rawType || !SUPPORTED_RESPONSE_TYPES.has(normalized) || responseTypes.length !== new Set(responseTypes).size) {

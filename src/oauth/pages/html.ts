@@ -36,6 +36,13 @@ export function pageHeaders(scriptNonce?: string): Record<string, string> {
   };
 }
 
+/** A page with its security headers and the cookies it sets. */
+export function pageResponse(body: string, status: number, cookies: readonly string[] = [], scriptNonce?: string): Response {
+  const headers = new Headers(pageHeaders(scriptNonce));
+  for (const cookie of cookies) headers.append("Set-Cookie", cookie);
+  return new Response(body, { status, headers });
+}
+
 export function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
