@@ -30,6 +30,7 @@ let ps: PeopleServer;
 let person: Person;
 let web: Client;
 let asking: Client;
+let hybrid: Client;
 let sid: string;
 let idToken: string;
 
@@ -38,13 +39,14 @@ beforeAll(async () => {
   person = await createPerson();
   web = await appFor(person);
   asking = await appFor(person, { consent_method: "REQUIRED" });
+  hybrid = await appFor(person, { grant_types: ["authorization_code", "implicit"], response_types: ["code", "id_token", "token"] });
   sid = await sessionFor(ps.id, web, person);
   idToken = (await tokensFor(ps.id, web, person, { sid })).id_token;
 });
 
 afterAll(printCoverage);
 
-const forgetAll = () => forgetEverything({ servers: [ps.id], clients: [web.clientId, asking.clientId], apps: [web.id, asking.id] });
+const forgetAll = () => forgetEverything({ servers: [ps.id], clients: [web.clientId, asking.clientId, hybrid.clientId], apps: [web.id, asking.id, hybrid.id] });
 
 const withCookies = (path: string, cookies: string[]): FaultyRequest => ({ path, init: { headers: { Cookie: cookies.join("; ") } } });
 
@@ -67,6 +69,16 @@ describe("/authorize during an outage", () => {
       failed: async (res, what) => void (await expectPageOutage(res, what)),
       forget: forgetAll,
     });
+  });
+
+  it("with a session, hybrid (tokens signed at /authorize): every call site fails as a 5xx page", { timeout: 60_000 }, async () => {
+    const calls = await failEachCall({
+      setup: async () => ({ request: withCookies(authorizePath(ps.id, codeParams(hybrid, { response_type: "code id_token token" })), [sid]), context: null }),
+      ok: async (res) => expect(redirectParams(res, "fragment").id_token).toBeTruthy(),
+      failed: async (res, what) => void (await expectPageOutage(res, what)),
+      forget: forgetAll,
+    });
+    expect(calls).toContain("DO snapshot");
   });
 
   it("the sign-in form: every call site fails as a 5xx page, never 'wrong password'", { timeout: 60_000 }, async () => {
