@@ -16,6 +16,7 @@ import { revokeEndpoint } from "./endpoints/revoke";
 import { tokenEndpoint } from "./endpoints/token";
 import { activeServer } from "./request/server-context";
 import { pageErrors } from "./pages/errors";
+import { pageSecurity } from "./pages/html";
 
 
 const DISCOVERY_CACHE = "public, max-age=300";
@@ -72,10 +73,15 @@ function clientEndpoints(prefix: string) {
 function pageEndpoints(prefix: string) {
   const signIn = new Hono<AppEnv>()
     .onError(pageErrors("Sign-in error"))
+    .use(`${prefix}/v1/authorize`, pageSecurity)
+    .use(`${prefix}/v1/authorize/*`, pageSecurity)
     .on(["GET", "POST"], `${prefix}/v1/authorize`, authorizeEndpoint)
     .post(`${prefix}/v1/authorize/signin`, signInEndpoint)
     .post(`${prefix}/v1/authorize/consent`, consentEndpoint);
-  const signOut = new Hono<AppEnv>().onError(pageErrors("Sign-out error")).on(["GET", "POST"], `${prefix}/v1/logout`, logoutEndpoint);
+  const signOut = new Hono<AppEnv>()
+    .onError(pageErrors("Sign-out error"))
+    .use(`${prefix}/v1/logout`, pageSecurity)
+    .on(["GET", "POST"], `${prefix}/v1/logout`, logoutEndpoint);
   return new Hono<AppEnv>().route("/", signIn).route("/", signOut);
 }
 

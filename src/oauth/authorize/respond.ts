@@ -8,7 +8,7 @@ import type { ResponseMode } from "../../errors";
  * (RFC 6749 4.1.2), fragment (4.2.2), or form_post (OAuth 2.0 Form Post Response Mode). Okta:
  * Referrer-Policy no-referrer on query and fragment responses.
  */
-export function redirectToClient(redirectUri: string, mode: ResponseMode, params: Record<string, string | undefined>, cookies: readonly string[] = []): Response {
+export async function redirectToClient(redirectUri: string, mode: ResponseMode, params: Record<string, string | undefined>, cookies: readonly string[] = []): Promise<Response> {
   const values = Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
   if (mode === "form_post") {
     const nonce = randomBase62(22);

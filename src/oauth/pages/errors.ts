@@ -16,7 +16,7 @@ export function keepCookies(c: Context, cookies: string[]): void {
   c.set("pageCookies", cookies);
 }
 
-function page(c: Context, title: string, error: string, description: string, status: number): Response {
+function page(c: Context, title: string, error: string, description: string, status: number): Promise<Response> {
   return pageResponse(errorPage(title, error, description), status, c.get("pageCookies") ?? []);
 }
 
