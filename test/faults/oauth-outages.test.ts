@@ -69,14 +69,16 @@ describe("the token endpoint during an outage", () => {
         return { request: post(`/oauth2/${ps.id}/v1/token`, params, asBasic(web)), context: a };
       },
       ok: async (res) => void (await tokenBody(res)),
-      failed: async (res, what, a) => {
+      failed: async (res, what, a, n, calls) => {
         await expectOAuthOutage(res, what);
         const again = await redeem(ps.id, web, a);
-        if (what.includes("(DO ")) {
-          // The signing keys are loaded before the code is consumed.
+        // The signing keys are loaded first, then the code is consumed: the first D1 call after the key snapshot.
+        const consume = calls.indexOf("DO snapshot") + 2;
+        if (n <= consume) {
           expect(again.status, what).toBe(200);
-        } else if (again.status !== 200) {
-          // Failed after the code was consumed: the code is spent and nothing it produced reached anyone.
+        } else {
+          // Known gap: a D1 failure after the consume (the person's record, the refresh-token insert) spends the code
+          // with nothing issued; the client starts again. Closing it needs the consume and the insert in one batch.
           await expectOAuthError(again, 400, "invalid_grant", INVALID_CODE);
         }
       },
@@ -92,11 +94,18 @@ describe("the token endpoint during an outage", () => {
         return { request: post(`/oauth2/${ps.id}/v1/token`, { grant_type: "refresh_token", refresh_token: t.refresh_token }, asBasic(web)), context: t };
       },
       ok: async (res) => void (await tokenBody(res)),
-      failed: async (res, what, t) => {
+      failed: async (res, what, t, n, calls) => {
         await expectOAuthOutage(res, what);
         const again = await refresh(ps.id, web, t.refresh_token);
-        if (what.includes("(DO ")) expect(again.status, what).toBe(200);
-        else if (again.status !== 200) await expectOAuthError(again, 400, "invalid_grant", INVALID_REFRESH);
+        // The signing keys are loaded first, then the token is rotated: the first D1 call after the key snapshot.
+        const rotate = calls.indexOf("DO snapshot") + 2;
+        if (n <= rotate) {
+          expect(again.status, what).toBe(200);
+        } else {
+          // Known gap: a D1 failure after the rotation leaves the old token rotated with no successor, so presenting
+          // it again reads as reuse (RFC 9700 4.14.2) and ends the family. Closing it needs rotation and insert in one batch.
+          await expectOAuthError(again, 400, "invalid_grant", INVALID_REFRESH);
+        }
       },
       forget: forgetAll,
     });

@@ -179,7 +179,8 @@ export function printCoverage(): void {
 export async function failEachCall<T>(o: {
   setup: () => Promise<{ request: FaultyRequest; context: T }>;
   ok: (res: Response, context: T) => Promise<void>;
-  failed: (res: Response, what: string, context: T) => Promise<void>;
+  /** `n` is the failing call (1-based) among `calls`, the successful run's calls. */
+  failed: (res: Response, what: string, context: T, n: number, calls: readonly string[]) => Promise<void>;
   forget: () => void;
 }): Promise<string[]> {
   const first = await o.setup();
@@ -206,7 +207,7 @@ export async function failEachCall<T>(o: {
     const line = JSON.parse(String(logged[0]![0])) as { errorId: string; error: string };
     expect(line.error, what).toContain("injected failure");
     expect(await res.clone().text(), what).toContain(line.errorId);
-    await o.failed(res, what, attempt.context);
+    await o.failed(res, what, attempt.context, n, counting.calls);
   }
   coverage.set(expect.getState().currentTestName ?? "?", counting.calls);
   return counting.calls;
