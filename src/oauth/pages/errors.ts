@@ -1,5 +1,5 @@
 import type { Context, ErrorHandler } from "hono";
-import { ApiError, handleApiError, isTransient, logUnexpected, newErrorId, OAuthError, PageError, RedirectError } from "../../errors";
+import { ApiError, handleApiError, isTransient, logUnexpected, newErrorId, OAUTH_ERRORS, OAuthError, PageError, RedirectError } from "../../errors";
 import { redirectToClient } from "../authorize/respond";
 import { pageResponse } from "./html";
 import { errorPage } from "./messages";
@@ -33,12 +33,12 @@ export function pageErrors(title: string): ErrorHandler {
       const { oauth, redirectUri, responseMode, state } = err;
       return redirectToClient(redirectUri, responseMode, { error: oauth.error, error_description: oauth.description, state }, c.get("pageCookies") ?? []);
     }
-    // A request error from the shared request readers (duplicate or malformed parameters) is shown, not challenged.
-    if (err instanceof PageError || err instanceof OAuthError) return page(c, title, err.error, err.description, 400);
+    if (err instanceof PageError) return page(c, title, err.error, err.description, err.status);
+    // A request error from the shared request readers (duplicate or malformed parameters): shown, never challenged.
+    if (err instanceof OAuthError) return page(c, title, err.error, err.description, 400);
     const errorId = newErrorId();
     logUnexpected(c, errorId, err);
     const error = isTransient(err) ? "temporarily_unavailable" : "server_error";
-    const status = error === "temporarily_unavailable" ? 503 : 500;
-    return page(c, title, error, `An unexpected error occurred (errorId ${errorId}). Try again later.`, status);
+    return page(c, title, error, `An unexpected error occurred (errorId ${errorId}). Try again later.`, OAUTH_ERRORS[error]);
   };
 }
