@@ -17,6 +17,7 @@ import {
   type PeopleServer,
 } from "../support/people";
 import { expectOAuthError, tokenBody } from "../support/clients";
+import { orgAssertion, serviceApp, type ServiceApp } from "../support/org";
 
 /**
  * Outages on the OAuth endpoints: each D1 query and Durable Object call a successful request makes is failed in
@@ -31,6 +32,7 @@ let ps: PeopleServer;
 let person: Person;
 let web: Client;
 let sid: string;
+let orgService: ServiceApp;
 
 const post = (path: string, params: Record<string, string>, headers: Record<string, string> = {}): FaultyRequest => ({
   path,
@@ -44,11 +46,12 @@ beforeAll(async () => {
   person = await createPerson();
   web = await appFor(person);
   sid = await sessionFor(ps.id, web, person);
+  orgService = await serviceApp(["okta.users.read"]);
 });
 
 afterAll(printCoverage);
 
-const forgetAll = () => forgetEverything({ servers: [rs.id, ps.id], clients: [service.clientId, web.clientId], apps: [service.id, web.id] });
+const forgetAll = () => forgetEverything({ servers: [rs.id, ps.id], clients: [service.clientId, web.clientId, orgService.clientId], apps: [service.id, web.id, orgService.id] });
 
 describe("the token endpoint during an outage", () => {
   it("client_credentials: every call site fails as a 5xx, never a token or a client error", { timeout: 60_000 }, async () => {
@@ -59,6 +62,17 @@ describe("the token endpoint during an outage", () => {
       forget: forgetAll,
     });
     expect(calls).toContain("DO snapshot");
+  });
+
+  it("client_credentials at the org server (private_key_jwt, okta.* grants): every call site fails as a 5xx", { timeout: 60_000 }, async () => {
+    const calls = await failEachCall({
+      setup: async () => ({ request: post("/oauth2/v1/token", { grant_type: "client_credentials", scope: "okta.users.read", ...(await orgAssertion(orgService, "token")) }), context: null }),
+      ok: async (res) => void (await tokenBody(res)),
+      failed: (res, what) => expectOAuthOutage(res, what),
+      forget: forgetAll,
+    });
+    // The client, the assertion's jti, the app's okta.* grants and the org's access-token keys.
+    expect(calls).toEqual(["D1 first", "D1 batch", "D1 all", "DO snapshot"]);
   });
 
   it("authorization_code: every call site fails as a 5xx; a key outage leaves the code redeemable", { timeout: 60_000 }, async () => {
