@@ -1,6 +1,13 @@
 import type { Context } from "hono";
 import { randomBase62 } from "./ids";
 
+/*
+ * Three error dialects, one exit each: Okta's error object (handleApiError), OAuth's {error, error_description}
+ * (handleOAuthError), and pages for people (oauth/pages/errors.ts, which also sends authorization errors back
+ * to a client's redirect_uri). Handlers only throw; an error no dialect knows is a 5xx with a fresh errorId and
+ * one log line, so an outage or a bug never reaches a client as its own mistake.
+ */
+
 /** Okta's management-API error codes this server emits, with their HTTP status and summary template. */
 export const OKTA_ERRORS = {
   E0000001: { status: 400, summary: "Api validation failed: {0}" },
@@ -37,7 +44,7 @@ export class ApiError extends Error {
 export const validationError = (what: string, causes: string[]) => new ApiError("E0000001", what, causes);
 export const notFound = (what: string) => new ApiError("E0000007", what);
 
-/** RFC 6749 5.2 error codes and the status each answers with. */
+/** RFC 6749 5.2, RFC 6750 3.1 and OIDC Core 3.1.2.6 error codes, and the one status each answers with. */
 export const OAUTH_ERRORS = {
   invalid_request: 400,
   invalid_client: 401,
@@ -58,23 +65,78 @@ export const OAUTH_ERRORS = {
 
 export type OAuthErrorCode = keyof typeof OAUTH_ERRORS;
 
-/** An error in the OAuth dialect ({error, error_description}). */
+/**
+ * How an OAuth error challenges the client, when it does:
+ * - "basic": RFC 6749 5.2, invalid_client for a client that authenticated with the Authorization header.
+ * - "bearer": RFC 6750 3, a protected resource's answer: the error in a Bearer challenge and no body (Okta).
+ * - "bearer-bare": RFC 6750 3.1, a request with no token at all: a challenge without an error code, no body.
+ */
+export type Challenge = "basic" | "bearer" | "bearer-bare";
+
+export const REALM = "Mintgate";
+
+/** An error in the OAuth dialect ({error, error_description}); its status comes from OAUTH_ERRORS only. */
 export class OAuthError extends Error {
+  readonly status: number;
   constructor(
     readonly error: OAuthErrorCode,
     readonly description: string,
-    readonly status: number = OAUTH_ERRORS[error],
-    readonly headers: Record<string, string> = {},
+    readonly challenge?: Challenge,
   ) {
+    super(description);
+    this.status = OAUTH_ERRORS[error];
+  }
+}
+
+export type ResponseMode = "query" | "fragment" | "form_post";
+
+/**
+ * An authorization error to send back to the client's redirect_uri (RFC 6749 4.1.2.1, 4.2.2.1), once the client
+ * and its redirect_uri are trusted. The page dialect's handler is the one place that builds the redirect.
+ */
+export class RedirectError extends Error {
+  constructor(readonly oauth: OAuthError, readonly redirectUri: string, readonly responseMode: ResponseMode, readonly state?: string) {
+    super(oauth.description);
+  }
+}
+
+/**
+ * An error shown to the person as a page: the request cannot go back to a client (RFC 6749 4.1.2.1: unknown client,
+ * unregistered redirect_uri), or the form was not theirs. Always 400: a page has no challenge a browser could answer.
+ */
+export class PageError extends Error {
+  readonly status = 400;
+  constructor(readonly error: OAuthErrorCode, readonly description: string) {
     super(description);
   }
 }
 
-const newErrorId = () => "oae" + randomBase62(22);
+export const newErrorId = () => "oae" + randomBase62(22);
+
+/**
+ * Whether an unexpected error is a binding saying "not now" (workerd marks Durable Object and storage errors it
+ * expects to pass as retryable or overloaded), so OAuth can answer temporarily_unavailable rather than server_error.
+ */
+export function isTransient(err: unknown): boolean {
+  const e = err as { retryable?: unknown; overloaded?: unknown } | null;
+  return typeof e === "object" && e !== null && (e.retryable === true || e.overloaded === true);
+}
 
 /** The one log line of an unexpected error: the client sees only the errorId, never the message. */
-function logUnexpected(c: Context, errorId: string, err: unknown): void {
-  console.error(JSON.stringify({ errorId, path: new URL(c.req.url).pathname, error: String(err), stack: (err as Error)?.stack }));
+export function logUnexpected(c: Context, errorId: string, err: unknown): void {
+  const cause = (err as { cause?: unknown })?.cause;
+  console.error(
+    JSON.stringify({
+      level: "error",
+      errorId,
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      error: String(err),
+      ...(cause === undefined ? {} : { cause: String(cause) }),
+      transient: isTransient(err),
+      stack: (err as Error)?.stack,
+    }),
+  );
 }
 
 export function oktaErrorBody(err: ApiError, errorId = newErrorId()) {
@@ -97,18 +159,38 @@ export function handleApiError(err: unknown, c: Context): Response {
   return c.json(oktaErrorBody(new ApiError("E0000009"), errorId), 500, { "Cache-Control": "no-store" });
 }
 
+const quoted = (s: string) => s.replace(/["\\]/g, "\\$&");
+
+function challengeHeader(err: OAuthError): string | undefined {
+  switch (err.challenge) {
+    case "basic":
+      return `Basic realm="${REALM}"`;
+    case "bearer":
+      return `Bearer error="${err.error}", error_description="${quoted(err.description)}"`;
+    case "bearer-bare":
+      return `Bearer realm="${REALM}"`;
+    case undefined:
+      return undefined;
+  }
+}
+
 /**
- * The only code that turns errors into OAuth-dialect responses.
- * RFC 6749 5.2 / workers-oauth-provider: every token response and error carries Cache-Control: no-store.
- * Okta's Error objects (unknown or inactive server) may also leave here.
+ * The only code that turns errors into OAuth-dialect responses (token, introspection, revocation, userinfo, keys,
+ * discovery). RFC 6749 5.2 / workers-oauth-provider: every error carries Cache-Control: no-store. Okta's error
+ * objects (unknown or inactive server) leave through Okta's handler.
  */
 export function handleOAuthError(err: unknown, c: Context): Response {
   if (err instanceof ApiError) return handleApiError(err, c);
-  const headers = { "Cache-Control": "no-store", Pragma: "no-cache" };
+  const headers: Record<string, string> = { "Cache-Control": "no-store", Pragma: "no-cache" };
   if (err instanceof OAuthError) {
-    return c.json({ error: err.error, error_description: err.description }, err.status as 400, { ...headers, ...err.headers });
+    const challenge = challengeHeader(err);
+    if (challenge) headers["WWW-Authenticate"] = challenge;
+    // RFC 6750 3: a protected resource says it all in the challenge.
+    if (err.challenge === "bearer" || err.challenge === "bearer-bare") return c.body(null, err.status as 400, headers);
+    return c.json({ error: err.error, error_description: err.description }, err.status as 400, headers);
   }
   const errorId = newErrorId();
   logUnexpected(c, errorId, err);
-  return c.json({ error: "server_error", error_description: `An unexpected error occurred (errorId ${errorId}).` }, 500, headers);
+  const error = isTransient(err) ? "temporarily_unavailable" : "server_error";
+  return c.json({ error, error_description: `An unexpected error occurred (errorId ${errorId}).` }, OAUTH_ERRORS[error], headers);
 }

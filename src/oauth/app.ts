@@ -15,6 +15,8 @@ import { jwksConditional, serveJwks } from "./endpoints/jwks";
 import { revokeEndpoint } from "./endpoints/revoke";
 import { tokenEndpoint } from "./endpoints/token";
 import { activeServer } from "./request/server-context";
+import { pageErrors } from "./pages/errors";
+import { pageSecurity } from "./pages/html";
 
 
 const DISCOVERY_CACHE = "public, max-age=300";
@@ -50,9 +52,11 @@ function orgMetadata(c: Context<AppEnv>, kind: MetadataKind): Response {
   return metadataResponse(orgBundle(base), kind, base, `${base}/oauth2/v1`);
 }
 
-/** The endpoints every authorization server has, mounted for the org server and for custom servers alike. */
-function serverEndpoints(prefix: string) {
+/** The endpoints clients and resource servers call, for the org server and custom servers alike: the OAuth dialect. */
+function clientEndpoints(prefix: string) {
+  // Set before mounting: Hono wraps a sub-app's routes in the handler it has when it is mounted.
   return new Hono<AppEnv>()
+    .onError(handleOAuthError)
     .use(`${prefix}/v1/keys`, cors, jwksConditional)
     .use(`${prefix}/v1/token`, cors)
     .use(`${prefix}/v1/introspect`, cors)
@@ -62,14 +66,27 @@ function serverEndpoints(prefix: string) {
     .post(`${prefix}/v1/token`, tokenEndpoint)
     .post(`${prefix}/v1/introspect`, introspectEndpoint)
     .post(`${prefix}/v1/revoke`, revokeEndpoint)
+    .on(["GET", "POST"], `${prefix}/v1/userinfo`, userinfoEndpoint);
+}
+
+/** The endpoints people's browsers visit: the page dialect, with authorization errors sent back to the client. */
+function pageEndpoints(prefix: string) {
+  const signIn = new Hono<AppEnv>()
+    .onError(pageErrors("Sign-in error"))
+    .use(`${prefix}/v1/authorize`, pageSecurity)
+    .use(`${prefix}/v1/authorize/*`, pageSecurity)
     .on(["GET", "POST"], `${prefix}/v1/authorize`, authorizeEndpoint)
     .post(`${prefix}/v1/authorize/signin`, signInEndpoint)
-    .post(`${prefix}/v1/authorize/consent`, consentEndpoint)
-    .on(["GET", "POST"], `${prefix}/v1/userinfo`, userinfoEndpoint)
+    .post(`${prefix}/v1/authorize/consent`, consentEndpoint);
+  const signOut = new Hono<AppEnv>()
+    .onError(pageErrors("Sign-out error"))
+    .use(`${prefix}/v1/logout`, pageSecurity)
     .on(["GET", "POST"], `${prefix}/v1/logout`, logoutEndpoint);
+  return new Hono<AppEnv>().route("/", signIn).route("/", signOut);
 }
 
 export const oauthApp = new Hono<AppEnv>()
+  .onError(handleOAuthError)
   .use("/.well-known/*", cors)
   .use("/oauth2/:serverId/.well-known/*", cors)
   .get("/.well-known/openid-configuration", (c) => orgMetadata(c, "openid-configuration"))
@@ -78,7 +95,7 @@ export const oauthApp = new Hono<AppEnv>()
   .get("/.well-known/oauth-authorization-server/oauth2/:serverId", (c) => customMetadata(c, "oauth-authorization-server"))
   .get("/oauth2/:serverId/.well-known/openid-configuration", (c) => customMetadata(c, "openid-configuration"))
   .get("/oauth2/:serverId/.well-known/oauth-authorization-server", (c) => customMetadata(c, "oauth-authorization-server"))
-  .route("/", serverEndpoints("/oauth2"))
-  .route("/", serverEndpoints("/oauth2/:serverId"));
-
-oauthApp.onError(handleOAuthError);
+  .route("/", clientEndpoints("/oauth2"))
+  .route("/", clientEndpoints("/oauth2/:serverId"))
+  .route("/", pageEndpoints("/oauth2"))
+  .route("/", pageEndpoints("/oauth2/:serverId"));

@@ -1,5 +1,6 @@
 /** SQL for custom claims (Okta OAuth2Claim). Rows are mapped to domain types here and nowhere else. */
 
+import { z } from "zod";
 import type { ClaimRecord, ClaimStatus, ClaimType, ClaimValueType, GroupFilterType } from "../policy/claims/types";
 
 export type { ClaimRecord, ClaimStatus, ClaimType, ClaimValueType, GroupFilterType };
@@ -22,15 +23,22 @@ interface Row {
 
 const COLUMNS = "id, name, status, claim_type, value_type, value, group_filter_type, always_include_in_token, conditions, system";
 
-/** conditions is Okta's JSON object; anything unreadable counts as "no scope condition" rather than failing a token. */
-function scopesOf(conditions: string): string[] {
+/**
+ * conditions is Okta's JSON object, written by conditionsJson below. A row that does not read back as one is
+ * corrupt: it is thrown rather than read as "no scope condition", which would put the claim in every token.
+ */
+const ConditionsSchema = z.object({ scopes: z.array(z.string()).default([]) });
+
+function scopesOf(claimId: string, conditions: string): string[] {
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(conditions);
-    const scopes = (parsed as { scopes?: unknown } | null)?.scopes;
-    return Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === "string") : [];
-  } catch {
-    return [];
+    parsed = JSON.parse(conditions);
+  } catch (err) {
+    throw new Error(`claim ${claimId}: conditions are not JSON`, { cause: err });
   }
+  const result = ConditionsSchema.safeParse(parsed);
+  if (!result.success) throw new Error(`claim ${claimId}: unreadable conditions: ${z.prettifyError(result.error)}`);
+  return result.data.scopes;
 }
 
 const toClaim = (r: Row): ClaimRecord => ({
@@ -42,7 +50,7 @@ const toClaim = (r: Row): ClaimRecord => ({
   value: r.value,
   groupFilterType: r.group_filter_type,
   alwaysIncludeInToken: r.always_include_in_token === 1,
-  scopes: scopesOf(r.conditions),
+  scopes: scopesOf(r.id, r.conditions),
   system: r.system === 1,
 });
 

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { admin, call } from "../support/admin";
 import { asBasic, FORM, type Client, type Json } from "../support/clients";
+import { expectOktaError } from "../support/fixtures";
 import {
   appFor,
   authorizePath,
@@ -162,9 +163,11 @@ describe.each([
 
   it.each(PREFLIGHTED)("gets a 403 preflight answer without CORS headers from %s", async (_name, e) => {
     const res = await preflight(e.path(), origin());
-    expect(res.status).toBe(403);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
     expect(res.headers.get("Access-Control-Allow-Methods")).toBeNull();
+    expect(varyOf(res)).toContain("origin");
+    // Okta's 403, through the error exit like every other refusal.
+    await expectOktaError(res, 403, "E0000006", "You do not have permission to perform the requested action");
   });
 });
 

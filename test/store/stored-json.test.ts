@@ -107,7 +107,14 @@ describe("the stored grant of codes and refresh tokens", () => {
   it("a session whose stored amr is not a list of strings makes /authorize a logged 500, not a signed-in person", async () => {
     const sid = await sessionFor(server.id, client, person);
     await setColumn("sessions", "amr", "id_hash", await sha256Hex(sid.slice(sid.indexOf("=") + 1)), '"pwd"');
-    await expectStoredDataOAuth500(await authorize(server.id, codeParams(client), { cookies: [sid] }), "sessions.amr");
+    // /authorize answers people in the page dialect: a 500 page naming the errorId, no redirect that signs anyone in.
+    const res = await authorize(server.id, codeParams(client), { cookies: [sid] });
+    expect(res.status).toBe(500);
+    expect(res.headers.get("Location")).toBeNull();
+    const html = await res.text();
+    const errorId = /errorId (oae[0-9A-Za-z]{22})/.exec(html)?.[1];
+    expect(errorId, html).toBeDefined();
+    expect(loggedLine(errorId!).error).toContain("StoredDataError: Stored sessions.amr");
   });
 
   it("still refreshes a token whose stored grant is intact", async () => {

@@ -1,37 +1,34 @@
 import type { Context } from "hono";
 import { isoTime, nowMs } from "../../clock";
 import type { AppEnv } from "../../env";
-import { OAuthError } from "../../errors";
+import { OAuthError, PageError, RedirectError } from "../../errors";
 import { timingSafeEqualStrings } from "../../digest";
 import { verifySecret } from "../../secrets";
 import { saveConsent } from "../../store/consents";
 import { getUserByLogin, recordLogin } from "../../store/users";
 import { cachedClient } from "../../cache/clients";
 import { CSRF_COOKIE, readCookie } from "../request/cookies";
-import { pageHeaders } from "../pages/html";
-import { errorPage } from "../pages/messages";
 import { requestParams } from "../request/params";
 import { activeServer } from "../request/server-context";
 import { currentSession, startSession } from "../request/session";
 import { runAuthorize } from "./flow";
 import { renderSignIn } from "./pages";
-import { checkClientAndRedirect, parseAuthorizeRequest } from "./request";
+import { checkClientAndRedirect, parseAuthorizeRequest, redirectError, type AuthorizeRequest } from "./request";
+import type { AppRecord } from "../../store/apps";
+import type { ScopeRecord } from "../../store/scopes";
 import { openTransaction, type Transaction } from "./transaction";
-import { redirectToClient } from "./respond";
 
 // Compared against when the login is unknown, so that an unknown login costs as much time as a wrong password.
 const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 const SIGN_IN_FAILED = "Unable to sign in. Check your username and password and try again.";
 
-function badRequestPage(c: Context<AppEnv>, description: string): Response {
-  return c.html(errorPage("Sign-in error", "invalid_request", description), 400, pageHeaders());
-}
+const FORM_EXPIRED = "This sign-in form has expired or was not sent by this browser. Go back to the application and start again.";
+const CONSENT_EXPIRED = "This consent form has expired or was not sent by this browser. Go back to the application and start again.";
 
 /** GET or POST /oauth2/{id}/v1/authorize (RFC 6749 3.1: both methods are supported). */
 export async function authorizeEndpoint(c: Context<AppEnv>): Promise<Response> {
   const bundle = await activeServer(c);
   const params = await requestParams(c.req.raw);
-  if (params instanceof OAuthError) return badRequestPage(c, params.description);
   return runAuthorize(c, bundle, params, nowMs());
 }
 
@@ -51,9 +48,8 @@ export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
   const now = nowMs();
   const bundle = await activeServer(c);
   const form = await requestParams(c.req.raw);
-  if (form instanceof OAuthError) return badRequestPage(c, form.description);
   const tx = await checkedTransaction(c, form, bundle.server.id, now);
-  if (!tx) return badRequestPage(c, "This sign-in form has expired or was not sent by this browser. Go back to the application and start again.");
+  if (!tx) throw new PageError("invalid_request", FORM_EXPIRED);
   const params = new Map(tx.params);
   const login = (form.get("username") ?? "").trim();
   const password = form.get("password") ?? "";
@@ -67,29 +63,30 @@ export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
   return runAuthorize(c, bundle, params, now, { freshSession: session, cookies: [cookie] });
 }
 
+/** The transaction's request checked again; a client or settings changed since it began make it a page. */
+function requestStillValid(client: AppRecord | null, params: Map<string, string>, scopes: ScopeRecord[]): AuthorizeRequest {
+  try {
+    return parseAuthorizeRequest(client!, checkClientAndRedirect(client, params), params, scopes);
+  } catch (err) {
+    if (err instanceof PageError || err instanceof RedirectError) throw new PageError("invalid_request", "The application's request is no longer valid.");
+    throw err;
+  }
+}
+
 /** POST /oauth2/{id}/v1/authorize/consent: the person's answer to the consent page. */
 export async function consentEndpoint(c: Context<AppEnv>): Promise<Response> {
   const now = nowMs();
   const bundle = await activeServer(c);
   const form = await requestParams(c.req.raw);
-  if (form instanceof OAuthError) return badRequestPage(c, form.description);
   const tx = await checkedTransaction(c, form, bundle.server.id, now);
   const session = await currentSession(c, now);
-  if (!tx || !session) return badRequestPage(c, "This consent form has expired or was not sent by this browser. Go back to the application and start again.");
+  if (!tx || !session) throw new PageError("invalid_request", CONSENT_EXPIRED);
   const params = new Map(tx.params);
   if (form.get("decision") !== "allow") {
     // RFC 6749 4.1.2.1: the resource owner denied the request; the client and redirect_uri are checked again first.
     const client = await cachedClient(c.env, params.get("client_id") ?? "", now);
-    try {
-      const req = parseAuthorizeRequest(client!, checkClientAndRedirect(client, params), params, bundle.scopes);
-      return redirectToClient(req.redirectUri, req.responseMode, {
-        error: "access_denied",
-        error_description: "The resource owner or authorization server denied the request.",
-        state: req.state,
-      });
-    } catch {
-      return badRequestPage(c, "The application's request is no longer valid.");
-    }
+    const req = requestStillValid(client, params, bundle.scopes);
+    throw redirectError(req, new OAuthError("access_denied", "The resource owner or authorization server denied the request."));
   }
   // What the page listed: the requested scopes that are not IMPLICIT (Okta's consent grants).
   const implicit = new Set(bundle.scopes.filter((s) => s.consent === "IMPLICIT").map((s) => s.name));

@@ -9,16 +9,14 @@ import { userGroups } from "../../store/groups";
 import type { SessionRecord } from "../../store/sessions";
 import { getUser } from "../../store/users";
 import { cachedClient } from "../../cache/clients";
-import { pageHeaders } from "../pages/html";
-import { errorPage } from "../pages/messages";
+import { keepCookies } from "../pages/errors";
 import { admitAdminScopes } from "../minting/org-scopes";
 import { policyDenied } from "../minting/policy-errors";
 import type { ServerBundle } from "../../cache/server-bundle";
 import { currentSession } from "../request/session";
 import { issueAuthorization } from "./issue";
 import { renderConsent, renderSignIn } from "./pages";
-import { checkClientAndRedirect, parseAuthorizeRequest, RedirectError, UntrustedRedirectError, type AuthorizeRequest } from "./request";
-import { redirectToClient } from "./respond";
+import { checkClientAndRedirect, parseAuthorizeRequest, redirectError, type AuthorizeRequest } from "./request";
 
 export interface FlowState {
   /** The person signed in during this very transaction: prompt=login and max_age are satisfied. */
@@ -30,67 +28,60 @@ export interface FlowState {
 
 /**
  * The authorization endpoint's decision after the request is valid: who is signed in, whether they may use
- * this client and these scopes (assignment, policy, consent), then the response. Errors that cannot be trusted
- * to a redirect become a page; the rest go back to the client.
+ * this client and these scopes (assignment, policy, consent), then the response. It only throws: PageError before
+ * the client and redirect_uri are trusted, RedirectError after; the page routes' handler answers both.
  */
 export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, params: Map<string, string>, now: number, state: FlowState = {}): Promise<Response> {
   const cookies = state.cookies ?? [];
+  // A session started by this request goes out with whatever the request ends in, an error redirect included.
+  keepCookies(c, cookies);
   const client = params.get("client_id") ? await cachedClient(c.env, params.get("client_id")!, now) : null;
-  try {
-    const redirectUri = checkClientAndRedirect(client, params);
-    const req = parseAuthorizeRequest(client!, redirectUri, params, bundle.scopes);
-    const fail = (error: OAuthError) => new RedirectError(error, req.redirectUri, req.responseMode, req.state);
+  const redirectUri = checkClientAndRedirect(client, params);
+  const req = parseAuthorizeRequest(client!, redirectUri, params, bundle.scopes);
+  const fail = (error: OAuthError) => redirectError(req, error);
 
-    const session = state.freshSession ?? (await currentSession(c, now));
-    // OIDC Core 3.1.2.1: re-authenticate when the sign-in is older than max_age; max_age=0 always (like prompt=login).
-    const tooOld = (s: SessionRecord) => req.maxAge !== undefined && (req.maxAge === 0 || Math.floor(now / 1000) - s.authTime > req.maxAge);
-    const mustSignIn = !session || (!state.freshSession && (req.prompt.includes("login") || tooOld(session)));
-    if (mustSignIn) {
-      // OIDC Core 3.1.2.6: prompt=none with no usable session is login_required.
-      if (req.prompt.includes("none")) throw fail(new OAuthError("login_required", "The client specified not to prompt, but the user is not logged in."));
-      return renderSignIn(c, bundle, params, now, { login: req.loginHint });
-    }
-    const user = await getUser(c.env.DB, session.userId);
-    if (!user || user.status !== "ACTIVE") {
-      if (req.prompt.includes("none")) throw fail(new OAuthError("login_required", "The client specified not to prompt, but the user is not logged in."));
-      return renderSignIn(c, bundle, params, now, { login: req.loginHint });
-    }
-    if (!(await isAssignedToApp(c.env.DB, client!.id, user.id))) {
-      throw fail(new OAuthError("access_denied", "User is not assigned to the client application."));
-    }
-    try {
-      await admitAdminScopes(c.env, bundle, client!, req.scopes, req.responseTypes.includes("code") ? "authorization_code" : "implicit", now);
-    } catch (err) {
-      throw err instanceof OAuthError ? fail(err) : err;
-    }
-    const groups = await userGroups(c.env.DB, user.id);
-    const decision = evaluatePolicies(bundle.policies, {
-      clientId: client!.clientId,
-      grantType: req.responseTypes.includes("code") ? "authorization_code" : "implicit",
-      scopes: req.scopes,
-      user: { id: user.id, groupIds: groups.map((g) => g.id) },
-    });
-    if (decision.kind !== "granted") throw fail(policyDenied(decision));
-
-    if (!state.consented) {
-      const needed = await scopesNeedingConsent(c, bundle, client!, req, user.id);
-      if (needed.length) {
-        if (req.prompt.includes("none")) {
-          throw fail(new OAuthError("consent_required", `The following scopes require user consent: [${needed.join(", ")}].`));
-        }
-        return renderConsent(c, bundle, client!, params, needed, now, cookies, state.freshSession?.userId);
-      }
-    }
-    return await issueAuthorization(c, { bundle, client: client!, req, user, session, decision, groups, now, cookies });
-  } catch (err) {
-    if (err instanceof UntrustedRedirectError) {
-      return c.html(errorPage("Sign-in error", err.error, err.description), 400, pageHeaders());
-    }
-    if (err instanceof RedirectError) {
-      return redirectToClient(err.redirectUri, err.responseMode, { error: err.oauth.error, error_description: err.oauth.description, state: err.state }, cookies);
-    }
-    throw err;
+  const session = state.freshSession ?? (await currentSession(c, now));
+  // OIDC Core 3.1.2.1: re-authenticate when the sign-in is older than max_age; max_age=0 always (like prompt=login).
+  const tooOld = (s: SessionRecord) => req.maxAge !== undefined && (req.maxAge === 0 || Math.floor(now / 1000) - s.authTime > req.maxAge);
+  const mustSignIn = !session || (!state.freshSession && (req.prompt.includes("login") || tooOld(session)));
+  if (mustSignIn) {
+    // OIDC Core 3.1.2.6: prompt=none with no usable session is login_required.
+    if (req.prompt.includes("none")) throw fail(new OAuthError("login_required", "The client specified not to prompt, but the user is not logged in."));
+    return renderSignIn(c, bundle, params, now, { login: req.loginHint });
   }
+  const user = await getUser(c.env.DB, session.userId);
+  if (!user || user.status !== "ACTIVE") {
+    if (req.prompt.includes("none")) throw fail(new OAuthError("login_required", "The client specified not to prompt, but the user is not logged in."));
+    return renderSignIn(c, bundle, params, now, { login: req.loginHint });
+  }
+  if (!(await isAssignedToApp(c.env.DB, client!.id, user.id))) {
+    throw fail(new OAuthError("access_denied", "User is not assigned to the client application."));
+  }
+  try {
+    await admitAdminScopes(c.env, bundle, client!, req.scopes, req.responseTypes.includes("code") ? "authorization_code" : "implicit", now);
+  } catch (err) {
+    // Only the refusal goes back to the client; an outage reaches the handler as it is.
+    throw err instanceof OAuthError ? fail(err) : err;
+  }
+  const groups = await userGroups(c.env.DB, user.id);
+  const decision = evaluatePolicies(bundle.policies, {
+    clientId: client!.clientId,
+    grantType: req.responseTypes.includes("code") ? "authorization_code" : "implicit",
+    scopes: req.scopes,
+    user: { id: user.id, groupIds: groups.map((g) => g.id) },
+  });
+  if (decision.kind !== "granted") throw fail(policyDenied(decision));
+
+  if (!state.consented) {
+    const needed = await scopesNeedingConsent(c, bundle, client!, req, user.id);
+    if (needed.length) {
+      if (req.prompt.includes("none")) {
+        throw fail(new OAuthError("consent_required", `The following scopes require user consent: [${needed.join(", ")}].`));
+      }
+      return renderConsent(c, bundle, client!, params, needed, now, cookies, state.freshSession?.userId);
+    }
+  }
+  return issueAuthorization(c, { bundle, client: client!, req, user, session, decision, groups, now, cookies });
 }
 
 /**

@@ -11,7 +11,7 @@ import { issuerOf } from "../../issuer";
 import { mintIdToken } from "../minting/id-token";
 import type { ServerBundle } from "../../cache/server-bundle";
 import { customClaimsFor, standardClaims } from "../minting/token-claims";
-import { mintUserAccessToken, type TokenUser, type UserGrant } from "../minting/user-tokens";
+import { mintUserAccessToken, readySigners, type TokenUser, type UserGrant } from "../minting/user-tokens";
 import type { AuthorizeRequest } from "./request";
 import { redirectToClient } from "./respond";
 
@@ -45,6 +45,8 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
     refreshTokenWindowSeconds: decision.refreshTokenWindowSeconds,
   };
   const out: Record<string, string | undefined> = {};
+  // Keys first: a Durable Object failure then leaves no code stored for a response that never went out.
+  if (req.responseTypes.some((t) => t !== "code")) await readySigners(c.env, bundle.server.id, now);
   let code: string | undefined;
   if (req.responseTypes.includes("code")) {
     code = randomBase62(43);

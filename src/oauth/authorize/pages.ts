@@ -4,7 +4,7 @@ import { serverPath } from "../../issuer";
 import type { AppRecord } from "../../store/apps";
 import { CSRF_COOKIE, readCookie, setCookie } from "../request/cookies";
 import { consentPage } from "../pages/consent";
-import { pageHeaders } from "../pages/html";
+import { pageResponse } from "../pages/html";
 import { signInPage } from "../pages/signin";
 import type { ServerBundle } from "../../cache/server-bundle";
 import { newCsrf, sealTransaction } from "./transaction";
@@ -16,12 +16,6 @@ function csrfFor(c: Context<AppEnv>): { csrf: string; cookie: string } {
   const existing = readCookie(c.req.header("Cookie"), CSRF_COOKIE);
   const csrf = existing && /^[0-9A-Za-z]{32}$/.test(existing) ? existing : newCsrf();
   return { csrf, cookie: setCookie(c.req.url, CSRF_COOKIE, csrf, CSRF_COOKIE_SECONDS) };
-}
-
-function htmlResponse(body: string, status: number, cookies: string[]): Response {
-  const headers = new Headers(pageHeaders());
-  for (const cookie of cookies) headers.append("Set-Cookie", cookie);
-  return new Response(body, { status, headers });
 }
 
 export async function renderSignIn(
@@ -41,7 +35,7 @@ export async function renderSignIn(
     login: view.login,
     error: view.error,
   });
-  return htmlResponse(body, view.status ?? 200, [cookie]);
+  return pageResponse(body, view.status ?? 200, [cookie]);
 }
 
 export async function renderConsent(
@@ -66,5 +60,5 @@ export async function renderConsent(
     csrf,
     scopes: scopes.map((name) => ({ name, displayName: byName.get(name)?.displayName ?? null, description: byName.get(name)?.description ?? null })),
   });
-  return htmlResponse(body, 200, [...cookies, cookie]);
+  return pageResponse(body, 200, [...cookies, cookie]);
 }

@@ -23,11 +23,25 @@ export function sealTransaction(env: Env, tx: Omit<Transaction, "exp">, now: num
   return seal(config(env).KEY_ENCRYPTION_SECRET, "authorize-transaction", tx.serverId, JSON.stringify({ ...tx, exp: now + TX_LIFETIME_MS }));
 }
 
+/**
+ * The transaction the form carries, or null when it is not one this server sealed for this server (malformed or
+ * tampered: AES-GCM authentication fails) or it has expired. Anything else is not the form's fault and is thrown.
+ */
 export async function openTransaction(env: Env, serverId: string, sealed: string, now: number): Promise<Transaction | null> {
+  const secret = config(env).KEY_ENCRYPTION_SECRET;
+  let text: string;
   try {
-    const tx = JSON.parse(await unseal(config(env).KEY_ENCRYPTION_SECRET, "authorize-transaction", serverId, sealed)) as Transaction;
-    return tx.serverId === serverId && tx.exp > now ? tx : null;
-  } catch {
-    return null;
+    text = await unseal(secret, "authorize-transaction", serverId, sealed);
+  } catch (err) {
+    if (isUnsealFailure(err)) return null;
+    throw err;
   }
+  // Authenticated, so this server wrote it: JSON of a Transaction.
+  const tx = JSON.parse(text) as Transaction;
+  return tx.serverId === serverId && tx.exp > now ? tx : null;
+}
+
+/** What unseal throws for a value it cannot open: bad base64 or a failed AES-GCM check (DOMException), or a malformed value. */
+function isUnsealFailure(err: unknown): boolean {
+  return err instanceof DOMException || (err instanceof Error && err.message === "malformed sealed value");
 }

@@ -1,18 +1,47 @@
 import type { Context } from "hono";
-import { compactVerify } from "jose";
+import { compactVerify, errors as joseErrors } from "jose";
 import { nowMs } from "../../clock";
 import type { AppEnv } from "../../env";
-import { OAuthError } from "../../errors";
+import { PageError } from "../../errors";
 import { issuerOf } from "../../issuer";
 import { SIGNING_ALGS } from "../../keys/crypto";
 import { cachedKeys } from "../../cache/keys";
 import { cachedClient } from "../../cache/clients";
-import { pageHeaders } from "../pages/html";
-import { errorPage, signedOutPage } from "../pages/messages";
+import { pageResponse } from "../pages/html";
+import { signedOutPage } from "../pages/messages";
 import { requestParams } from "../request/params";
 import { redirectToClient } from "../authorize/respond";
 import { activeServer } from "../request/server-context";
 import { endSession } from "../request/session";
+
+const NOT_AN_ID_TOKEN = "The 'id_token_hint' is not an ID token of this authorization server.";
+
+interface HintClaims {
+  iss?: string;
+  aud?: string | string[];
+  jti?: string;
+}
+
+/** The hint's claims when one of the server's published keys signed it (expired or not), else null. */
+async function signedHint(hint: string, verifier: Parameters<typeof compactVerify>[1]): Promise<HintClaims | null> {
+  let payload: Uint8Array;
+  try {
+    // Signature only: the hint may have expired (OIDC RP-Initiated Logout 2).
+    ({ payload } = await compactVerify(hint, verifier, { algorithms: [...SIGNING_ALGS] }));
+  } catch (err) {
+    // Only jose's verdicts are the hint's fault; anything else reaches the handler.
+    if (err instanceof joseErrors.JOSEError) return null;
+    throw err;
+  }
+  try {
+    // Signed with this server's key: a token this server minted, so JSON; a signed non-JSON payload is still no hint.
+    const claims: unknown = JSON.parse(new TextDecoder().decode(payload));
+    return typeof claims === "object" && claims !== null ? (claims as HintClaims) : null;
+  } catch (err) {
+    if (err instanceof SyntaxError) return null;
+    throw err;
+  }
+}
 
 /**
  * GET or POST /oauth2/{id}/v1/logout (OpenID Connect RP-Initiated Logout 1.0): ends the SSO session and, when
@@ -22,30 +51,20 @@ import { endSession } from "../request/session";
 export async function logoutEndpoint(c: Context<AppEnv>): Promise<Response> {
   const now = nowMs();
   const bundle = await activeServer(c);
-  const bad = (description: string) => c.html(errorPage("Sign-out error", "invalid_request", description), 400, pageHeaders());
   const params = await requestParams(c.req.raw);
-  if (params instanceof OAuthError) return bad(params.description);
   const hint = params.get("id_token_hint");
-  if (!hint) return bad("The 'id_token_hint' parameter is required.");
-  let claims: { iss?: string; aud?: string | string[]; jti?: string };
-  try {
-    // Signature only: the hint may have expired (OIDC RP-Initiated Logout 2).
-    const { payload } = await compactVerify(hint, (await cachedKeys(c.env, bundle.server.id, now)).verifier, { algorithms: [...SIGNING_ALGS] });
-    claims = JSON.parse(new TextDecoder().decode(payload)) as typeof claims;
-  } catch {
-    return bad("The 'id_token_hint' is not an ID token of this authorization server.");
-  }
+  if (!hint) throw new PageError("invalid_request", "The 'id_token_hint' parameter is required.");
+  const claims = await signedHint(hint, (await cachedKeys(c.env, bundle.server.id, now)).verifier);
+  if (!claims) throw new PageError("invalid_request", NOT_AN_ID_TOKEN);
   const clientId = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
   // Access tokens are signed with the same keys: only an ID token (jti "ID.…", aud = a client) is a hint.
-  if (claims.iss !== issuerOf(bundle.server, c.env, c.req.url) || !clientId || !claims.jti?.startsWith("ID.")) return bad("The 'id_token_hint' is not an ID token of this authorization server.");
+  if (claims.iss !== issuerOf(bundle.server, c.env, c.req.url) || !clientId || typeof claims.jti !== "string" || !claims.jti.startsWith("ID.")) throw new PageError("invalid_request", NOT_AN_ID_TOKEN);
   const target = params.get("post_logout_redirect_uri");
   const client = await cachedClient(c.env, clientId, now);
   if (target !== undefined && !client?.settings.post_logout_redirect_uris.includes(target)) {
-    return bad("The 'post_logout_redirect_uri' parameter must be a Logout redirect URI in the client app settings.");
+    throw new PageError("invalid_request", "The 'post_logout_redirect_uri' parameter must be a Logout redirect URI in the client app settings.");
   }
   const cleared = await endSession(c);
   if (target) return redirectToClient(target, "query", { state: params.get("state") }, [cleared]);
-  const headers = new Headers(pageHeaders());
-  headers.append("Set-Cookie", cleared);
-  return new Response(signedOutPage(), { status: 200, headers });
+  return pageResponse(signedOutPage(), 200, [cleared]);
 }

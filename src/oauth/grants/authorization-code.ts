@@ -5,7 +5,7 @@ import { consumeCode } from "../../store/codes";
 import { revokeFamily } from "../../store/refresh-tokens";
 import { revokeToken } from "../../store/revocations";
 import { newAccessTokenId } from "../minting/access-token";
-import { activeTokenUser, issueUserTokens, newFamilyId } from "../minting/user-tokens";
+import { activeTokenUser, issueUserTokens, newFamilyId, readySigners } from "../minting/user-tokens";
 import type { Grant } from "./grant";
 
 const INVALID_CODE = "The authorization code is invalid or has expired.";
@@ -29,6 +29,7 @@ export const authorizationCode: Grant = {
     const nowSeconds = Math.floor(now / 1000);
     const accessJti = newAccessTokenId();
     const familyId = newFamilyId();
+    await readySigners(env, bundle.server.id, now);
     const result = await consumeCode(env.DB, await sha256Hex(code), bundle.server.id, nowSeconds, { accessJti, familyId });
     if (result.kind === "replayed") {
       if (result.accessJti) await revokeToken(env.DB, bundle.server.id, result.accessJti, nowSeconds + MAX_ACCESS_TOKEN_SECONDS);

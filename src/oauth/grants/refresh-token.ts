@@ -1,7 +1,7 @@
 import { OAuthError } from "../../errors";
 import { sha256Hex } from "../../digest";
 import { consumeRefreshToken, findRefreshToken, revokeFamily } from "../../store/refresh-tokens";
-import { activeTokenUser, issueUserTokens } from "../minting/user-tokens";
+import { activeTokenUser, issueUserTokens, readySigners } from "../minting/user-tokens";
 import type { Grant } from "./grant";
 
 const INVALID = "The refresh token is invalid or expired.";
@@ -31,6 +31,7 @@ export const refreshToken: Grant = {
       }
       scopes = requested;
     }
+    await readySigners(env, bundle.server.id, now);
     const result = await consumeRefreshToken(env.DB, tokenHash, bundle.server.id, client.clientId, nowSeconds);
     if (result.kind === "reused") {
       await revokeFamily(env.DB, result.familyId, nowSeconds);

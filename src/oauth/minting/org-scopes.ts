@@ -2,7 +2,6 @@ import type { Env } from "../../env";
 import { OAuthError } from "../../errors";
 import { cachedOrgGrants } from "../../cache/org-grants";
 import type { AppRecord } from "../../store/apps";
-import { BASIC_CHALLENGE } from "../request/client-auth";
 import { isAdminScope, ORG_SERVER_ID } from "../../tokens/org-server";
 import type { ServerBundle } from "../../cache/server-bundle";
 
@@ -17,12 +16,10 @@ export async function admitAdminScopes(env: Env, bundle: ServerBundle, client: A
   if (grantType === "client_credentials") {
     if (client.tokenEndpointAuthMethod !== "private_key_jwt") {
       // RFC 6749 5.2: a client that authenticated with the Authorization header gets the matching challenge.
-      const challenge = client.tokenEndpointAuthMethod === "client_secret_basic" ? BASIC_CHALLENGE : {};
       throw new OAuthError(
         "invalid_client",
         "Client Credentials requests to the Org Authorization Server must use the private_key_jwt token_endpoint_auth_method.",
-        401,
-        challenge,
+        client.tokenEndpointAuthMethod === "client_secret_basic" ? "basic" : undefined,
       );
     }
     const other = scopes.find((s) => !isAdminScope(s));

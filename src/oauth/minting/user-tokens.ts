@@ -7,6 +7,8 @@ import type { UserGrant } from "../../store/user-grant";
 import { mintAccessToken, newAccessTokenId } from "./access-token";
 import type { TokenResponse } from "../grants/grant";
 import { mintIdToken } from "./id-token";
+import { cachedKeys } from "../../cache/keys";
+import { accessTokenKeyStore } from "../../tokens/org-server";
 import type { ServerBundle } from "../../cache/server-bundle";
 import { getUserWithGroups, type UserRecord } from "../../store/users";
 import type { ClaimsUser } from "../../policy/claims/user-claims";
@@ -50,6 +52,15 @@ export interface UserTokenInput {
 }
 
 export const newFamilyId = () => newId("oar");
+
+/**
+ * Loads the keys a person's tokens are signed with (access and ID token) before a code or refresh token is
+ * consumed, so that a Durable Object failure leaves the code or refresh token as it was. Warm isolates make no call.
+ */
+export async function readySigners(env: Env, serverId: string, now: number): Promise<void> {
+  await (await cachedKeys(env, accessTokenKeyStore(serverId), now)).signer();
+  await (await cachedKeys(env, serverId, now)).signer();
+}
 
 /** The access token for a person: Okta's uid, sub = login, scp, cid, auth_time. */
 export function mintUserAccessToken(i: Pick<UserTokenInput, "env" | "bundle" | "client" | "issuer" | "user" | "grant" | "now" | "accessJti">) {

@@ -1,4 +1,5 @@
-import { esc, page } from "./html";
+import { html } from "hono/html";
+import { page, type Html } from "./html";
 
 export interface ConsentView {
   serverName: string;
@@ -10,15 +11,15 @@ export interface ConsentView {
 }
 
 /** Asks the person to allow the client the listed scopes (Okta's consent dialog). */
-export function consentPage(v: ConsentView): string {
-  const items = v.scopes.map((s) => `<li><strong>${esc(s.displayName ?? s.name)}</strong>${s.description ? ` — ${esc(s.description)}` : ""}</li>`).join("");
+export function consentPage(v: ConsentView): Html {
+  const items = v.scopes.map((s) => html`<li><strong>${s.displayName ?? s.name}</strong>${s.description ? html` — ${s.description}` : ""}</li>`);
   return page(
     `Allow access · ${v.serverName}`,
-    `<div class="card">
-<h1>${esc(v.clientLabel)}</h1><p class="sub">would like to:</p>
+    html`<div class="card">
+<h1>${v.clientLabel}</h1><p class="sub">would like to:</p>
 <ul class="scopes">${items}</ul>
-<form method="post" action="${esc(v.action)}">
-<input type="hidden" name="tx" value="${esc(v.tx)}"><input type="hidden" name="csrf" value="${esc(v.csrf)}">
+<form method="post" action="${v.action}">
+<input type="hidden" name="tx" value="${v.tx}"><input type="hidden" name="csrf" value="${v.csrf}">
 <button type="submit" name="decision" value="allow">Allow access</button>
 <button type="submit" name="decision" value="deny" class="secondary">Don't allow</button>
 </form></div>`,

@@ -1,9 +1,11 @@
-/** Escapes text for HTML element content and attribute values. */
-export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
-}
+import { html, raw } from "hono/html";
+import { secureHeaders } from "hono/secure-headers";
+import type { HtmlEscapedString } from "hono/utils/html";
 
-const STYLE = `
+/** A page or part of one: hono/html escapes every interpolated value unless it is itself Html. */
+export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+const STYLE = raw(`
 :root{color-scheme:light dark;--fg:#1b1f24;--muted:#57606a;--bg:#f6f8fa;--card:#fff;--accent:#0b57d0;--err:#b3261e;--line:#d0d7de}
 @media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9da7b3;--bg:#0d1117;--card:#161b22;--accent:#7aa7ff;--err:#ff8a80;--line:#30363d}}
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
@@ -17,28 +19,46 @@ button{width:100%;margin-top:1.5rem;padding:.8rem;font:inherit;font-weight:600;c
 button.secondary{background:transparent;color:var(--fg);border:1px solid var(--line);margin-top:.75rem}
 .error{color:var(--err);border:1px solid var(--err);border-radius:8px;padding:.6rem .8rem;margin:0 0 1rem}
 ul.scopes{padding-left:1.2rem}footer{color:var(--muted);font-size:.85rem;text-align:center;margin-top:1rem}
-`;
+`);
+
+/** A CSP that allows only our inline style and, for form_post, one script by nonce; no framing, no base, no plugins. */
+const CSP = {
+  defaultSrc: ["'none'"],
+  styleSrc: ["'unsafe-inline'"],
+  scriptSrc: ["'none'"],
+  formAction: ["*"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+};
+
+/** The form_post page's CSP: the same, with its one script allowed by nonce. */
+const cspWithScript = (nonce: string) =>
+  `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; form-action *; frame-ancestors 'none'; base-uri 'none'`;
 
 /**
- * Security headers for every page: a CSP that allows only our inline style (and, for form_post, one script by
- * nonce), no framing (frame-ancestors 'none', X-Frame-Options for old browsers), no referrer, no caching.
+ * Security headers for every response of the page routes (hono/secure-headers): the CSP above, no framing
+ * (X-Frame-Options for old browsers), no referrer, no sniffing. A CSP a response sets itself (form_post) is kept.
+ * No HSTS: whether a deployment's domain and its subdomains are HTTPS-only is the operator's call.
  */
-export function pageHeaders(scriptNonce?: string): Record<string, string> {
-  const script = scriptNonce ? `'nonce-${scriptNonce}'` : "'none'";
-  return {
-    "Content-Type": "text/html; charset=utf-8",
-    "Content-Security-Policy": `default-src 'none'; style-src 'unsafe-inline'; script-src ${script}; form-action *; frame-ancestors 'none'; base-uri 'none'`,
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-    Pragma: "no-cache",
-  };
+export const pageSecurity = secureHeaders({
+  contentSecurityPolicy: CSP,
+  xFrameOptions: "DENY",
+  referrerPolicy: "no-referrer",
+  strictTransportSecurity: false,
+  overwrite: false,
+});
+
+/** A page with the cookies it sets; never cached (the security headers come from pageSecurity). */
+export async function pageResponse(body: Html, status: number, cookies: readonly string[] = [], scriptNonce?: string): Promise<Response> {
+  const headers = new Headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", Pragma: "no-cache" });
+  if (scriptNonce) headers.set("Content-Security-Policy", cspWithScript(scriptNonce));
+  for (const cookie of cookies) headers.append("Set-Cookie", cookie);
+  return new Response(String(await body), { status, headers });
 }
 
-export function page(title: string, body: string): string {
-  return `<!doctype html>
+export function page(title: string, body: Html): Html {
+  return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><style>${STYLE}</style></head>
+<title>${title}</title><style>${STYLE}</style></head>
 <body><main>${body}<footer>Secured by Mintgate</footer></main></body></html>`;
 }

@@ -1,4 +1,5 @@
-import { esc, page } from "./html";
+import { html, raw } from "hono/html";
+import { page, type Html } from "./html";
 
 export interface SignInView {
   serverName: string;
@@ -10,16 +11,16 @@ export interface SignInView {
 }
 
 /** The hosted sign-in page: plain HTML and CSS, labelled fields, one generic error that says nothing about which part was wrong. */
-export function signInPage(v: SignInView): string {
+export function signInPage(v: SignInView): Html {
   return page(
     `Sign in · ${v.serverName}`,
-    `<div class="card">
-<h1>Sign in</h1><p class="sub">to continue to ${esc(v.serverName)}</p>
-${v.error ? `<p class="error" role="alert" id="signin-error">${esc(v.error)}</p>` : ""}
-<form method="post" action="${esc(v.action)}" novalidate>
-<input type="hidden" name="tx" value="${esc(v.tx)}"><input type="hidden" name="csrf" value="${esc(v.csrf)}">
+    html`<div class="card">
+<h1>Sign in</h1><p class="sub">to continue to ${v.serverName}</p>
+${v.error ? html`<p class="error" role="alert" id="signin-error">${v.error}</p>` : ""}
+<form method="post" action="${v.action}" novalidate>
+<input type="hidden" name="tx" value="${v.tx}"><input type="hidden" name="csrf" value="${v.csrf}">
 <label for="username">Username</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${esc(v.login ?? "")}"${v.error ? ' aria-describedby="signin-error"' : ""} autofocus>
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${v.login ?? ""}"${v.error ? raw(' aria-describedby="signin-error"') : ""} autofocus>
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>

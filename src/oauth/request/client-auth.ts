@@ -21,9 +21,6 @@ const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 // Okta: a client assertion may be valid for at most one hour.
 const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
 
-/** RFC 6749 5.2: the challenge for a client that authenticated (or failed to) with HTTP Basic. */
-export const BASIC_CHALLENGE = { "WWW-Authenticate": 'Basic realm="Mintgate"' };
-
 const FAILED = "Client authentication failed. Either the client or the client credentials are invalid.";
 
 interface Presented {
@@ -36,7 +33,7 @@ interface Presented {
 
 function invalidClient(description: string, viaBasic: boolean): OAuthError {
   // RFC 6749 5.2: a client that used the Authorization header gets 401 with a matching WWW-Authenticate.
-  return new OAuthError("invalid_client", description, 401, viaBasic ? BASIC_CHALLENGE : {});
+  return new OAuthError("invalid_client", description, viaBasic ? "basic" : undefined);
 }
 
 /** Which credentials the request carries. RFC 6749 2.3: a client MUST NOT use more than one method per request. */
@@ -88,7 +85,7 @@ function presented(req: Request, params: Map<string, string>): Presented {
   if (post) return { method: "client_secret_post", clientId: params.get("client_id"), secret: params.get("client_secret")!, viaBasic: false };
   if (jwt) {
     if (params.get("client_assertion_type") !== JWT_BEARER || !params.has("client_assertion")) {
-      throw new OAuthError("invalid_client", `The client_assertion_type must be '${JWT_BEARER}' with a client_assertion.`, 401);
+      throw new OAuthError("invalid_client", `The client_assertion_type must be '${JWT_BEARER}' with a client_assertion.`);
     }
     const assertion = params.get("client_assertion")!;
     let sub: string | undefined;
@@ -117,18 +114,22 @@ async function secretMatches(app: AppRecord, secret: string): Promise<boolean> {
 
 async function verifyAssertion(env: Env, app: AppRecord, assertion: string, audiences: string[], now: number): Promise<void> {
   let payload: JWTPayload;
+  const opts = { issuer: app.clientId, subject: app.clientId, audience: audiences, requiredClaims: ["exp", "jti"], currentDate: new Date(now) };
+  let verify: () => Promise<{ payload: JWTPayload }>;
+  if (app.tokenEndpointAuthMethod === "client_secret_jwt") {
+    if (!app.secretSealed) throw invalidClient(FAILED, false);
+    // Sealed by this server: failing to open it is this server's fault, not the client's.
+    const secret = await unseal(config(env).KEY_ENCRYPTION_SECRET, "client-secret", app.clientId, app.secretSealed);
+    verify = () => jwtVerify(assertion, new TextEncoder().encode(secret), { ...opts, algorithms: ["HS256", "HS384", "HS512"] });
+  } else {
+    const jwks = createLocalJWKSet({ keys: (app.jwks?.keys ?? []) as never[] });
+    verify = () => jwtVerify(assertion, jwks, { ...opts, algorithms: ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "EdDSA"] });
+  }
   try {
-    const opts = { issuer: app.clientId, subject: app.clientId, audience: audiences, requiredClaims: ["exp", "jti"], currentDate: new Date(now) };
-    if (app.tokenEndpointAuthMethod === "client_secret_jwt") {
-      if (!app.secretSealed) throw invalidClient(FAILED, false);
-      const secret = await unseal(config(env).KEY_ENCRYPTION_SECRET, "client-secret", app.clientId, app.secretSealed);
-      ({ payload } = await jwtVerify(assertion, new TextEncoder().encode(secret), { ...opts, algorithms: ["HS256", "HS384", "HS512"] }));
-    } else {
-      const jwks = createLocalJWKSet({ keys: (app.jwks?.keys ?? []) as never[] });
-      ({ payload } = await jwtVerify(assertion, jwks, { ...opts, algorithms: ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "EdDSA"] }));
-    }
+    ({ payload } = await verify());
   } catch (err) {
-    if (err instanceof OAuthError) throw err;
+    // Only jose's verdicts on the assertion are the client's; anything else reaches the handler.
+    if (!(err instanceof joseErrors.JOSEError)) throw err;
     if (err instanceof joseErrors.JWTExpired) throw invalidClient("The client_assertion token is expired.", false);
     if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === "aud") {
       throw invalidClient("The audience claim for client_assertion must be the endpoint invoked for the request.", false);

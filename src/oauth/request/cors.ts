@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { nowMs } from "../../clock";
 import type { AppEnv } from "../../env";
 import { cachedCorsOrigins } from "../../cache/cors-origins";
+import { ApiError } from "../../errors";
 
 const ALLOWED_HEADERS = ["authorization", "content-type", "accept", "x-requested-with", "x-okta-user-agent-extended", "dpop"];
 
@@ -19,7 +20,8 @@ export const cors: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const trusted = (await cachedCorsOrigins(c.env, nowMs())).has(origin.toLowerCase());
   if (c.req.method === "OPTIONS" && c.req.header("Access-Control-Request-Method")) {
-    if (!trusted) return new Response(null, { status: 403, headers: { Vary: "Origin" } });
+    // Okta's 403 for an origin it does not trust, through the error exit (no CORS headers, so the browser refuses).
+    if (!trusted) throw new ApiError("E0000006", undefined, [], { Vary: "Origin" });
     const requested = (c.req.header("Access-Control-Request-Headers") ?? "")
       .split(",")
       .map((h) => h.trim().toLowerCase())

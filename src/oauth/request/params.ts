@@ -22,15 +22,10 @@ export async function readForm(req: Request): Promise<Map<string, string>> {
 
 /**
  * The parameters of a GET (query) or POST (form) request, for endpoints that answer people with pages
- * (/authorize, its forms, /logout): a malformed request comes back as the error rather than thrown.
+ * (/authorize, its forms, /logout); their error handler shows a malformed request as a page.
  */
-export async function requestParams(req: Request): Promise<Map<string, string> | OAuthError> {
-  try {
-    return req.method === "POST" ? await readForm(req) : uniqueParams(new URL(req.url).searchParams);
-  } catch (err) {
-    if (err instanceof OAuthError) return err;
-    throw err;
-  }
+export async function requestParams(req: Request): Promise<Map<string, string>> {
+  return req.method === "POST" ? readForm(req) : uniqueParams(new URL(req.url).searchParams);
 }
 
 /** Parameters as a map; a repeated parameter is invalid_request (RFC 6749 3.1), an empty one counts as absent. */
