@@ -1,10 +1,8 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { isoTime, nowMs } from "../clock";
-import type { AppEnv, Env } from "../env";
-import { notFound } from "../errors";
+import type { AppEnv } from "../env";
 import { orgBase } from "../issuer";
-import { getApp } from "../store/apps";
 import {
   assignGroup,
   assignUser,
@@ -18,13 +16,8 @@ import {
   type AppUserRecord,
 } from "../store/assignments";
 import { readBody } from "./body";
-import { requireGroup } from "./groups";
 import { linkPage, readPaging } from "./paging";
-import { requireUser } from "./users";
-
-async function requireApp(env: Env, id: string): Promise<void> {
-  if (!(await getApp(env.DB, id))) throw notFound(`Resource not found: ${id} (App)`);
-}
+import { requireApp, requireUser, requireGroup, notFoundError } from "./require";
 
 /** Okta's AppUserAssignRequest: the user's id; scope, if given, USER. Credentials and profile are accepted and ignored. */
 const AppUserInput = z.object({
@@ -94,7 +87,7 @@ export const appAssignments = new Hono<AppEnv>()
     const user = await requireUser(c.env, input.id);
     await assignUser(c.env.DB, appId, user.id, isoTime(nowMs()));
     const assigned = await getAppUser(c.env.DB, appId, user.id);
-    if (!assigned) throw notFound(`Resource not found: ${user.id} (AppUser)`);
+    if (!assigned) throw notFoundError(user.id, "AppUser");
     // Okta: assigning a user answers 200 with the AppUser.
     return c.json(toAppUserResponse(assigned, appId, orgBase(c.env, c.req.url)));
   })
@@ -102,7 +95,7 @@ export const appAssignments = new Hono<AppEnv>()
     const appId = c.req.param("appId");
     await requireApp(c.env, appId);
     const assigned = await getAppUser(c.env.DB, appId, c.req.param("userId"));
-    if (!assigned) throw notFound(`Resource not found: ${c.req.param("userId")} (AppUser)`);
+    if (!assigned) throw notFoundError(c.req.param("userId"), "AppUser");
     return c.json(toAppUserResponse(assigned, appId, orgBase(c.env, c.req.url)));
   })
   .post("/:appId/users/:userId", async (c) => {
@@ -111,7 +104,7 @@ export const appAssignments = new Hono<AppEnv>()
     await requireApp(c.env, appId);
     await readBody(c, AppUserInput.partial(), "AppUser");
     const assigned = await getAppUser(c.env.DB, appId, c.req.param("userId"));
-    if (!assigned) throw notFound(`Resource not found: ${c.req.param("userId")} (AppUser)`);
+    if (!assigned) throw notFoundError(c.req.param("userId"), "AppUser");
     return c.json(toAppUserResponse(assigned, appId, orgBase(c.env, c.req.url)));
   })
   .delete("/:appId/users/:userId", async (c) => {
@@ -119,7 +112,7 @@ export const appAssignments = new Hono<AppEnv>()
     await requireApp(c.env, appId);
     // Only a direct assignment can be removed; one through a group goes with the group's assignment.
     if (!(await unassignUser(c.env.DB, appId, c.req.param("userId")))) {
-      throw notFound(`Resource not found: ${c.req.param("userId")} (AppUser)`);
+      throw notFoundError(c.req.param("userId"), "AppUser");
     }
     return c.body(null, 204);
   })
@@ -144,14 +137,14 @@ export const appAssignments = new Hono<AppEnv>()
     const appId = c.req.param("appId");
     await requireApp(c.env, appId);
     const assigned = await getAppGroup(c.env.DB, appId, c.req.param("groupId"));
-    if (!assigned) throw notFound(`Resource not found: ${c.req.param("groupId")} (ApplicationGroupAssignment)`);
+    if (!assigned) throw notFoundError(c.req.param("groupId"), "ApplicationGroupAssignment");
     return c.json(toAppGroupResponse(assigned, orgBase(c.env, c.req.url)));
   })
   .delete("/:appId/groups/:groupId", async (c) => {
     const appId = c.req.param("appId");
     await requireApp(c.env, appId);
     if (!(await unassignGroup(c.env.DB, appId, c.req.param("groupId")))) {
-      throw notFound(`Resource not found: ${c.req.param("groupId")} (ApplicationGroupAssignment)`);
+      throw notFoundError(c.req.param("groupId"), "ApplicationGroupAssignment");
     }
     return c.body(null, 204);
   });

@@ -2,15 +2,15 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { isoTime, nowMs } from "../clock";
 import type { AppEnv } from "../env";
-import { notFound, validationError } from "../errors";
+import { validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
 import { deleteGrant, getGrant, listGrants, saveGrant, type GrantRecord } from "../store/admin-access";
-import { getApp } from "../store/apps";
 import { readBody } from "./body";
 import { link } from "./links";
 import { ADMIN_SCOPES } from "../tokens/route-scopes";
 import { invalidate } from "../cache/invalidate";
+import { requireApp, notFoundError } from "./require";
 
 const GrantInput = z.object({
   issuer: z.string().min(1).max(1024),
@@ -33,21 +33,15 @@ function toGrant(g: GrantRecord, base: string, clientId: string) {
   };
 }
 
-async function requireApp(db: D1Database, id: string) {
-  const app = await getApp(db, id);
-  if (!app) throw notFound(`Resource not found: ${id} (App)`);
-  return app;
-}
-
 /** /api/v1/apps/{appId}/grants: which admin API scopes an app may get from the org authorization server. */
 export const appGrants = new Hono<AppEnv>()
   .get("/:appId/grants", async (c) => {
-    const app = await requireApp(c.env.DB, c.req.param("appId"));
+    const app = await requireApp(c.env, c.req.param("appId"));
     const base = orgBase(c.env, c.req.url);
     return c.json((await listGrants(c.env.DB, app.id)).map((g) => toGrant(g, base, app.clientId)));
   })
   .post("/:appId/grants", async (c) => {
-    const app = await requireApp(c.env.DB, c.req.param("appId"));
+    const app = await requireApp(c.env, c.req.param("appId"));
     const input = await readBody(c, GrantInput, "OAuth2ScopeConsentGrant");
     const base = orgBase(c.env, c.req.url);
     const causes: string[] = [];
@@ -60,15 +54,15 @@ export const appGrants = new Hono<AppEnv>()
     return c.json(toGrant(grant, base, app.clientId), 201);
   })
   .get("/:appId/grants/:grantId", async (c) => {
-    const app = await requireApp(c.env.DB, c.req.param("appId"));
+    const app = await requireApp(c.env, c.req.param("appId"));
     const grant = await getGrant(c.env.DB, app.id, c.req.param("grantId"));
-    if (!grant) throw notFound(`Resource not found: ${c.req.param("grantId")} (OAuth2ScopeConsentGrant)`);
+    if (!grant) throw notFoundError(c.req.param("grantId"), "OAuth2ScopeConsentGrant");
     return c.json(toGrant(grant, orgBase(c.env, c.req.url), app.clientId));
   })
   .delete("/:appId/grants/:grantId", async (c) => {
-    const app = await requireApp(c.env.DB, c.req.param("appId"));
+    const app = await requireApp(c.env, c.req.param("appId"));
     if (!(await deleteGrant(c.env.DB, app.id, c.req.param("grantId")))) {
-      throw notFound(`Resource not found: ${c.req.param("grantId")} (OAuth2ScopeConsentGrant)`);
+      throw notFoundError(c.req.param("grantId"), "OAuth2ScopeConsentGrant");
     }
     invalidate({ orgGrants: app.id });
     return c.body(null, 204);

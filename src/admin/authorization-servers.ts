@@ -1,13 +1,12 @@
 import { Hono } from "hono";
 import { isoTime, nowMs } from "../clock";
 import { config, type AppEnv, type Env } from "../env";
-import { ApiError, notFound, validationError } from "../errors";
+import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
 import { issuerOf, orgBase } from "../issuer";
 import { keyStore } from "../keys/key-store";
 import {
   deleteServer,
-  getServer,
   insertServer,
   listServers,
   replaceServer,
@@ -18,14 +17,9 @@ import { AuthorizationServerInput, SearchQuery, toAuthorizationServer } from "./
 import { readBody, readQuery } from "./body";
 import { linkPage, readPaging } from "./paging";
 import { invalidate } from "../cache/invalidate";
+import { requireServer, notFoundError } from "./require";
 
 export const DEFAULT_SERVER_ID = "default";
-
-export async function requireServer(env: Env, id: string): Promise<AuthorizationServerRecord> {
-  const server = await getServer(env.DB, id);
-  if (!server) throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
-  return server;
-}
 
 function checkIssuerMode(env: Env, input: AuthorizationServerInput): void {
   if (input.issuerMode === "CUSTOM_URL" && !config(env).CUSTOM_DOMAIN_URL) {
@@ -108,7 +102,7 @@ export const authorizationServers = new Hono<AppEnv>()
       if (rekey) await keys.configure(id, existing.rotationMode, existing.signingAlg);
       throw err;
     }
-    if (!server) throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
+    if (!server) throw notFoundError(id, "AuthorizationServer");
     changed(id);
     return c.json(await present(c.env, c.req.url, server));
   })
@@ -118,20 +112,20 @@ export const authorizationServers = new Hono<AppEnv>()
       await requireServer(c.env, id);
       throw new ApiError("E0000006", undefined, ["The default authorization server cannot be deleted; deactivate it instead."]);
     }
-    if (!(await deleteServer(c.env.DB, id))) throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
+    if (!(await deleteServer(c.env.DB, id))) throw notFoundError(id, "AuthorizationServer");
     await keyStore(c.env, id).destroy();
     changed(id);
     return c.body(null, 204);
   })
   .post("/:id/lifecycle/activate", async (c) => {
     const id = c.req.param("id");
-    if (!(await setServerStatus(c.env.DB, id, "ACTIVE", isoTime(nowMs())))) throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
+    if (!(await setServerStatus(c.env.DB, id, "ACTIVE", isoTime(nowMs())))) throw notFoundError(id, "AuthorizationServer");
     changed(id);
     return c.body(null, 204);
   })
   .post("/:id/lifecycle/deactivate", async (c) => {
     const id = c.req.param("id");
-    if (!(await setServerStatus(c.env.DB, id, "INACTIVE", isoTime(nowMs())))) throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
+    if (!(await setServerStatus(c.env.DB, id, "INACTIVE", isoTime(nowMs())))) throw notFoundError(id, "AuthorizationServer");
     changed(id);
     return c.body(null, 204);
   });

@@ -1,24 +1,17 @@
 import { Hono } from "hono";
 import { isoTime, nowMs } from "../clock";
 import type { AppEnv, Env } from "../env";
-import { notFound, validationError } from "../errors";
+import { validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
-import { deleteClaim, getClaim, insertClaim, listClaims, replaceClaim, type ClaimFields, type ClaimRecord, type ClaimStatus } from "../store/claims";
+import { deleteClaim, insertClaim, listClaims, replaceClaim, type ClaimFields, type ClaimStatus } from "../store/claims";
 import { unknownScopeNames } from "../store/scopes";
-import { requireServer } from "./authorization-servers";
 import { readBody } from "./body";
 import { ClaimInput, claimFromInput, claimProblems, toClaimResponse } from "./claim-schema";
 import { invalidate } from "../cache/invalidate";
+import { requireServer, requireClaim, notFoundError } from "./require";
 
 const WHAT = "OAuth2Claim";
-
-async function requireClaim(env: Env, serverId: string, claimId: string): Promise<ClaimRecord> {
-  await requireServer(env, serverId);
-  const claim = await getClaim(env.DB, serverId, claimId);
-  if (!claim) throw notFound(`Resource not found: ${claimId} (${WHAT})`);
-  return claim;
-}
 
 /** Validates a claim body beyond its shape, reporting every problem at once. */
 async function readClaim(env: Env, input: ClaimInput, serverId: string, status: ClaimStatus): Promise<ClaimFields> {
@@ -67,14 +60,14 @@ export const claims = new Hono<AppEnv>()
     const fields = await readClaim(c.env, input, authServerId, input.status ?? existing.status);
     const result = await replaceClaim(c.env.DB, authServerId, claimId, { ...fields, lastUpdated: isoTime(nowMs()) });
     if (result === "duplicate") throw duplicateName(fields);
-    if (!result) throw notFound(`Resource not found: ${claimId} (${WHAT})`);
+    if (!result) throw notFoundError(claimId, "OAuth2Claim");
     invalidate({ server: authServerId });
     return c.json(toClaimResponse(result, authServerId, orgBase(c.env, c.req.url)));
   })
   .delete("/:authServerId/claims/:claimId", async (c) => {
     const { authServerId, claimId } = c.req.param();
     await requireClaim(c.env, authServerId, claimId);
-    if (!(await deleteClaim(c.env.DB, authServerId, claimId))) throw notFound(`Resource not found: ${claimId} (${WHAT})`);
+    if (!(await deleteClaim(c.env.DB, authServerId, claimId))) throw notFoundError(claimId, "OAuth2Claim");
     invalidate({ server: authServerId });
     return c.body(null, 204);
   });

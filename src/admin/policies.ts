@@ -1,25 +1,17 @@
 import { Hono } from "hono";
 import { isoTime, nowMs } from "../clock";
 import type { AppEnv, Env } from "../env";
-import { ApiError, notFound } from "../errors";
+import { ApiError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
 import type { Status } from "../policy/types";
-import { deletePolicy, getPolicy, insertPolicy, listPolicies, replacePolicy, setStatus, type PolicyRecord, type PolicyWrite } from "../store/policies";
-import { requireServer } from "./authorization-servers";
+import { deletePolicy, insertPolicy, listPolicies, replacePolicy, setStatus, type PolicyWrite } from "../store/policies";
 import { readBody } from "./body";
 import { PolicyInput, toPolicyResponse } from "./policy-schema";
 import { invalidate } from "../cache/invalidate";
+import { requireServer, requirePolicy, notFoundError } from "./require";
 
 const WHAT = "AuthorizationServerPolicy";
-
-/** The policy, after checking that the server exists (an unknown server is its own 404). */
-export async function requirePolicy(env: Env, serverId: string, policyId: string): Promise<PolicyRecord> {
-  await requireServer(env, serverId);
-  const policy = await getPolicy(env.DB, serverId, policyId);
-  if (!policy) throw notFound(`Resource not found: ${policyId} (Policy)`);
-  return policy;
-}
 
 function toWrite(input: PolicyInput, status: Status): PolicyWrite {
   return {
@@ -33,7 +25,7 @@ function toWrite(input: PolicyInput, status: Status): PolicyWrite {
 
 async function setPolicyStatus(env: Env, serverId: string, policyId: string, status: Status): Promise<void> {
   await requireServer(env, serverId);
-  if (!(await setStatus(env.DB, serverId, { policyId }, status, isoTime(nowMs())))) throw notFound(`Resource not found: ${policyId} (Policy)`);
+  if (!(await setStatus(env.DB, serverId, { policyId }, status, isoTime(nowMs())))) throw notFoundError(policyId, "Policy");
   invalidate({ server: serverId });
 }
 
@@ -63,7 +55,7 @@ export const policies = new Hono<AppEnv>()
     const input = await readBody(c, PolicyInput, WHAT);
     // A full replacement, except that an absent priority or status keeps the current one.
     const policy = await replacePolicy(c.env.DB, authServerId, existing, toWrite(input, input.status ?? existing.status), isoTime(nowMs()));
-    if (!policy) throw notFound(`Resource not found: ${policyId} (Policy)`);
+    if (!policy) throw notFoundError(policyId, "Policy");
     invalidate({ server: authServerId });
     return c.json(toPolicyResponse(policy, orgBase(c.env, c.req.url)));
   })
@@ -71,7 +63,7 @@ export const policies = new Hono<AppEnv>()
     const { authServerId, policyId } = c.req.param();
     const existing = await requirePolicy(c.env, authServerId, policyId);
     if (existing.system) throw new ApiError("E0000006", undefined, [`The system policy '${existing.name}' cannot be deleted.`]);
-    if (!(await deletePolicy(c.env.DB, authServerId, policyId))) throw notFound(`Resource not found: ${policyId} (Policy)`);
+    if (!(await deletePolicy(c.env.DB, authServerId, policyId))) throw notFoundError(policyId, "Policy");
     invalidate({ server: authServerId });
     return c.body(null, 204);
   })

@@ -1,26 +1,19 @@
 import { Hono } from "hono";
 import { isoTime, nowMs } from "../clock";
 import type { AppEnv, Env } from "../env";
-import { ApiError, notFound, validationError } from "../errors";
+import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
 import { checkRuleLifetimes } from "../policy/evaluate";
 import type { Status } from "../policy/types";
-import { deleteRule, getRule, insertRule, listRules, replaceRule, setStatus, type RuleRecord, type RuleWrite } from "../store/policies";
+import { deleteRule, insertRule, listRules, replaceRule, setStatus, type RuleWrite } from "../store/policies";
 import { unknownScopeNames } from "../store/scopes";
 import { readBody } from "./body";
-import { requirePolicy } from "./policies";
 import { RuleInput, ruleFromInput, toRuleResponse } from "./policy-schema";
 import { invalidate } from "../cache/invalidate";
+import { requirePolicy, requireRule, notFoundError } from "./require";
 
 const WHAT = "AuthorizationServerPolicyRule";
-
-async function requireRule(env: Env, serverId: string, policyId: string, ruleId: string): Promise<RuleRecord> {
-  await requirePolicy(env, serverId, policyId);
-  const rule = await getRule(env.DB, serverId, policyId, ruleId);
-  if (!rule) throw notFound(`Resource not found: ${ruleId} (PolicyRule)`);
-  return rule;
-}
 
 /** Validates a rule body: its shape, then its lifetimes and scope names, reporting every problem at once. */
 async function readRule(env: Env, body: RuleInput, serverId: string, status: Status): Promise<RuleWrite> {
@@ -35,7 +28,7 @@ async function readRule(env: Env, body: RuleInput, serverId: string, status: Sta
 
 async function setRuleStatus(env: Env, serverId: string, policyId: string, ruleId: string, status: Status): Promise<void> {
   await requirePolicy(env, serverId, policyId);
-  if (!(await setStatus(env.DB, serverId, { policyId, ruleId }, status, isoTime(nowMs())))) throw notFound(`Resource not found: ${ruleId} (PolicyRule)`);
+  if (!(await setStatus(env.DB, serverId, { policyId, ruleId }, status, isoTime(nowMs())))) throw notFoundError(ruleId, "PolicyRule");
   invalidate({ server: serverId });
 }
 
@@ -55,7 +48,7 @@ export const rules = new Hono<AppEnv>()
     // Okta: a new rule is ACTIVE unless the body says otherwise, and goes last unless given a priority.
     const write = await readRule(c.env, body, authServerId, body.status ?? "ACTIVE");
     const rule = await insertRule(c.env.DB, authServerId, policyId, newId("0pr"), write, isoTime(nowMs()));
-    if (!rule) throw notFound(`Resource not found: ${policyId} (Policy)`);
+    if (!rule) throw notFoundError(policyId, "Policy");
     invalidate({ server: authServerId });
     return c.json(toRuleResponse(rule, orgBase(c.env, c.req.url)), 201);
   })
@@ -70,7 +63,7 @@ export const rules = new Hono<AppEnv>()
     // A full replacement (absent parts take their create defaults), except that an absent priority or status keeps the current one.
     const write = await readRule(c.env, body, authServerId, body.status ?? existing.status);
     const rule = await replaceRule(c.env.DB, existing, write, isoTime(nowMs()));
-    if (!rule) throw notFound(`Resource not found: ${ruleId} (PolicyRule)`);
+    if (!rule) throw notFoundError(ruleId, "PolicyRule");
     invalidate({ server: authServerId });
     return c.json(toRuleResponse(rule, orgBase(c.env, c.req.url)));
   })
@@ -79,7 +72,7 @@ export const rules = new Hono<AppEnv>()
     const existing = await requireRule(c.env, authServerId, policyId, ruleId);
     // Okta: system rules cannot be deleted.
     if (existing.system) throw new ApiError("E0000006", undefined, [`The system rule '${existing.name}' cannot be deleted.`]);
-    if (!(await deleteRule(c.env.DB, authServerId, policyId, ruleId))) throw notFound(`Resource not found: ${ruleId} (PolicyRule)`);
+    if (!(await deleteRule(c.env.DB, authServerId, policyId, ruleId))) throw notFoundError(ruleId, "PolicyRule");
     invalidate({ server: authServerId });
     return c.body(null, 204);
   })

@@ -1,24 +1,17 @@
 import { Hono } from "hono";
 import { isoTime, nowMs } from "../clock";
-import type { AppEnv, Env } from "../env";
-import { ApiError, notFound, validationError } from "../errors";
+import type { AppEnv } from "../env";
+import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
-import { deleteScope, getScope, insertScope, listScopePage, replaceScope, type ScopeRecord } from "../store/scopes";
-import { requireServer } from "./authorization-servers";
+import { deleteScope, insertScope, listScopePage, replaceScope } from "../store/scopes";
 import { issuesToCauses, readBody, readQuery } from "./body";
 import { setPaginationLinks } from "./links";
 import { ScopeInput, ScopePaging, ScopeSearch, toScopeResponse } from "./scope-schema";
 import { invalidate } from "../cache/invalidate";
+import { requireServer, requireScope, notFoundError } from "./require";
 
 const WHAT = "OAuth2Scope";
-
-async function requireScope(env: Env, serverId: string, scopeId: string): Promise<ScopeRecord> {
-  await requireServer(env, serverId);
-  const scope = await getScope(env.DB, serverId, scopeId);
-  if (!scope) throw notFound(`Resource not found: ${scopeId} (${WHAT})`);
-  return scope;
-}
 
 // Okta: scope names are unique per authorization server.
 const duplicateName = (name: string) => validationError(WHAT, [`name: A scope named '${name}' already exists on this authorization server`]);
@@ -82,7 +75,7 @@ export const scopes = new Hono<AppEnv>()
       lastUpdated: isoTime(nowMs()),
     });
     if (result === "duplicate") throw duplicateName(input.name);
-    if (!result) throw notFound(`Resource not found: ${scopeId} (${WHAT})`);
+    if (!result) throw notFoundError(scopeId, "OAuth2Scope");
     invalidate({ server: authServerId });
     return c.json(toScopeResponse(result, orgBase(c.env, c.req.url)));
   })
@@ -91,7 +84,7 @@ export const scopes = new Hono<AppEnv>()
     const existing = await requireScope(c.env, authServerId, scopeId);
     // Okta: reserved (system) scopes exist on every custom authorization server and cannot be deleted.
     if (existing.system) throw new ApiError("E0000006", undefined, [`The system scope '${existing.name}' cannot be deleted.`]);
-    if (!(await deleteScope(c.env.DB, authServerId, scopeId))) throw notFound(`Resource not found: ${scopeId} (${WHAT})`);
+    if (!(await deleteScope(c.env.DB, authServerId, scopeId))) throw notFoundError(scopeId, "OAuth2Scope");
     invalidate({ server: authServerId });
     return c.body(null, 204);
   });

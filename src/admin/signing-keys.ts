@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
-import { notFound, validationError } from "../errors";
+import { validationError } from "../errors";
 import { orgBase } from "../issuer";
 import { keyStore, type KeyView } from "../keys/key-store";
-import { requireServer } from "./authorization-servers";
 import { readBody } from "./body";
 import { link } from "./links";
 import { invalidate } from "../cache/invalidate";
+import { requireServer, notFoundError } from "./require";
 
 /** Okta's AuthorizationServerJsonWebKey (RSA as Okta's; EC and OKP members for ES256 and EdDSA keys). */
 function toJsonWebKey(k: KeyView, self: string) {
@@ -27,7 +27,7 @@ export const signingKeys = new Hono<AppEnv>()
     const { id, kid } = c.req.param();
     await requireServer(c.env, id);
     const key = (await keyStore(c.env, id).listKeys(id)).find((k) => k.jwk.kid === kid);
-    if (!key) throw notFound(`Resource not found: ${kid} (AuthorizationServerJsonWebKey)`);
+    if (!key) throw notFoundError(kid, "AuthorizationServerJsonWebKey");
     return c.json(toJsonWebKey(key, `${orgBase(c.env, c.req.url)}/api/v1/authorizationServers/${id}/credentials/keys`));
   })
   .post("/:id/credentials/lifecycle/keyRotate", async (c) => {

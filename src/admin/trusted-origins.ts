@@ -1,36 +1,29 @@
 import { Hono } from "hono";
 import { isoTime, nowMs } from "../clock";
-import type { AppEnv, Env } from "../env";
-import { ApiError, notFound, validationError } from "../errors";
+import type { AppEnv } from "../env";
+import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
 import {
   deleteTrustedOrigin,
-  getTrustedOrigin,
   insertTrustedOrigin,
   listTrustedOrigins,
   replaceTrustedOrigin,
   setTrustedOriginStatus,
   type TrustedOriginClause,
-  type TrustedOriginRecord,
 } from "../store/trusted-origins";
 import { readBody, readQuery } from "./body";
 import { linkPage, readPaging } from "./paging";
 import { normalizeOrigin, toTrustedOriginResponse, TrustedOriginInput, TrustedOriginListQuery } from "./trusted-origin-schema";
 import { parseFilter } from "./user-schema";
 import { invalidate } from "../cache/invalidate";
+import { requireTrustedOrigin, notFoundError } from "./require";
 
 const WHAT = "TrustedOrigin";
 
 // Okta records who made the change. requireApiToken admits only the bootstrap token (id "bootstrap") today; when
 // more tokens exist it should put the token id on the context for this.
 const ACTOR = "bootstrap";
-
-async function requireTrustedOrigin(env: Env, id: string): Promise<TrustedOriginRecord> {
-  const t = await getTrustedOrigin(env.DB, id);
-  if (!t) throw notFound(`Resource not found: ${id} (${WHAT})`);
-  return t;
-}
 
 const taken = (field: "name" | "origin") => validationError(field, [`${field}: An object with this field already exists in the current organization`]);
 
@@ -81,18 +74,18 @@ export const trustedOrigins = new Hono<AppEnv>()
     const existing = await requireTrustedOrigin(c.env, c.req.param("id"));
     const input = await readBody(c, TrustedOriginInput, WHAT);
     const replaced = await replaceTrustedOrigin(c.env.DB, { ...input, id: existing.id, by: ACTOR, now: isoTime(nowMs()) });
-    if (!replaced) throw notFound(`Resource not found: ${existing.id} (${WHAT})`);
+    if (!replaced) throw notFoundError(existing.id, "TrustedOrigin");
     if ("conflict" in replaced) throw taken(replaced.conflict);
     return c.json(toTrustedOriginResponse(replaced, orgBase(c.env, c.req.url)));
   })
   .delete("/:id", async (c) => {
-    if (!(await deleteTrustedOrigin(c.env.DB, c.req.param("id")))) throw notFound(`Resource not found: ${c.req.param("id")} (${WHAT})`);
+    if (!(await deleteTrustedOrigin(c.env.DB, c.req.param("id")))) throw notFoundError(c.req.param("id"), "TrustedOrigin");
     return c.body(null, 204);
   })
   .post("/:id/lifecycle/:action{activate|deactivate}", async (c) => {
     const status = c.req.param("action") === "activate" ? "ACTIVE" : "INACTIVE";
     const t = await setTrustedOriginStatus(c.env.DB, c.req.param("id"), status, ACTOR, isoTime(nowMs()));
-    if (!t) throw notFound(`Resource not found: ${c.req.param("id")} (${WHAT})`);
+    if (!t) throw notFoundError(c.req.param("id"), "TrustedOrigin");
     // Okta: activate and deactivate answer 200 with the trusted origin.
     return c.json(toTrustedOriginResponse(t, orgBase(c.env, c.req.url)));
   });

@@ -1,12 +1,11 @@
 import { Hono } from "hono";
 import { nowMs } from "../clock";
 import type { AppEnv, Env } from "../env";
-import { notFound } from "../errors";
 import { issuerOf, orgBase, ORG_SERVER_ID } from "../issuer";
 import { cachedServer } from "../cache/server-bundle";
 import { getConsent, listConsents, revokeConsents, type ConsentRecord } from "../store/consents";
-import { getUser } from "../store/users";
 import { link } from "./links";
+import { requireUser, notFoundError } from "./require";
 
 async function issuerFor(env: Env, url: string, serverId: string): Promise<string> {
   if (serverId === ORG_SERVER_ID) return orgBase(env, url);
@@ -32,37 +31,31 @@ async function toGrant(env: Env, url: string, g: ConsentRecord) {
   };
 }
 
-async function requireUser(db: D1Database, id: string) {
-  const user = await getUser(db, id);
-  if (!user) throw notFound(`Resource not found: ${id} (User)`);
-  return user;
-}
-
 /**
  * /api/v1/users/{userId}/grants: the consent a person gave clients (Okta). Revoking a grant makes the consent page
  * ask again the next time the client wants that scope.
  */
 export const userGrants = new Hono<AppEnv>()
   .get("/:userId/grants", async (c) => {
-    const user = await requireUser(c.env.DB, c.req.param("userId"));
+    const user = await requireUser(c.env, c.req.param("userId"));
     const grants = await listConsents(c.env.DB, user.id, c.req.query("scopeId"));
     return c.json(await Promise.all(grants.map((g) => toGrant(c.env, c.req.url, g))));
   })
   .get("/:userId/grants/:grantId", async (c) => {
-    const user = await requireUser(c.env.DB, c.req.param("userId"));
+    const user = await requireUser(c.env, c.req.param("userId"));
     const grant = await getConsent(c.env.DB, user.id, c.req.param("grantId"));
-    if (!grant) throw notFound(`Resource not found: ${c.req.param("grantId")} (OAuth2ScopeConsentGrant)`);
+    if (!grant) throw notFoundError(c.req.param("grantId"), "OAuth2ScopeConsentGrant");
     return c.json(await toGrant(c.env, c.req.url, grant));
   })
   .delete("/:userId/grants", async (c) => {
-    const user = await requireUser(c.env.DB, c.req.param("userId"));
+    const user = await requireUser(c.env, c.req.param("userId"));
     await revokeConsents(c.env.DB, user.id);
     return c.body(null, 204);
   })
   .delete("/:userId/grants/:grantId", async (c) => {
-    const user = await requireUser(c.env.DB, c.req.param("userId"));
+    const user = await requireUser(c.env, c.req.param("userId"));
     if (!(await revokeConsents(c.env.DB, user.id, c.req.param("grantId")))) {
-      throw notFound(`Resource not found: ${c.req.param("grantId")} (OAuth2ScopeConsentGrant)`);
+      throw notFoundError(c.req.param("grantId"), "OAuth2ScopeConsentGrant");
     }
     return c.body(null, 204);
   });

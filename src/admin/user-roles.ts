@@ -2,14 +2,13 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { isoTime, nowMs } from "../clock";
 import type { AppEnv } from "../env";
-import { notFound } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
 import { deleteRole, listRoles, saveRole, type RoleRecord } from "../store/admin-access";
-import { getUser } from "../store/users";
 import { SUPER_ADMIN } from "./auth";
 import { readBody } from "./body";
 import { link } from "./links";
+import { requireUser, notFoundError } from "./require";
 
 // Okta's super admin role is the one Mintgate knows: it allows every admin API call a token's scopes allow.
 const RoleInput = z.object({ type: z.literal(SUPER_ADMIN, { error: `only ${SUPER_ADMIN} is supported` }) });
@@ -29,28 +28,22 @@ function toRole(r: RoleRecord, base: string) {
   };
 }
 
-async function requireUser(db: D1Database, id: string) {
-  const user = await getUser(db, id);
-  if (!user) throw notFound(`Resource not found: ${id} (User)`);
-  return user;
-}
-
 /** /api/v1/users/{userId}/roles: administrator roles of people (Okta). */
 export const userRoles = new Hono<AppEnv>()
   .get("/:userId/roles", async (c) => {
-    const user = await requireUser(c.env.DB, c.req.param("userId"));
+    const user = await requireUser(c.env, c.req.param("userId"));
     const base = orgBase(c.env, c.req.url);
     return c.json((await listRoles(c.env.DB, user.id)).map((r) => toRole(r, base)));
   })
   .post("/:userId/roles", async (c) => {
-    const user = await requireUser(c.env.DB, c.req.param("userId"));
+    const user = await requireUser(c.env, c.req.param("userId"));
     const input = await readBody(c, RoleInput, "Role");
     const now = isoTime(nowMs());
     const { role, created } = await saveRole(c.env.DB, { id: newId("ra1"), userId: user.id, type: input.type, created: now, lastUpdated: now });
     return c.json(toRole(role, orgBase(c.env, c.req.url)), created ? 201 : 200);
   })
   .delete("/:userId/roles/:roleId", async (c) => {
-    const user = await requireUser(c.env.DB, c.req.param("userId"));
-    if (!(await deleteRole(c.env.DB, user.id, c.req.param("roleId")))) throw notFound(`Resource not found: ${c.req.param("roleId")} (Role)`);
+    const user = await requireUser(c.env, c.req.param("userId"));
+    if (!(await deleteRole(c.env.DB, user.id, c.req.param("roleId")))) throw notFoundError(c.req.param("roleId"), "Role");
     return c.body(null, 204);
   });

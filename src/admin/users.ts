@@ -1,16 +1,14 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { isoTime, nowMs } from "../clock";
-import type { AppEnv, Env } from "../env";
-import { ApiError, notFound, validationError } from "../errors";
+import type { AppEnv } from "../env";
+import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
 import { hashSecret } from "../secrets";
 import { listUserGroups } from "../store/groups";
 import {
   deleteDeprovisionedUser,
-  getUser,
-  getUserByLogin,
   insertUser,
   listUsers,
   transitionUser,
@@ -33,14 +31,9 @@ import {
   UserProfileInput,
   UserReplaceInput,
 } from "./user-schema";
+import { requireUser, notFoundError } from "./require";
 
 const WHAT = "User";
-
-export async function requireUser(env: Env, idOrLogin: string): Promise<UserRecord> {
-  const user = (await getUser(env.DB, idOrLogin)) ?? (await getUserByLogin(env.DB, idOrLogin));
-  if (!user) throw notFound(`Resource not found: ${idOrLogin} (User)`);
-  return user;
-}
 
 // Okta's answer when a login is taken: the summary and the cause name the field.
 const loginTaken = () => validationError("login", ["login: An object with this field already exists in the current organization"]);
@@ -76,7 +69,7 @@ async function writeProfile(c: Context<AppEnv>, user: UserRecord, merged: Record
   // A PROVISIONED user (activated without a password) becomes ACTIVE once an admin sets one.
   const updated = await updateUser(c.env.DB, { id: user.id, profile, password: pw, activate: pw !== undefined, now });
   if (updated === "login_taken") throw loginTaken();
-  if (!updated) throw notFound(`Resource not found: ${user.id} (User)`);
+  if (!updated) throw notFoundError(user.id, "User");
   return c.json(toUserResponse(updated, orgBase(c.env, c.req.url)));
 }
 
@@ -143,7 +136,7 @@ export const users = new Hono<AppEnv>()
     if (user.status !== "DEPROVISIONED") {
       if (await transitionUser(c.env.DB, user.id, LIFECYCLE.deactivate!.from, "DEPROVISIONED", now)) return c.body(null, 204);
     }
-    if (!(await deleteDeprovisionedUser(c.env.DB, user.id, now))) throw notFound(`Resource not found: ${user.id} (User)`);
+    if (!(await deleteDeprovisionedUser(c.env.DB, user.id, now))) throw notFoundError(user.id, "User");
     return c.body(null, 204);
   })
   .post("/:id/lifecycle/:action{activate|deactivate|suspend|unsuspend}", async (c) => {
