@@ -5,6 +5,7 @@ import { appAssignments } from "./app-assignments";
 import { appGrants } from "./app-grants";
 import { apps } from "./apps";
 import { requireAdmin } from "./auth";
+import { requireJsonAccept } from "./media-types";
 import { authorizationServers } from "./authorization-servers";
 import { claims } from "./claims";
 import { groups } from "./groups";
@@ -39,6 +40,7 @@ export const adminApp = new Hono<AppEnv>()
     if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   })
   .use("*", requireAdmin)
+  .use("*", requireJsonAccept)
   .use("/authorizationServers/org", refuseOrgServer)
   .use("/authorizationServers/org/*", refuseOrgServer)
   .route("/authorizationServers", authorizationServers)

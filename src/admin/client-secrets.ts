@@ -7,6 +7,7 @@ import { getAppByClientId, setAppSecret, type AppRecord } from "../store/apps";
 import { usesSecret } from "./app-schema";
 import { storedSecret } from "./apps";
 import { requireAdmin } from "./auth";
+import { requireJsonAccept } from "./media-types";
 import { invalidate } from "../cache/invalidate";
 import { notFoundError } from "./require";
 
@@ -35,6 +36,7 @@ function toClient(a: AppRecord, secret: string) {
  */
 export const clientSecrets = new Hono<AppEnv>()
   .use("*", requireAdmin)
+  .use("*", requireJsonAccept)
   .post("/:clientId/lifecycle/newSecret", async (c) => {
     const existing = await getAppByClientId(c.env.DB, c.req.param("clientId"));
     if (!existing) throw notFoundError(c.req.param("clientId"), "Client");

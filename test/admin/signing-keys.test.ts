@@ -10,6 +10,7 @@ import {
   rotateKeys,
   serverNotFound,
 } from "../support/fixtures";
+import { HEADERS_NOT_SET, NOT_WELL_FORMED } from "./body-errors";
 
 const keysUrl = (id: string) => `${BASE}/api/v1/authorizationServers/${id}/credentials/keys`;
 
@@ -163,10 +164,8 @@ describe("rotating keys by hand", () => {
   });
 
   describe.each([
-    ["no body", {}, "Content-Type: expected application/json, got none"],
     ["an empty JSON object", { json: {} }, /^use: /],
     ["use of the wrong type", { json: { use: 1 } }, /^use: /],
-    ["malformed JSON", { headers: { "Content-Type": "application/json" }, body: "{" }, "body: The request body was not well-formed JSON."],
     ["a non-object body", { json: ["sig"] }, /^body: /],
   ] as [string, RequestInit & { json?: unknown }, string | RegExp][])("with %s", (_, init, cause) => {
     it("is refused with 400 E0000001 and changes nothing", async () => {
@@ -176,6 +175,19 @@ describe("rotating keys by hand", () => {
       await expectOktaError(res, 400, "E0000001", "Api validation failed: rotateKeys", [
         typeof cause === "string" ? cause : expect.stringMatching(cause),
       ]);
+      expect(await adminKeys(s.id)).toEqual(before);
+    });
+  });
+
+  describe.each([
+    ["no body", {}, HEADERS_NOT_SET, ["Content-Type: expected application/json, got none"]],
+    ["malformed JSON", { headers: { "Content-Type": "application/json" }, body: "{" }, NOT_WELL_FORMED, []],
+  ] as [string, RequestInit, readonly [string, string], string[]][])("with %s", (_, init, [code, summary], causes) => {
+    it(`is refused with 400 ${code} and changes nothing`, async () => {
+      const s = await createManualServer();
+      const before = await adminKeys(s.id);
+      const res = await admin(`/authorizationServers/${s.id}/credentials/lifecycle/keyRotate`, { method: "POST", ...init });
+      await expectOktaError(res, 400, code, summary, causes);
       expect(await adminKeys(s.id)).toEqual(before);
     });
   });
