@@ -8,6 +8,7 @@ import { requireAdmin } from "./auth";
 import { requireJsonAccept } from "./media-types";
 import { authorizationServers } from "./authorization-servers";
 import { claims } from "./claims";
+import { serveDocument } from "./document";
 import { groups } from "./groups";
 import { policies } from "./policies";
 import { rules } from "./rules";
@@ -39,6 +40,8 @@ export const adminApp = new Hono<AppEnv>()
     // Admin responses are never cached.
     if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   })
+  // The document describes the API and holds no data: readable without a token, as Okta publishes its own.
+  .get("/openapi.json", serveDocument)
   .use("*", requireAdmin)
   .use("*", requireJsonAccept)
   .use("/authorizationServers/org", refuseOrgServer)

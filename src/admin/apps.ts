@@ -16,7 +16,8 @@ import {
   setAppStatus,
   type OAuthClientSettings,
 } from "../store/apps";
-import { AppInput, appRuleViolations, toApp, usesSecret } from "./app-schema";
+import { AppInput, appRuleViolations, OpenIdConnectApplication, toApp, usesSecret } from "./app-schema";
+import { EmptyObject, PagingQuery, type Operation } from "./openapi";
 import { readBody, readQuery } from "./body";
 import { linkPage, readPaging } from "./paging";
 import { invalidate } from "../cache/invalidate";
@@ -44,6 +45,18 @@ async function readApp(c: Context<AppEnv>): Promise<AppInput> {
   if (violations.length) throw validationError("App", violations);
   return input;
 }
+
+const CreateQuery = z.object({ activate: z.enum(["true", "false"]).optional() });
+
+export const appOperations: Operation[] = [
+  { method: "get", path: "/", operationId: "listApplications", summary: "List all OIDC applications", query: SearchQuery.extend(PagingQuery.shape), status: 200, response: z.array(OpenIdConnectApplication) },
+  { method: "post", path: "/", operationId: "createApplication", summary: "Create an OIDC application (the client secret is in this response only)", query: CreateQuery, body: AppInput, status: 201, response: OpenIdConnectApplication },
+  { method: "get", path: "/:id", operationId: "getApplication", summary: "Retrieve an application", status: 200, response: OpenIdConnectApplication },
+  { method: "put", path: "/:id", operationId: "replaceApplication", summary: "Replace an application", body: AppInput, status: 200, response: OpenIdConnectApplication },
+  { method: "delete", path: "/:id", operationId: "deleteApplication", summary: "Delete an INACTIVE application", status: 204 },
+  { method: "post", path: "/:id/lifecycle/activate", operationId: "activateApplication", summary: "Activate an application", status: 200, response: EmptyObject },
+  { method: "post", path: "/:id/lifecycle/deactivate", operationId: "deactivateApplication", summary: "Deactivate an application", status: 200, response: EmptyObject },
+];
 
 export const apps = new Hono<AppEnv>()
   .get("/", async (c) => {

@@ -9,7 +9,9 @@ import type { Status } from "../policy/types";
 import { deleteRule, insertRule, listRules, replaceRule, setStatus, type RuleWrite } from "../store/policies";
 import { unknownScopeNames } from "../store/scopes";
 import { readBody } from "./body";
-import { RuleInput, ruleFromInput, toRuleResponse } from "./policy-schema";
+import { z } from "zod";
+import type { Operation } from "./openapi";
+import { AuthorizationServerPolicyRule, RuleInput, ruleFromInput, toRuleResponse } from "./policy-schema";
 import { invalidate } from "../cache/invalidate";
 import { requirePolicy, requireRule, notFoundError } from "./require";
 
@@ -34,6 +36,18 @@ async function setRuleStatus(env: Env, serverId: string, policyId: string, ruleI
 
 const RULES = "/:authServerId/policies/:policyId/rules";
 
+const ONE = `${RULES}/:ruleId`;
+
+export const ruleOperations: Operation[] = [
+  { method: "get", path: RULES, operationId: "listAuthorizationServerPolicyRules", summary: "List all policy rules", status: 200, response: z.array(AuthorizationServerPolicyRule) },
+  { method: "post", path: RULES, operationId: "createAuthorizationServerPolicyRule", summary: "Create a policy rule", body: RuleInput, status: 201, response: AuthorizationServerPolicyRule },
+  { method: "get", path: ONE, operationId: "getAuthorizationServerPolicyRule", summary: "Retrieve a policy rule", status: 200, response: AuthorizationServerPolicyRule },
+  { method: "put", path: ONE, operationId: "replaceAuthorizationServerPolicyRule", summary: "Replace a policy rule", body: RuleInput, status: 200, response: AuthorizationServerPolicyRule },
+  { method: "delete", path: ONE, operationId: "deleteAuthorizationServerPolicyRule", summary: "Delete a policy rule", status: 204 },
+  { method: "post", path: `${ONE}/lifecycle/activate`, operationId: "activateAuthorizationServerPolicyRule", summary: "Activate a policy rule", status: 204 },
+  { method: "post", path: `${ONE}/lifecycle/deactivate`, operationId: "deactivateAuthorizationServerPolicyRule", summary: "Deactivate a policy rule", status: 204 },
+];
+
 export const rules = new Hono<AppEnv>()
   .get(RULES, async (c) => {
     const { authServerId, policyId } = c.req.param();
@@ -52,11 +66,11 @@ export const rules = new Hono<AppEnv>()
     invalidate({ server: authServerId });
     return c.json(toRuleResponse(rule, orgBase(c.env, c.req.url)), 201);
   })
-  .get(`${RULES}/:ruleId`, async (c) => {
+  .get(ONE, async (c) => {
     const { authServerId, policyId, ruleId } = c.req.param();
     return c.json(toRuleResponse(await requireRule(c.env, authServerId, policyId, ruleId), orgBase(c.env, c.req.url)));
   })
-  .put(`${RULES}/:ruleId`, async (c) => {
+  .put(ONE, async (c) => {
     const { authServerId, policyId, ruleId } = c.req.param();
     const existing = await requireRule(c.env, authServerId, policyId, ruleId);
     const body = await readBody(c, RuleInput, WHAT);
@@ -67,7 +81,7 @@ export const rules = new Hono<AppEnv>()
     invalidate({ server: authServerId });
     return c.json(toRuleResponse(rule, orgBase(c.env, c.req.url)));
   })
-  .delete(`${RULES}/:ruleId`, async (c) => {
+  .delete(ONE, async (c) => {
     const { authServerId, policyId, ruleId } = c.req.param();
     const existing = await requireRule(c.env, authServerId, policyId, ruleId);
     // Okta: system rules cannot be deleted.
@@ -76,12 +90,12 @@ export const rules = new Hono<AppEnv>()
     invalidate({ server: authServerId });
     return c.body(null, 204);
   })
-  .post(`${RULES}/:ruleId/lifecycle/activate`, async (c) => {
+  .post(`${ONE}/lifecycle/activate`, async (c) => {
     const { authServerId, policyId, ruleId } = c.req.param();
     await setRuleStatus(c.env, authServerId, policyId, ruleId, "ACTIVE");
     return c.body(null, 204);
   })
-  .post(`${RULES}/:ruleId/lifecycle/deactivate`, async (c) => {
+  .post(`${ONE}/lifecycle/deactivate`, async (c) => {
     const { authServerId, policyId, ruleId } = c.req.param();
     await setRuleStatus(c.env, authServerId, policyId, ruleId, "INACTIVE");
     return c.body(null, 204);
