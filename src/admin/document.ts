@@ -5,17 +5,17 @@ import { appAssignmentOperations } from "./app-assignments";
 import { appGrantOperations } from "./app-grants";
 import { appOperations } from "./apps";
 import { authorizationServerOperations } from "./authorization-servers";
-import { groupOperations } from "./groups";
-import { trustedOriginOperations } from "./trusted-origins";
-import { userGrantOperations } from "./user-grants";
-import { userRoleOperations } from "./user-roles";
-import { userOperations } from "./users";
 import { claimOperations } from "./claims";
+import { groupOperations } from "./groups";
+import { adminDocument, type OperationGroup } from "./openapi";
 import { policyOperations } from "./policies";
 import { ruleOperations } from "./rules";
 import { scopeOperations } from "./scopes";
 import { signingKeyOperations } from "./signing-keys";
-import { adminDocument, type OperationGroup } from "./openapi";
+import { trustedOriginOperations } from "./trusted-origins";
+import { userGrantOperations } from "./user-grants";
+import { userRoleOperations } from "./user-roles";
+import { userOperations } from "./users";
 
 /** Every admin route, by where app.ts mounts it; a test checks that this and the router agree both ways. */
 export const OPERATION_GROUPS: OperationGroup[] = [

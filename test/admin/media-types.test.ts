@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { acceptsJson } from "../../src/admin/media-types";
-import { admin, call, createServer } from "../support/admin";
+import { ADMIN_TOKEN, admin, call, createServer } from "../support/admin";
 import { expectOktaError } from "../support/fixtures";
 import { HEADERS_NOT_SET, NOT_ACCEPTABLE, NOT_SUPPORTED, NOT_WELL_FORMED } from "./body-errors";
 
@@ -28,6 +28,14 @@ describe("acceptsJson (RFC 9110 12.5.1)", () => {
 describe("the admin API's media types (Okta)", () => {
   it("answers an Accept header that refuses JSON with 400 E0000019, on reads too", async () => {
     const res = await admin("/authorizationServers", { headers: { Accept: "text/html" } });
+    await expectOktaError(res, 400, ...NOT_ACCEPTABLE, ['Accept: application/json is the only media type served, got "text/html"']);
+  });
+
+  it("answers the same on the client-secret route Okta serves under /oauth2/v1/clients", async () => {
+    const res = await call("/oauth2/v1/clients/no-such-client/lifecycle/newSecret", {
+      method: "POST",
+      headers: { Authorization: `SSWS ${ADMIN_TOKEN}`, Accept: "text/html" },
+    });
     await expectOktaError(res, 400, ...NOT_ACCEPTABLE, ['Accept: application/json is the only media type served, got "text/html"']);
   });
 
