@@ -11,12 +11,17 @@ import { randomBase62 } from "./ids";
 /** Okta's management-API error codes this server emits, with their HTTP status and summary template. */
 export const OKTA_ERRORS = {
   E0000001: { status: 400, summary: "Api validation failed: {0}" },
+  E0000003: { status: 400, summary: "The request body was not well-formed." },
   E0000006: { status: 403, summary: "You do not have permission to perform the requested action" },
   E0000007: { status: 404, summary: "Not found: {0}" },
   E0000008: { status: 404, summary: "The requested path was not found" },
   E0000009: { status: 500, summary: "Internal Server Error" },
   E0000011: { status: 401, summary: "Invalid token provided" },
   E0000016: { status: 403, summary: "Activation failed because the user is already active" },
+  // Okta's media-type errors (Spring's names: missing header binding, not acceptable, not supported); two spaces as Okta spells them.
+  E0000018: { status: 400, summary: "Bad request.  Accept and/or Content-Type headers are likely not set." },
+  E0000019: { status: 400, summary: "Bad request.  Accept and/or Content-Type headers likely do not match supported values." },
+  E0000021: { status: 400, summary: "Bad request.  Accept and/or Content-Type headers likely do not match supported values." },
   E0000022: { status: 405, summary: "The endpoint does not support the provided HTTP method" },
   E0000029: { status: 400, summary: "Invalid paging request." },
   E0000031: { status: 400, summary: "Invalid search criteria." },

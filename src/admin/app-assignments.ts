@@ -1,10 +1,8 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { isoTime, nowMs } from "../clock";
-import type { AppEnv, Env } from "../env";
-import { notFound } from "../errors";
+import type { AppEnv } from "../env";
 import { orgBase } from "../issuer";
-import { getApp } from "../store/apps";
 import {
   assignGroup,
   assignUser,
@@ -18,13 +16,9 @@ import {
   type AppUserRecord,
 } from "../store/assignments";
 import { readBody } from "./body";
-import { requireGroup } from "./groups";
+import { Links, PagingQuery, type Operation } from "./openapi";
 import { linkPage, readPaging } from "./paging";
-import { requireUser } from "./users";
-
-async function requireApp(env: Env, id: string): Promise<void> {
-  if (!(await getApp(env.DB, id))) throw notFound(`Resource not found: ${id} (App)`);
-}
+import { requireApp, requireUser, requireGroup, notFoundError } from "./require";
 
 /** Okta's AppUserAssignRequest: the user's id; scope, if given, USER. Credentials and profile are accepted and ignored. */
 const AppUserInput = z.object({
@@ -32,16 +26,52 @@ const AppUserInput = z.object({
   scope: z.literal("USER", { error: 'must be "USER"' }).optional(),
   credentials: z.object({}).loose().optional(),
   profile: z.object({}).loose().optional(),
-});
+}).meta({ id: "AppUserAssignRequest" });
+
+const AppUserUpdate = AppUserInput.partial().meta({ id: "AppUserUpdateRequest" });
 
 /** Okta's ApplicationGroupAssignment body (optional): priority 0..100. */
 const AppGroupInput = z.object({
   priority: z.number().int().min(0).max(100).optional(),
   profile: z.object({}).loose().optional(),
-});
+}).meta({ id: "ApplicationGroupAssignmentRequest" });
+
+const AppUser = z
+  .object({
+    id: z.string(),
+    scope: z.enum(["USER", "GROUP"]),
+    status: z.literal("ACTIVE"),
+    created: z.string(),
+    lastUpdated: z.string(),
+    statusChanged: z.string(),
+    syncState: z.literal("DISABLED"),
+    credentials: z.object({ userName: z.string() }),
+    profile: z.object({}),
+    _links: Links,
+  })
+  .meta({ id: "AppUser" });
+
+const ApplicationGroupAssignment = z
+  .object({ id: z.string(), lastUpdated: z.string(), priority: z.number().int(), profile: z.object({}), _links: Links })
+  .meta({ id: "ApplicationGroupAssignment" });
+
+const USERS = "/:appId/users";
+const GROUPS = "/:appId/groups";
+
+export const appAssignmentOperations: Operation[] = [
+  { method: "get", path: USERS, operationId: "listApplicationUsers", summary: "List all users assigned to an app, directly or through a group", query: PagingQuery, status: 200, response: z.array(AppUser) },
+  { method: "post", path: USERS, operationId: "assignUserToApplication", summary: "Assign a user to an app", body: AppUserInput, status: 200, response: AppUser },
+  { method: "get", path: `${USERS}/:userId`, operationId: "getApplicationUser", summary: "Retrieve an app user", status: 200, response: AppUser },
+  { method: "post", path: `${USERS}/:userId`, operationId: "updateApplicationUser", summary: "Update an app user (validated; Mintgate keeps no app profile)", body: AppUserUpdate, status: 200, response: AppUser },
+  { method: "delete", path: `${USERS}/:userId`, operationId: "unassignUserFromApplication", summary: "Unassign a user assigned directly", status: 204 },
+  { method: "get", path: GROUPS, operationId: "listApplicationGroupAssignments", summary: "List all groups assigned to an app", query: PagingQuery, status: 200, response: z.array(ApplicationGroupAssignment) },
+  { method: "put", path: `${GROUPS}/:groupId`, operationId: "assignGroupToApplication", summary: "Assign a group to an app", body: AppGroupInput, optionalBody: true, status: 200, response: ApplicationGroupAssignment },
+  { method: "get", path: `${GROUPS}/:groupId`, operationId: "getApplicationGroupAssignment", summary: "Retrieve an app's group assignment", status: 200, response: ApplicationGroupAssignment },
+  { method: "delete", path: `${GROUPS}/:groupId`, operationId: "unassignApplicationFromGroup", summary: "Unassign a group from an app", status: 204 },
+];
 
 /** Okta's AppUser, minimal: an OIDC app has no provisioning, so the assignment is ACTIVE and never synced. */
-function toAppUserResponse(a: AppUserRecord, appId: string, base: string) {
+function toAppUserResponse(a: AppUserRecord, appId: string, base: string): z.input<typeof AppUser> {
   return {
     id: a.user.id,
     scope: a.scope,
@@ -56,7 +86,7 @@ function toAppUserResponse(a: AppUserRecord, appId: string, base: string) {
   };
 }
 
-function toAppGroupResponse(a: AppGroupRecord, base: string) {
+function toAppGroupResponse(a: AppGroupRecord, base: string): z.input<typeof ApplicationGroupAssignment> {
   return {
     id: a.groupId,
     lastUpdated: a.created,
@@ -78,7 +108,7 @@ async function readOptionalBody<S extends z.ZodType>(c: Context, schema: S, what
 }
 
 export const appAssignments = new Hono<AppEnv>()
-  .get("/:appId/users", async (c) => {
+  .get(USERS, async (c) => {
     const appId = c.req.param("appId");
     await requireApp(c.env, appId);
     const paging = readPaging(c, 200);
@@ -87,43 +117,43 @@ export const appAssignments = new Hono<AppEnv>()
     linkPage(c, `${base}/api/v1/apps/${appId}/users`, {}, paging, { items: page.items.map((a) => a.user), more: page.more });
     return c.json(page.items.map((a) => toAppUserResponse(a, appId, base)));
   })
-  .post("/:appId/users", async (c) => {
+  .post(USERS, async (c) => {
     const appId = c.req.param("appId");
     await requireApp(c.env, appId);
     const input = await readBody(c, AppUserInput, "AppUser");
     const user = await requireUser(c.env, input.id);
     await assignUser(c.env.DB, appId, user.id, isoTime(nowMs()));
     const assigned = await getAppUser(c.env.DB, appId, user.id);
-    if (!assigned) throw notFound(`Resource not found: ${user.id} (AppUser)`);
+    if (!assigned) throw notFoundError(user.id, "AppUser");
     // Okta: assigning a user answers 200 with the AppUser.
     return c.json(toAppUserResponse(assigned, appId, orgBase(c.env, c.req.url)));
   })
-  .get("/:appId/users/:userId", async (c) => {
+  .get(`${USERS}/:userId`, async (c) => {
     const appId = c.req.param("appId");
     await requireApp(c.env, appId);
     const assigned = await getAppUser(c.env.DB, appId, c.req.param("userId"));
-    if (!assigned) throw notFound(`Resource not found: ${c.req.param("userId")} (AppUser)`);
+    if (!assigned) throw notFoundError(c.req.param("userId"), "AppUser");
     return c.json(toAppUserResponse(assigned, appId, orgBase(c.env, c.req.url)));
   })
-  .post("/:appId/users/:userId", async (c) => {
+  .post(`${USERS}/:userId`, async (c) => {
     // Okta's update of an app user: Mintgate keeps no app-specific credentials or profile, so it only validates.
     const appId = c.req.param("appId");
     await requireApp(c.env, appId);
-    await readBody(c, AppUserInput.partial(), "AppUser");
+    await readBody(c, AppUserUpdate, "AppUser");
     const assigned = await getAppUser(c.env.DB, appId, c.req.param("userId"));
-    if (!assigned) throw notFound(`Resource not found: ${c.req.param("userId")} (AppUser)`);
+    if (!assigned) throw notFoundError(c.req.param("userId"), "AppUser");
     return c.json(toAppUserResponse(assigned, appId, orgBase(c.env, c.req.url)));
   })
-  .delete("/:appId/users/:userId", async (c) => {
+  .delete(`${USERS}/:userId`, async (c) => {
     const appId = c.req.param("appId");
     await requireApp(c.env, appId);
     // Only a direct assignment can be removed; one through a group goes with the group's assignment.
     if (!(await unassignUser(c.env.DB, appId, c.req.param("userId")))) {
-      throw notFound(`Resource not found: ${c.req.param("userId")} (AppUser)`);
+      throw notFoundError(c.req.param("userId"), "AppUser");
     }
     return c.body(null, 204);
   })
-  .get("/:appId/groups", async (c) => {
+  .get(GROUPS, async (c) => {
     const appId = c.req.param("appId");
     await requireApp(c.env, appId);
     const paging = readPaging(c, 200);
@@ -132,7 +162,7 @@ export const appAssignments = new Hono<AppEnv>()
     linkPage(c, `${base}/api/v1/apps/${appId}/groups`, {}, paging, page);
     return c.json(page.items.map((a) => toAppGroupResponse(a, base)));
   })
-  .put("/:appId/groups/:groupId", async (c) => {
+  .put(`${GROUPS}/:groupId`, async (c) => {
     const appId = c.req.param("appId");
     await requireApp(c.env, appId);
     const group = await requireGroup(c.env, c.req.param("groupId"));
@@ -140,18 +170,18 @@ export const appAssignments = new Hono<AppEnv>()
     const assigned = await assignGroup(c.env.DB, appId, group.id, input.priority, isoTime(nowMs()));
     return c.json(toAppGroupResponse(assigned, orgBase(c.env, c.req.url)));
   })
-  .get("/:appId/groups/:groupId", async (c) => {
+  .get(`${GROUPS}/:groupId`, async (c) => {
     const appId = c.req.param("appId");
     await requireApp(c.env, appId);
     const assigned = await getAppGroup(c.env.DB, appId, c.req.param("groupId"));
-    if (!assigned) throw notFound(`Resource not found: ${c.req.param("groupId")} (ApplicationGroupAssignment)`);
+    if (!assigned) throw notFoundError(c.req.param("groupId"), "ApplicationGroupAssignment");
     return c.json(toAppGroupResponse(assigned, orgBase(c.env, c.req.url)));
   })
-  .delete("/:appId/groups/:groupId", async (c) => {
+  .delete(`${GROUPS}/:groupId`, async (c) => {
     const appId = c.req.param("appId");
     await requireApp(c.env, appId);
     if (!(await unassignGroup(c.env.DB, appId, c.req.param("groupId")))) {
-      throw notFound(`Resource not found: ${c.req.param("groupId")} (ApplicationGroupAssignment)`);
+      throw notFoundError(c.req.param("groupId"), "ApplicationGroupAssignment");
     }
     return c.body(null, 204);
   });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AppRecord } from "../store/apps";
 import { link } from "./links";
+import { Links } from "./openapi";
 
 /** Okta's GrantType enum (REFERENCE 7.4). */
 export const GRANT_TYPES = [
@@ -62,7 +63,7 @@ export const AppInput = z.object({
       jwks: z.object({ keys: z.array(PublicJwk).min(1).max(50) }).optional(),
     }),
   }),
-});
+}).meta({ id: "OpenIdConnectApplicationRequest" });
 
 export type AppInput = z.infer<typeof AppInput>;
 
@@ -98,8 +99,41 @@ export function appRuleViolations(input: AppInput): string[] {
 
 export const usesSecret = (method: string) => method === "client_secret_basic" || method === "client_secret_post" || method === "client_secret_jwt";
 
+/** Okta's OpenIdConnectApplication response object. */
+export const OpenIdConnectApplication = z
+  .object({
+    id: z.string(),
+    name: z.literal("oidc_client"),
+    label: z.string(),
+    status: z.enum(["ACTIVE", "INACTIVE"]),
+    created: z.string(),
+    lastUpdated: z.string(),
+    signOnMode: z.literal("OPENID_CONNECT"),
+    accessibility: z.record(z.string(), z.unknown()),
+    visibility: z.record(z.string(), z.unknown()),
+    features: z.array(z.string()),
+    credentials: z.object({
+      userNameTemplate: z.object({ template: z.string(), type: z.string() }),
+      signing: z.object({}),
+      oauthClient: z.object({
+        autoKeyRotation: z.boolean(),
+        client_id: z.string(),
+        client_secret: z.string().optional(),
+        token_endpoint_auth_method: z.enum(AUTH_METHODS),
+        pkce_required: z.boolean(),
+      }),
+    }),
+    settings: z.object({
+      app: z.object({}),
+      notifications: z.record(z.string(), z.unknown()),
+      oauthClient: z.record(z.string(), z.unknown()),
+    }),
+    _links: Links,
+  })
+  .meta({ id: "OpenIdConnectApplication" });
+
 /** Okta's OpenIdConnectApplication response; the secret only when it was just created. */
-export function toApp(a: AppRecord, base: string, newSecret?: string) {
+export function toApp(a: AppRecord, base: string, newSecret?: string): z.input<typeof OpenIdConnectApplication> {
   const self = `${base}/api/v1/apps/${a.id}`;
   const { jwks, ...oauthSettings } = { ...a.settings, jwks: a.jwks ?? undefined };
   return {

@@ -5,8 +5,10 @@ import { appAssignments } from "./app-assignments";
 import { appGrants } from "./app-grants";
 import { apps } from "./apps";
 import { requireAdmin } from "./auth";
+import { requireJsonAccept } from "./media-types";
 import { authorizationServers } from "./authorization-servers";
 import { claims } from "./claims";
+import { serveDocument } from "./document";
 import { groups } from "./groups";
 import { policies } from "./policies";
 import { rules } from "./rules";
@@ -38,7 +40,10 @@ export const adminApp = new Hono<AppEnv>()
     // Admin responses are never cached.
     if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   })
+  // The document describes the API and holds no data: readable without a token, as Okta publishes its own.
+  .get("/openapi.json", serveDocument)
   .use("*", requireAdmin)
+  .use("*", requireJsonAccept)
   .use("/authorizationServers/org", refuseOrgServer)
   .use("/authorizationServers/org/*", refuseOrgServer)
   .route("/authorizationServers", authorizationServers)

@@ -2,35 +2,28 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { isoTime, nowMs } from "../clock";
 import { config, type AppEnv, type Env } from "../env";
-import { ApiError, notFound, validationError } from "../errors";
+import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
 import { seal } from "../seal";
 import { generateClientSecret, hashSecret } from "../secrets";
 import {
   deleteInactiveApp,
-  getApp,
   getAppByClientId,
   insertApp,
   listApps,
   replaceApp,
-  setAppSecret,
   setAppStatus,
-  type AppRecord,
   type OAuthClientSettings,
 } from "../store/apps";
-import { AppInput, appRuleViolations, toApp, usesSecret } from "./app-schema";
+import { AppInput, appRuleViolations, OpenIdConnectApplication, toApp, usesSecret } from "./app-schema";
+import { EmptyObject, PagingQuery, type Operation } from "./openapi";
 import { readBody, readQuery } from "./body";
 import { linkPage, readPaging } from "./paging";
 import { invalidate } from "../cache/invalidate";
+import { requireApp, notFoundError } from "./require";
 
 const SearchQuery = z.object({ q: z.string().max(256).optional() });
-
-async function requireApp(env: Env, id: string): Promise<AppRecord> {
-  const app = await getApp(env.DB, id);
-  if (!app) throw notFound(`Resource not found: ${id} (App)`);
-  return app;
-}
 
 /** client_secret_jwt verifies HMACs with the secret itself, so only for that method is it also kept, sealed. */
 export async function storedSecret(env: Env, clientId: string, method: string, secret: string) {
@@ -52,6 +45,18 @@ async function readApp(c: Context<AppEnv>): Promise<AppInput> {
   if (violations.length) throw validationError("App", violations);
   return input;
 }
+
+const CreateQuery = z.object({ activate: z.enum(["true", "false"]).optional() });
+
+export const appOperations: Operation[] = [
+  { method: "get", path: "/", operationId: "listApplications", summary: "List all OIDC applications", query: SearchQuery.extend(PagingQuery.shape), status: 200, response: z.array(OpenIdConnectApplication) },
+  { method: "post", path: "/", operationId: "createApplication", summary: "Create an OIDC application (the client secret is in this response only)", query: CreateQuery, body: AppInput, status: 201, response: OpenIdConnectApplication },
+  { method: "get", path: "/:id", operationId: "getApplication", summary: "Retrieve an application", status: 200, response: OpenIdConnectApplication },
+  { method: "put", path: "/:id", operationId: "replaceApplication", summary: "Replace an application", body: AppInput, status: 200, response: OpenIdConnectApplication },
+  { method: "delete", path: "/:id", operationId: "deleteApplication", summary: "Delete an INACTIVE application", status: 204 },
+  { method: "post", path: "/:id/lifecycle/activate", operationId: "activateApplication", summary: "Activate an application", status: 200, response: EmptyObject },
+  { method: "post", path: "/:id/lifecycle/deactivate", operationId: "deactivateApplication", summary: "Deactivate an application", status: 200, response: EmptyObject },
+];
 
 export const apps = new Hono<AppEnv>()
   .get("/", async (c) => {
@@ -119,7 +124,7 @@ export const apps = new Hono<AppEnv>()
       jwks: input.settings.oauthClient.jwks ?? null,
       lastUpdated: isoTime(nowMs()),
     });
-    if (!app) throw notFound(`Resource not found: ${existing.id} (App)`);
+    if (!app) throw notFoundError(existing.id, "App");
     invalidate({ client: app.clientId });
     return c.json(toApp(app, orgBase(c.env, c.req.url), newSecret));
   })
@@ -134,13 +139,13 @@ export const apps = new Hono<AppEnv>()
   })
   .post("/:id/lifecycle/activate", async (c) => {
     const app = await setAppStatus(c.env.DB, c.req.param("id"), "ACTIVE", isoTime(nowMs()));
-    if (!app) throw notFound(`Resource not found: ${c.req.param("id")} (App)`);
+    if (!app) throw notFoundError(c.req.param("id"), "App");
     invalidate({ client: app.clientId });
     return c.json({});
   })
   .post("/:id/lifecycle/deactivate", async (c) => {
     const app = await setAppStatus(c.env.DB, c.req.param("id"), "INACTIVE", isoTime(nowMs()));
-    if (!app) throw notFound(`Resource not found: ${c.req.param("id")} (App)`);
+    if (!app) throw notFoundError(c.req.param("id"), "App");
     invalidate({ client: app.clientId });
     return c.json({});
   });

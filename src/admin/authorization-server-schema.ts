@@ -3,6 +3,7 @@ import type { SigningSummary } from "../keys/key-store";
 import type { AuthorizationServerRecord } from "../store/authorization-servers";
 import { SIGNING_ALGS } from "../keys/crypto";
 import { link } from "./links";
+import { Links } from "./openapi";
 
 /**
  * Okta's AuthorizationServer as a request body (create and full replace). Read-only fields that clients echo
@@ -37,15 +38,49 @@ export const AuthorizationServerInput = z.object({
         .optional(),
     })
     .optional(),
-});
+}).meta({ id: "AuthorizationServerRequest" });
 
 export type AuthorizationServerInput = z.infer<typeof AuthorizationServerInput>;
 
 /** The list endpoint's search: q over name and audiences (paging is read by readPaging). */
 export const SearchQuery = z.object({ q: z.string().max(256).optional() });
 
+/** The list's query parameters as documented: the search and Okta's cursor paging (read by readPaging). */
+export const ServerListQuery = SearchQuery.extend({ after: z.string().optional(), limit: z.string().optional() });
+
+/** Okta's AuthorizationServer response object, as toAuthorizationServer builds it. */
+export const AuthorizationServer = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().optional(),
+    audiences: z.array(z.string()),
+    issuer: z.string(),
+    issuerMode: z.enum(["ORG_URL", "CUSTOM_URL", "DYNAMIC"]),
+    status: z.enum(["ACTIVE", "INACTIVE"]),
+    created: z.string(),
+    lastUpdated: z.string(),
+    credentials: z.object({
+      signing: z.object({
+        rotationMode: z.enum(["AUTO", "MANUAL"]),
+        lastRotated: z.string(),
+        nextRotation: z.string().optional(),
+        kid: z.string(),
+        use: z.literal("sig"),
+        alg: z.enum(SIGNING_ALGS).optional(),
+      }),
+    }),
+    _links: Links,
+  })
+  .meta({ id: "AuthorizationServer" });
+
 /** Okta's AuthorizationServer response object. */
-export function toAuthorizationServer(s: AuthorizationServerRecord, signing: SigningSummary, base: string, issuer: string) {
+export function toAuthorizationServer(
+  s: AuthorizationServerRecord,
+  signing: SigningSummary,
+  base: string,
+  issuer: string,
+): z.input<typeof AuthorizationServer> {
   const self = `${base}/api/v1/authorizationServers/${s.id}`;
   const wellKnown = `${base}/oauth2/${s.id}/.well-known`;
   return {

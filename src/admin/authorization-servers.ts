@@ -1,31 +1,27 @@
 import { Hono } from "hono";
 import { isoTime, nowMs } from "../clock";
 import { config, type AppEnv, type Env } from "../env";
-import { ApiError, notFound, validationError } from "../errors";
+import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
 import { issuerOf, orgBase } from "../issuer";
 import { keyStore } from "../keys/key-store";
 import {
   deleteServer,
-  getServer,
   insertServer,
   listServers,
   replaceServer,
   setServerStatus,
   type AuthorizationServerRecord,
 } from "../store/authorization-servers";
-import { AuthorizationServerInput, SearchQuery, toAuthorizationServer } from "./authorization-server-schema";
+import { z } from "zod";
+import { AuthorizationServer, AuthorizationServerInput, SearchQuery, ServerListQuery, toAuthorizationServer } from "./authorization-server-schema";
+import type { Operation } from "./openapi";
 import { readBody, readQuery } from "./body";
 import { linkPage, readPaging } from "./paging";
 import { invalidate } from "../cache/invalidate";
+import { requireServer, notFoundError } from "./require";
 
 export const DEFAULT_SERVER_ID = "default";
-
-export async function requireServer(env: Env, id: string): Promise<AuthorizationServerRecord> {
-  const server = await getServer(env.DB, id);
-  if (!server) throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
-  return server;
-}
 
 function checkIssuerMode(env: Env, input: AuthorizationServerInput): void {
   if (input.issuerMode === "CUSTOM_URL" && !config(env).CUSTOM_DOMAIN_URL) {
@@ -41,6 +37,19 @@ async function present(env: Env, url: string, server: AuthorizationServerRecord)
 function changed(id: string): void {
   invalidate({ server: id, keys: id });
 }
+
+const ONE = "/:authServerId";
+
+/** The served document's description of these routes (openapi.ts); the handlers below are mounted at the same paths. */
+export const authorizationServerOperations: Operation[] = [
+  { method: "get", path: "/", operationId: "listAuthorizationServers", summary: "List all authorization servers", query: ServerListQuery, status: 200, response: z.array(AuthorizationServer) },
+  { method: "post", path: "/", operationId: "createAuthorizationServer", summary: "Create an authorization server", body: AuthorizationServerInput, status: 201, response: AuthorizationServer },
+  { method: "get", path: ONE, operationId: "getAuthorizationServer", summary: "Retrieve an authorization server", status: 200, response: AuthorizationServer },
+  { method: "put", path: ONE, operationId: "replaceAuthorizationServer", summary: "Replace an authorization server", body: AuthorizationServerInput, status: 200, response: AuthorizationServer },
+  { method: "delete", path: ONE, operationId: "deleteAuthorizationServer", summary: "Delete an authorization server", status: 204 },
+  { method: "post", path: `${ONE}/lifecycle/activate`, operationId: "activateAuthorizationServer", summary: "Activate an authorization server", status: 204 },
+  { method: "post", path: `${ONE}/lifecycle/deactivate`, operationId: "deactivateAuthorizationServer", summary: "Deactivate an authorization server", status: 204 },
+];
 
 export const authorizationServers = new Hono<AppEnv>()
   .get("/", async (c) => {
@@ -81,9 +90,9 @@ export const authorizationServers = new Hono<AppEnv>()
     }
     return c.json(toAuthorizationServer(server, signing, orgBase(c.env, c.req.url), issuerOf(server, c.env, c.req.url)), 201);
   })
-  .get("/:id", async (c) => c.json(await present(c.env, c.req.url, await requireServer(c.env, c.req.param("id")))))
-  .put("/:id", async (c) => {
-    const id = c.req.param("id");
+  .get(ONE, async (c) => c.json(await present(c.env, c.req.url, await requireServer(c.env, c.req.param("authServerId")))))
+  .put(ONE, async (c) => {
+    const id = c.req.param("authServerId");
     const existing = await requireServer(c.env, id);
     const input = await readBody(c, AuthorizationServerInput, "AuthorizationServer");
     checkIssuerMode(c.env, input);
@@ -108,30 +117,30 @@ export const authorizationServers = new Hono<AppEnv>()
       if (rekey) await keys.configure(id, existing.rotationMode, existing.signingAlg);
       throw err;
     }
-    if (!server) throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
+    if (!server) throw notFoundError(id, "AuthorizationServer");
     changed(id);
     return c.json(await present(c.env, c.req.url, server));
   })
-  .delete("/:id", async (c) => {
-    const id = c.req.param("id");
+  .delete(ONE, async (c) => {
+    const id = c.req.param("authServerId");
     if (id === DEFAULT_SERVER_ID) {
       await requireServer(c.env, id);
       throw new ApiError("E0000006", undefined, ["The default authorization server cannot be deleted; deactivate it instead."]);
     }
-    if (!(await deleteServer(c.env.DB, id))) throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
+    if (!(await deleteServer(c.env.DB, id))) throw notFoundError(id, "AuthorizationServer");
     await keyStore(c.env, id).destroy();
     changed(id);
     return c.body(null, 204);
   })
-  .post("/:id/lifecycle/activate", async (c) => {
-    const id = c.req.param("id");
-    if (!(await setServerStatus(c.env.DB, id, "ACTIVE", isoTime(nowMs())))) throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
+  .post(`${ONE}/lifecycle/activate`, async (c) => {
+    const id = c.req.param("authServerId");
+    if (!(await setServerStatus(c.env.DB, id, "ACTIVE", isoTime(nowMs())))) throw notFoundError(id, "AuthorizationServer");
     changed(id);
     return c.body(null, 204);
   })
-  .post("/:id/lifecycle/deactivate", async (c) => {
-    const id = c.req.param("id");
-    if (!(await setServerStatus(c.env.DB, id, "INACTIVE", isoTime(nowMs())))) throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
+  .post(`${ONE}/lifecycle/deactivate`, async (c) => {
+    const id = c.req.param("authServerId");
+    if (!(await setServerStatus(c.env.DB, id, "INACTIVE", isoTime(nowMs())))) throw notFoundError(id, "AuthorizationServer");
     changed(id);
     return c.body(null, 204);
   });

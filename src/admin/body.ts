@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { ApiError, validationError } from "../errors";
+import { checkJsonContentType } from "./media-types";
 
 /** Largest admin request body accepted; Okta objects are a few KiB. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -14,15 +15,13 @@ export function issuesToCauses(error: z.ZodError): string[] {
 }
 
 /**
- * Reads and validates a JSON request body. A body is required (so a missing Content-Type cannot pass as {}),
- * must be application/json, at most MAX_BODY_BYTES, well-formed, and valid against the schema.
- * Every failure is 400 E0000001 with causes naming the field.
+ * Reads and validates a JSON request body, as Okta does: the Content-Type must be application/json (else Okta's
+ * media-type errors, E0000018 or E0000021), the body at most MAX_BODY_BYTES and well-formed UTF-8 JSON (else
+ * 400 E0000003 "The request body was not well-formed."), and valid against the schema (else 400 E0000001, one
+ * errorCause per zod issue naming the field).
  */
 export async function readBody<S extends z.ZodType>(c: Context, schema: S, what: string): Promise<z.infer<S>> {
-  const contentType = c.req.header("Content-Type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-    throw validationError(what, [`Content-Type: expected application/json, got ${contentType ? JSON.stringify(contentType) : "none"}`]);
-  }
+  checkJsonContentType(c.req.header("Content-Type"));
   const declared = Number(c.req.header("Content-Length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw validationError(what, [`body: larger than ${MAX_BODY_BYTES} bytes`]);
   const bytes = await c.req.arrayBuffer();
@@ -31,7 +30,8 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S, what:
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
   } catch {
-    throw validationError(what, ["body: The request body was not well-formed JSON."]);
+    // Only JSON.parse and the decoder throw here: both mean the bytes are not a JSON text.
+    throw new ApiError("E0000003");
   }
   const result = schema.safeParse(json);
   if (!result.success) throw validationError(what, issuesToCauses(result.error));

@@ -4,6 +4,7 @@ import { isReservedClaim } from "../policy/claims/reserved";
 import { parseExpression } from "../policy/expression";
 import type { ClaimFields, ClaimRecord, ClaimStatus } from "../store/claims";
 import { link } from "./links";
+import { Links } from "./openapi";
 
 /** Messages for a field that is absent or of the wrong type; other issues keep their own message. */
 const required = (expected: string) => ({
@@ -50,7 +51,7 @@ export const ClaimInput = z.object({
       required("an object"),
     )
     .nullish(),
-});
+}).meta({ id: "OAuth2ClaimRequest" });
 
 export type ClaimInput = z.infer<typeof ClaimInput>;
 
@@ -94,11 +95,29 @@ export function claimFromInput(input: ClaimInput, status: ClaimStatus): ClaimFie
   };
 }
 
+/** Okta's OAuth2Claim response object. */
+export const OAuth2Claim = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    status: z.enum(["ACTIVE", "INACTIVE"]),
+    claimType: z.enum(["RESOURCE", "IDENTITY"]),
+    valueType: z.enum(["EXPRESSION", "GROUPS", "SYSTEM"]),
+    value: z.string(),
+    conditions: z.object({ scopes: z.array(z.string()) }),
+    system: z.boolean(),
+    alwaysIncludeInToken: z.boolean(),
+    apiResourceId: z.null(),
+    group_filter_type: z.enum(["STARTS_WITH", "EQUALS", "CONTAINS", "REGEX"]).optional(),
+    _links: Links,
+  })
+  .meta({ id: "OAuth2Claim" });
+
 /**
  * Okta's OAuth2Claim response object. apiResourceId is always null (Okta returns it, undocumented);
  * group_filter_type appears only on GROUPS claims, as Okta omits nulls.
  */
-export function toClaimResponse(c: ClaimRecord, authServerId: string, base: string) {
+export function toClaimResponse(c: ClaimRecord, authServerId: string, base: string): z.input<typeof OAuth2Claim> {
   return {
     id: c.id,
     name: c.name,

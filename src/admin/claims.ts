@@ -1,24 +1,19 @@
 import { Hono } from "hono";
 import { isoTime, nowMs } from "../clock";
 import type { AppEnv, Env } from "../env";
-import { notFound, validationError } from "../errors";
+import { validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
-import { deleteClaim, getClaim, insertClaim, listClaims, replaceClaim, type ClaimFields, type ClaimRecord, type ClaimStatus } from "../store/claims";
+import { deleteClaim, insertClaim, listClaims, replaceClaim, type ClaimFields, type ClaimStatus } from "../store/claims";
 import { unknownScopeNames } from "../store/scopes";
-import { requireServer } from "./authorization-servers";
 import { readBody } from "./body";
-import { ClaimInput, claimFromInput, claimProblems, toClaimResponse } from "./claim-schema";
+import { z } from "zod";
+import type { Operation } from "./openapi";
+import { ClaimInput, claimFromInput, claimProblems, OAuth2Claim, toClaimResponse } from "./claim-schema";
 import { invalidate } from "../cache/invalidate";
+import { requireServer, requireClaim, notFoundError } from "./require";
 
 const WHAT = "OAuth2Claim";
-
-async function requireClaim(env: Env, serverId: string, claimId: string): Promise<ClaimRecord> {
-  await requireServer(env, serverId);
-  const claim = await getClaim(env.DB, serverId, claimId);
-  if (!claim) throw notFound(`Resource not found: ${claimId} (${WHAT})`);
-  return claim;
-}
 
 /** Validates a claim body beyond its shape, reporting every problem at once. */
 async function readClaim(env: Env, input: ClaimInput, serverId: string, status: ClaimStatus): Promise<ClaimFields> {
@@ -36,15 +31,26 @@ async function readClaim(env: Env, input: ClaimInput, serverId: string, status: 
 const duplicateName = (f: ClaimFields) =>
   validationError(WHAT, [`name: A ${f.claimType} claim named '${f.name}' already exists on this authorization server`]);
 
+const CLAIMS = "/:authServerId/claims";
+const ONE = `${CLAIMS}/:claimId`;
+
+export const claimOperations: Operation[] = [
+  { method: "get", path: CLAIMS, operationId: "listOAuth2Claims", summary: "List all custom token claims", status: 200, response: z.array(OAuth2Claim) },
+  { method: "post", path: CLAIMS, operationId: "createOAuth2Claim", summary: "Create a custom token claim", body: ClaimInput, status: 201, response: OAuth2Claim },
+  { method: "get", path: ONE, operationId: "getOAuth2Claim", summary: "Retrieve a custom token claim", status: 200, response: OAuth2Claim },
+  { method: "put", path: ONE, operationId: "replaceOAuth2Claim", summary: "Replace a custom token claim", body: ClaimInput, status: 200, response: OAuth2Claim },
+  { method: "delete", path: ONE, operationId: "deleteOAuth2Claim", summary: "Delete a custom token claim", status: 204 },
+];
+
 export const claims = new Hono<AppEnv>()
-  .get("/:authServerId/claims", async (c) => {
+  .get(CLAIMS, async (c) => {
     const serverId = c.req.param("authServerId");
     await requireServer(c.env, serverId);
     const base = orgBase(c.env, c.req.url);
     // Okta: the claims list has no paging.
     return c.json((await listClaims(c.env.DB, serverId)).map((claim) => toClaimResponse(claim, serverId, base)));
   })
-  .post("/:authServerId/claims", async (c) => {
+  .post(CLAIMS, async (c) => {
     const serverId = c.req.param("authServerId");
     await requireServer(c.env, serverId);
     const input = await readBody(c, ClaimInput, WHAT);
@@ -55,11 +61,11 @@ export const claims = new Hono<AppEnv>()
     invalidate({ server: serverId });
     return c.json(toClaimResponse(claim, serverId, orgBase(c.env, c.req.url)), 201);
   })
-  .get("/:authServerId/claims/:claimId", async (c) => {
+  .get(ONE, async (c) => {
     const { authServerId, claimId } = c.req.param();
     return c.json(toClaimResponse(await requireClaim(c.env, authServerId, claimId), authServerId, orgBase(c.env, c.req.url)));
   })
-  .put("/:authServerId/claims/:claimId", async (c) => {
+  .put(ONE, async (c) => {
     const { authServerId, claimId } = c.req.param();
     const existing = await requireClaim(c.env, authServerId, claimId);
     const input = await readBody(c, ClaimInput, WHAT);
@@ -67,14 +73,14 @@ export const claims = new Hono<AppEnv>()
     const fields = await readClaim(c.env, input, authServerId, input.status ?? existing.status);
     const result = await replaceClaim(c.env.DB, authServerId, claimId, { ...fields, lastUpdated: isoTime(nowMs()) });
     if (result === "duplicate") throw duplicateName(fields);
-    if (!result) throw notFound(`Resource not found: ${claimId} (${WHAT})`);
+    if (!result) throw notFoundError(claimId, "OAuth2Claim");
     invalidate({ server: authServerId });
     return c.json(toClaimResponse(result, authServerId, orgBase(c.env, c.req.url)));
   })
-  .delete("/:authServerId/claims/:claimId", async (c) => {
+  .delete(ONE, async (c) => {
     const { authServerId, claimId } = c.req.param();
     await requireClaim(c.env, authServerId, claimId);
-    if (!(await deleteClaim(c.env.DB, authServerId, claimId))) throw notFound(`Resource not found: ${claimId} (${WHAT})`);
+    if (!(await deleteClaim(c.env.DB, authServerId, claimId))) throw notFoundError(claimId, "OAuth2Claim");
     invalidate({ server: authServerId });
     return c.body(null, 204);
   });

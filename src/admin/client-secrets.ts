@@ -1,13 +1,15 @@
 import { Hono } from "hono";
 import { isoTime, nowMs } from "../clock";
 import type { AppEnv } from "../env";
-import { handleApiError, notFound, validationError } from "../errors";
+import { handleApiError, validationError } from "../errors";
 import { generateClientSecret } from "../secrets";
 import { getAppByClientId, setAppSecret, type AppRecord } from "../store/apps";
 import { usesSecret } from "./app-schema";
 import { storedSecret } from "./apps";
 import { requireAdmin } from "./auth";
+import { requireJsonAccept } from "./media-types";
 import { invalidate } from "../cache/invalidate";
+import { notFoundError } from "./require";
 
 /** Okta's Dynamic Client Registration Client object (REFERENCE 7.3). */
 function toClient(a: AppRecord, secret: string) {
@@ -34,16 +36,17 @@ function toClient(a: AppRecord, secret: string) {
  */
 export const clientSecrets = new Hono<AppEnv>()
   .use("*", requireAdmin)
+  .use("*", requireJsonAccept)
   .post("/:clientId/lifecycle/newSecret", async (c) => {
     const existing = await getAppByClientId(c.env.DB, c.req.param("clientId"));
-    if (!existing) throw notFound(`Resource not found: ${c.req.param("clientId")} (Client)`);
+    if (!existing) throw notFoundError(c.req.param("clientId"), "Client");
     if (!usesSecret(existing.tokenEndpointAuthMethod)) {
       throw validationError("Client", [`token_endpoint_auth_method: '${existing.tokenEndpointAuthMethod}' clients have no secret`]);
     }
     const secret = generateClientSecret();
     const stored = await storedSecret(c.env, existing.clientId, existing.tokenEndpointAuthMethod, secret);
     const app = await setAppSecret(c.env.DB, existing.id, stored, isoTime(nowMs()));
-    if (!app) throw notFound(`Resource not found: ${existing.clientId} (Client)`);
+    if (!app) throw notFoundError(existing.clientId, "Client");
     invalidate({ client: app.clientId });
     return c.json(toClient(app, secret), 200, { "Cache-Control": "no-store" });
   });

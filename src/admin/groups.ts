@@ -1,24 +1,20 @@
 import { Hono } from "hono";
 import { isoTime, nowMs } from "../clock";
-import type { AppEnv, Env } from "../env";
-import { ApiError, notFound, validationError } from "../errors";
+import type { AppEnv } from "../env";
+import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
-import { deleteGroup, getGroup, insertGroup, listGroups, replaceGroup, setMembership, type GroupRecord } from "../store/groups";
+import { deleteGroup, insertGroup, listGroups, replaceGroup, setMembership, type GroupRecord } from "../store/groups";
 import { listGroupMembers } from "../store/users";
 import { readBody, readQuery } from "./body";
-import { GroupInput, GroupListQuery, toGroupResponse } from "./group-schema";
+import { z } from "zod";
+import { Group, GroupInput, GroupListQuery, toGroupResponse } from "./group-schema";
+import { PagingQuery, type Operation } from "./openapi";
 import { linkPage, readPaging } from "./paging";
-import { toUserResponse } from "./user-schema";
-import { requireUser } from "./users";
+import { toUserResponse, User } from "./user-schema";
+import { requireUser, requireGroup, notFoundError } from "./require";
 
 const WHAT = "UserGroup";
-
-export async function requireGroup(env: Env, id: string): Promise<GroupRecord> {
-  const group = await getGroup(env.DB, id);
-  if (!group) throw notFound(`Resource not found: ${id} (${WHAT})`);
-  return group;
-}
 
 // Okta: the built-in Everyone group cannot be changed or deleted, and its membership is every user.
 function refuseBuiltIn(group: GroupRecord, what: string): void {
@@ -28,6 +24,17 @@ function refuseBuiltIn(group: GroupRecord, what: string): void {
 const nameTaken = () => validationError("name", ["name: An object with this field already exists in the current organization"]);
 
 const profileOf = (input: GroupInput) => ({ name: input.profile.name, description: input.profile.description ?? null });
+
+export const groupOperations: Operation[] = [
+  { method: "get", path: "/", operationId: "listGroups", summary: "List all groups", query: GroupListQuery.extend(PagingQuery.shape), status: 200, response: z.array(Group) },
+  { method: "post", path: "/", operationId: "addGroup", summary: "Create a group", body: GroupInput, status: 200, response: Group },
+  { method: "get", path: "/:id", operationId: "getGroup", summary: "Retrieve a group", status: 200, response: Group },
+  { method: "put", path: "/:id", operationId: "replaceGroup", summary: "Replace a group's profile", body: GroupInput, status: 200, response: Group },
+  { method: "delete", path: "/:id", operationId: "deleteGroup", summary: "Delete a group", status: 204 },
+  { method: "get", path: "/:id/users", operationId: "listGroupUsers", summary: "List all member users", query: PagingQuery, status: 200, response: z.array(User) },
+  { method: "put", path: "/:id/users/:userId", operationId: "assignUserToGroup", summary: "Assign a user to a group", status: 204 },
+  { method: "delete", path: "/:id/users/:userId", operationId: "unassignUserFromGroup", summary: "Unassign a user from a group", status: 204 },
+];
 
 export const groups = new Hono<AppEnv>()
   .get("/", async (c) => {
@@ -52,13 +59,13 @@ export const groups = new Hono<AppEnv>()
     const input = await readBody(c, GroupInput, WHAT);
     const updated = await replaceGroup(c.env.DB, { id: group.id, profile: profileOf(input), now: isoTime(nowMs()) });
     if (updated === "name_taken") throw nameTaken();
-    if (!updated) throw notFound(`Resource not found: ${group.id} (${WHAT})`);
+    if (!updated) throw notFoundError(group.id, "UserGroup");
     return c.json(toGroupResponse(updated, orgBase(c.env, c.req.url)));
   })
   .delete("/:id", async (c) => {
     const group = await requireGroup(c.env, c.req.param("id"));
     refuseBuiltIn(group, "group");
-    if (!(await deleteGroup(c.env.DB, group.id))) throw notFound(`Resource not found: ${group.id} (${WHAT})`);
+    if (!(await deleteGroup(c.env.DB, group.id))) throw notFoundError(group.id, "UserGroup");
     return c.body(null, 204);
   })
   .get("/:id/users", async (c) => {

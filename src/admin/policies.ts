@@ -1,25 +1,19 @@
 import { Hono } from "hono";
 import { isoTime, nowMs } from "../clock";
 import type { AppEnv, Env } from "../env";
-import { ApiError, notFound } from "../errors";
+import { ApiError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
 import type { Status } from "../policy/types";
-import { deletePolicy, getPolicy, insertPolicy, listPolicies, replacePolicy, setStatus, type PolicyRecord, type PolicyWrite } from "../store/policies";
-import { requireServer } from "./authorization-servers";
+import { deletePolicy, insertPolicy, listPolicies, replacePolicy, setStatus, type PolicyWrite } from "../store/policies";
 import { readBody } from "./body";
-import { PolicyInput, toPolicyResponse } from "./policy-schema";
+import { z } from "zod";
+import type { Operation } from "./openapi";
+import { AuthorizationServerPolicy, PolicyInput, toPolicyResponse } from "./policy-schema";
 import { invalidate } from "../cache/invalidate";
+import { requireServer, requirePolicy, notFoundError } from "./require";
 
 const WHAT = "AuthorizationServerPolicy";
-
-/** The policy, after checking that the server exists (an unknown server is its own 404). */
-export async function requirePolicy(env: Env, serverId: string, policyId: string): Promise<PolicyRecord> {
-  await requireServer(env, serverId);
-  const policy = await getPolicy(env.DB, serverId, policyId);
-  if (!policy) throw notFound(`Resource not found: ${policyId} (Policy)`);
-  return policy;
-}
 
 function toWrite(input: PolicyInput, status: Status): PolicyWrite {
   return {
@@ -33,18 +27,31 @@ function toWrite(input: PolicyInput, status: Status): PolicyWrite {
 
 async function setPolicyStatus(env: Env, serverId: string, policyId: string, status: Status): Promise<void> {
   await requireServer(env, serverId);
-  if (!(await setStatus(env.DB, serverId, { policyId }, status, isoTime(nowMs())))) throw notFound(`Resource not found: ${policyId} (Policy)`);
+  if (!(await setStatus(env.DB, serverId, { policyId }, status, isoTime(nowMs())))) throw notFoundError(policyId, "Policy");
   invalidate({ server: serverId });
 }
 
+const POLICIES = "/:authServerId/policies";
+const ONE = `${POLICIES}/:policyId`;
+
+export const policyOperations: Operation[] = [
+  { method: "get", path: POLICIES, operationId: "listAuthorizationServerPolicies", summary: "List all policies", status: 200, response: z.array(AuthorizationServerPolicy) },
+  { method: "post", path: POLICIES, operationId: "createAuthorizationServerPolicy", summary: "Create a policy", body: PolicyInput, status: 201, response: AuthorizationServerPolicy },
+  { method: "get", path: ONE, operationId: "getAuthorizationServerPolicy", summary: "Retrieve a policy", status: 200, response: AuthorizationServerPolicy },
+  { method: "put", path: ONE, operationId: "replaceAuthorizationServerPolicy", summary: "Replace a policy", body: PolicyInput, status: 200, response: AuthorizationServerPolicy },
+  { method: "delete", path: ONE, operationId: "deleteAuthorizationServerPolicy", summary: "Delete a policy", status: 204 },
+  { method: "post", path: `${ONE}/lifecycle/activate`, operationId: "activateAuthorizationServerPolicy", summary: "Activate a policy", status: 204 },
+  { method: "post", path: `${ONE}/lifecycle/deactivate`, operationId: "deactivateAuthorizationServerPolicy", summary: "Deactivate a policy", status: 204 },
+];
+
 export const policies = new Hono<AppEnv>()
-  .get("/:authServerId/policies", async (c) => {
+  .get(POLICIES, async (c) => {
     const serverId = c.req.param("authServerId");
     await requireServer(c.env, serverId);
     const base = orgBase(c.env, c.req.url);
     return c.json((await listPolicies(c.env.DB, serverId)).map((p) => toPolicyResponse(p, base)));
   })
-  .post("/:authServerId/policies", async (c) => {
+  .post(POLICIES, async (c) => {
     const serverId = c.req.param("authServerId");
     await requireServer(c.env, serverId);
     const input = await readBody(c, PolicyInput, WHAT);
@@ -53,33 +60,33 @@ export const policies = new Hono<AppEnv>()
     invalidate({ server: serverId });
     return c.json(toPolicyResponse(policy, orgBase(c.env, c.req.url)), 201);
   })
-  .get("/:authServerId/policies/:policyId", async (c) => {
+  .get(ONE, async (c) => {
     const policy = await requirePolicy(c.env, c.req.param("authServerId"), c.req.param("policyId"));
     return c.json(toPolicyResponse(policy, orgBase(c.env, c.req.url)));
   })
-  .put("/:authServerId/policies/:policyId", async (c) => {
+  .put(ONE, async (c) => {
     const { authServerId, policyId } = c.req.param();
     const existing = await requirePolicy(c.env, authServerId, policyId);
     const input = await readBody(c, PolicyInput, WHAT);
     // A full replacement, except that an absent priority or status keeps the current one.
     const policy = await replacePolicy(c.env.DB, authServerId, existing, toWrite(input, input.status ?? existing.status), isoTime(nowMs()));
-    if (!policy) throw notFound(`Resource not found: ${policyId} (Policy)`);
+    if (!policy) throw notFoundError(policyId, "Policy");
     invalidate({ server: authServerId });
     return c.json(toPolicyResponse(policy, orgBase(c.env, c.req.url)));
   })
-  .delete("/:authServerId/policies/:policyId", async (c) => {
+  .delete(ONE, async (c) => {
     const { authServerId, policyId } = c.req.param();
     const existing = await requirePolicy(c.env, authServerId, policyId);
     if (existing.system) throw new ApiError("E0000006", undefined, [`The system policy '${existing.name}' cannot be deleted.`]);
-    if (!(await deletePolicy(c.env.DB, authServerId, policyId))) throw notFound(`Resource not found: ${policyId} (Policy)`);
+    if (!(await deletePolicy(c.env.DB, authServerId, policyId))) throw notFoundError(policyId, "Policy");
     invalidate({ server: authServerId });
     return c.body(null, 204);
   })
-  .post("/:authServerId/policies/:policyId/lifecycle/activate", async (c) => {
+  .post(`${ONE}/lifecycle/activate`, async (c) => {
     await setPolicyStatus(c.env, c.req.param("authServerId"), c.req.param("policyId"), "ACTIVE");
     return c.body(null, 204);
   })
-  .post("/:authServerId/policies/:policyId/lifecycle/deactivate", async (c) => {
+  .post(`${ONE}/lifecycle/deactivate`, async (c) => {
     await setPolicyStatus(c.env, c.req.param("authServerId"), c.req.param("policyId"), "INACTIVE");
     return c.body(null, 204);
   });

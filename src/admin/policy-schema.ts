@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { PolicyRecord, RuleRecord } from "../store/policies";
 import { GRANT_TYPES } from "./app-schema";
 import { link } from "./links";
+import { Links } from "./openapi";
 
 /** Messages for a field that is absent or of the wrong type; other issues keep their own message. */
 const required = (expected: string) => ({
@@ -43,7 +44,7 @@ export const PolicyInput = z.object({
     },
     required("an object"),
   ),
-});
+}).meta({ id: "AuthorizationServerPolicyRequest" });
 
 export type PolicyInput = z.infer<typeof PolicyInput>;
 
@@ -94,7 +95,7 @@ export const RuleInput = z.object({
       required("an object"),
     )
     .optional(),
-});
+}).meta({ id: "AuthorizationServerPolicyRuleRequest" });
 
 export type RuleInput = z.infer<typeof RuleInput>;
 
@@ -125,13 +126,60 @@ export function ruleFromInput(input: RuleInput) {
   };
 }
 
-const lifecycleLinks = (self: string, status: PolicyRecord["status"]) =>
+const lifecycleLinks = (self: string, status: PolicyRecord["status"]): Record<string, ReturnType<typeof link>> =>
   status === "ACTIVE" ? { deactivate: link(`${self}/lifecycle/deactivate`, "POST") } : { activate: link(`${self}/lifecycle/activate`, "POST") };
 
 const policiesUrl = (base: string, serverId: string) => `${base}/api/v1/authorizationServers/${serverId}/policies`;
 
+const IncludeExcludeOut = z.object({ include: z.array(z.string()), exclude: z.array(z.string()) });
+
 /** Okta's AuthorizationServerPolicy response object. */
-export function toPolicyResponse(p: PolicyRecord, base: string) {
+export const AuthorizationServerPolicy = z
+  .object({
+    type: z.literal("OAUTH_AUTHORIZATION_POLICY"),
+    id: z.string(),
+    status: Status,
+    name: z.string(),
+    description: z.string().optional(),
+    priority: z.number().int(),
+    system: z.boolean(),
+    conditions: z.object({ clients: z.object({ include: z.array(z.string()) }) }),
+    created: z.string(),
+    lastUpdated: z.string(),
+    _links: Links,
+  })
+  .meta({ id: "AuthorizationServerPolicy" });
+
+/** Okta's AuthorizationServerPolicyRule response object. */
+export const AuthorizationServerPolicyRule = z
+  .object({
+    type: z.literal("RESOURCE_ACCESS"),
+    id: z.string(),
+    status: Status,
+    name: z.string(),
+    priority: z.number().int(),
+    created: z.string(),
+    lastUpdated: z.string(),
+    system: z.boolean(),
+    conditions: z.object({
+      people: z.object({ users: IncludeExcludeOut, groups: IncludeExcludeOut }),
+      grantTypes: z.object({ include: z.array(z.string()) }),
+      scopes: z.object({ include: z.array(z.string()) }),
+    }),
+    actions: z.object({
+      token: z.object({
+        accessTokenLifetimeMinutes: z.number().int(),
+        refreshTokenLifetimeMinutes: z.number().int(),
+        refreshTokenWindowMinutes: z.number().int(),
+        inlineHook: z.object({ id: z.string() }).optional(),
+      }),
+    }),
+    _links: Links,
+  })
+  .meta({ id: "AuthorizationServerPolicyRule" });
+
+/** Okta's AuthorizationServerPolicy response object. */
+export function toPolicyResponse(p: PolicyRecord, base: string): z.input<typeof AuthorizationServerPolicy> {
   const self = `${policiesUrl(base, p.authServerId)}/${p.id}`;
   return {
     type: "OAUTH_AUTHORIZATION_POLICY" as const,
@@ -153,7 +201,7 @@ export function toPolicyResponse(p: PolicyRecord, base: string) {
 }
 
 /** Okta's AuthorizationServerPolicyRule response object. */
-export function toRuleResponse(r: RuleRecord, base: string) {
+export function toRuleResponse(r: RuleRecord, base: string): z.input<typeof AuthorizationServerPolicyRule> {
   const self = `${policiesUrl(base, r.authServerId)}/${r.policyId}/rules/${r.id}`;
   return {
     type: "RESOURCE_ACCESS" as const,

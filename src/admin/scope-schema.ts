@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ScopeRecord } from "../store/scopes";
 import { link } from "./links";
+import { Links } from "./openapi";
 
 /**
  * Okta's scope name rules: printable ASCII except space, `"` and `\`; not `okta` or `*`, not starting with
@@ -30,7 +31,7 @@ export const ScopeInput = z.object({
   default: z.boolean().optional(),
   metadataPublish: z.enum(["ALL_CLIENTS", "NO_CLIENTS"]).optional(),
   optional: z.boolean().optional(),
-});
+}).meta({ id: "OAuth2ScopeRequest" });
 
 export type ScopeInput = z.infer<typeof ScopeInput>;
 
@@ -46,8 +47,27 @@ export const ScopePaging = z.object({
   after: z.string().min(1, "must be a cursor from a Link header").max(1024).optional(),
 });
 
+/** The list's query parameters as documented (q, and paging read with ScopePaging). */
+export const ScopeListQuery = ScopeSearch.extend({ after: z.string().optional(), limit: z.string().optional() });
+
+/** Okta's OAuth2Scope response object. */
+export const OAuth2Scope = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    displayName: z.string().optional(),
+    description: z.string().optional(),
+    system: z.boolean(),
+    default: z.boolean(),
+    consent: z.enum(["REQUIRED", "IMPLICIT", "FLEXIBLE"]),
+    optional: z.boolean(),
+    metadataPublish: z.enum(["ALL_CLIENTS", "NO_CLIENTS"]),
+    _links: Links,
+  })
+  .meta({ id: "OAuth2Scope" });
+
 /** Okta's OAuth2Scope response object; absent displayName and description are omitted as Okta omits nulls. */
-export function toScopeResponse(s: ScopeRecord, base: string) {
+export function toScopeResponse(s: ScopeRecord, base: string): z.input<typeof OAuth2Scope> {
   const self = `${base}/api/v1/authorizationServers/${s.authServerId}/scopes/${s.id}`;
   return {
     id: s.id,

@@ -1,30 +1,36 @@
 import { Hono } from "hono";
 import { isoTime, nowMs } from "../clock";
-import type { AppEnv, Env } from "../env";
-import { ApiError, notFound, validationError } from "../errors";
+import type { AppEnv } from "../env";
+import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
-import { deleteScope, getScope, insertScope, listScopePage, replaceScope, type ScopeRecord } from "../store/scopes";
-import { requireServer } from "./authorization-servers";
+import { deleteScope, insertScope, listScopePage, replaceScope } from "../store/scopes";
 import { issuesToCauses, readBody, readQuery } from "./body";
 import { setPaginationLinks } from "./links";
-import { ScopeInput, ScopePaging, ScopeSearch, toScopeResponse } from "./scope-schema";
+import { z } from "zod";
+import type { Operation } from "./openapi";
+import { OAuth2Scope, ScopeInput, ScopeListQuery, ScopePaging, ScopeSearch, toScopeResponse } from "./scope-schema";
 import { invalidate } from "../cache/invalidate";
+import { requireServer, requireScope, notFoundError } from "./require";
 
 const WHAT = "OAuth2Scope";
-
-async function requireScope(env: Env, serverId: string, scopeId: string): Promise<ScopeRecord> {
-  await requireServer(env, serverId);
-  const scope = await getScope(env.DB, serverId, scopeId);
-  if (!scope) throw notFound(`Resource not found: ${scopeId} (${WHAT})`);
-  return scope;
-}
 
 // Okta: scope names are unique per authorization server.
 const duplicateName = (name: string) => validationError(WHAT, [`name: A scope named '${name}' already exists on this authorization server`]);
 
+const SCOPES = "/:authServerId/scopes";
+const ONE = `${SCOPES}/:scopeId`;
+
+export const scopeOperations: Operation[] = [
+  { method: "get", path: SCOPES, operationId: "listOAuth2Scopes", summary: "List all custom token scopes", query: ScopeListQuery, status: 200, response: z.array(OAuth2Scope) },
+  { method: "post", path: SCOPES, operationId: "createOAuth2Scope", summary: "Create a custom token scope", body: ScopeInput, status: 201, response: OAuth2Scope },
+  { method: "get", path: ONE, operationId: "getOAuth2Scope", summary: "Retrieve a custom token scope", status: 200, response: OAuth2Scope },
+  { method: "put", path: ONE, operationId: "replaceOAuth2Scope", summary: "Replace a custom token scope", body: ScopeInput, status: 200, response: OAuth2Scope },
+  { method: "delete", path: ONE, operationId: "deleteOAuth2Scope", summary: "Delete a custom token scope", status: 204 },
+];
+
 export const scopes = new Hono<AppEnv>()
-  .get("/:authServerId/scopes", async (c) => {
+  .get(SCOPES, async (c) => {
     const serverId = c.req.param("authServerId");
     await requireServer(c.env, serverId);
     const { q } = readQuery(c, ScopeSearch, WHAT);
@@ -38,7 +44,7 @@ export const scopes = new Hono<AppEnv>()
     setPaginationLinks(c, self, { q, limit: String(limit), after }, page.more && last ? last.name : undefined);
     return c.json(page.items.map((s) => toScopeResponse(s, base)));
   })
-  .post("/:authServerId/scopes", async (c) => {
+  .post(SCOPES, async (c) => {
     const serverId = c.req.param("authServerId");
     await requireServer(c.env, serverId);
     const input = await readBody(c, ScopeInput, WHAT);
@@ -59,11 +65,11 @@ export const scopes = new Hono<AppEnv>()
     invalidate({ server: serverId });
     return c.json(toScopeResponse(scope, orgBase(c.env, c.req.url)), 201);
   })
-  .get("/:authServerId/scopes/:scopeId", async (c) => {
+  .get(ONE, async (c) => {
     const scope = await requireScope(c.env, c.req.param("authServerId"), c.req.param("scopeId"));
     return c.json(toScopeResponse(scope, orgBase(c.env, c.req.url)));
   })
-  .put("/:authServerId/scopes/:scopeId", async (c) => {
+  .put(ONE, async (c) => {
     const { authServerId, scopeId } = c.req.param();
     const existing = await requireScope(c.env, authServerId, scopeId);
     const input = await readBody(c, ScopeInput, WHAT);
@@ -82,16 +88,16 @@ export const scopes = new Hono<AppEnv>()
       lastUpdated: isoTime(nowMs()),
     });
     if (result === "duplicate") throw duplicateName(input.name);
-    if (!result) throw notFound(`Resource not found: ${scopeId} (${WHAT})`);
+    if (!result) throw notFoundError(scopeId, "OAuth2Scope");
     invalidate({ server: authServerId });
     return c.json(toScopeResponse(result, orgBase(c.env, c.req.url)));
   })
-  .delete("/:authServerId/scopes/:scopeId", async (c) => {
+  .delete(ONE, async (c) => {
     const { authServerId, scopeId } = c.req.param();
     const existing = await requireScope(c.env, authServerId, scopeId);
     // Okta: reserved (system) scopes exist on every custom authorization server and cannot be deleted.
     if (existing.system) throw new ApiError("E0000006", undefined, [`The system scope '${existing.name}' cannot be deleted.`]);
-    if (!(await deleteScope(c.env.DB, authServerId, scopeId))) throw notFound(`Resource not found: ${scopeId} (${WHAT})`);
+    if (!(await deleteScope(c.env.DB, authServerId, scopeId))) throw notFoundError(scopeId, "OAuth2Scope");
     invalidate({ server: authServerId });
     return c.body(null, 204);
   });

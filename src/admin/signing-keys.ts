@@ -1,48 +1,72 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
-import { notFound, validationError } from "../errors";
+import { validationError } from "../errors";
 import { orgBase } from "../issuer";
 import { keyStore, type KeyView } from "../keys/key-store";
-import { requireServer } from "./authorization-servers";
 import { readBody } from "./body";
 import { link } from "./links";
+import { Links, type Operation } from "./openapi";
+import { SIGNING_ALGS } from "../keys/crypto";
 import { invalidate } from "../cache/invalidate";
+import { requireServer, notFoundError } from "./require";
 
 /** Okta's AuthorizationServerJsonWebKey (RSA as Okta's; EC and OKP members for ES256 and EdDSA keys). */
-function toJsonWebKey(k: KeyView, self: string) {
+export const AuthorizationServerJsonWebKey = z
+  .object({
+    status: z.enum(["ACTIVE", "NEXT", "EXPIRED"]),
+    kty: z.enum(["RSA", "EC", "OKP"]),
+    alg: z.enum(SIGNING_ALGS),
+    kid: z.string(),
+    use: z.literal("sig"),
+    e: z.string().optional(),
+    n: z.string().optional(),
+    crv: z.string().optional(),
+    x: z.string().optional(),
+    y: z.string().optional(),
+    _links: Links,
+  })
+  .meta({ id: "AuthorizationServerJsonWebKey" });
+
+function toJsonWebKey(k: KeyView, self: string): z.input<typeof AuthorizationServerJsonWebKey> {
   return { status: k.status, ...k.jwk, _links: { self: link(`${self}/${k.jwk.kid}`, "GET") } };
 }
 
-const RotateBody = z.object({ use: z.string() });
+// Okta's JwkUse: "sig" is the only value, checked after parsing for Okta's own error text.
+const RotateBody = z.object({ use: z.string() }).meta({ id: "JwkUse" });
+
+const KEYS = "/:authServerId/credentials/keys";
+const ROTATE = "/:authServerId/credentials/lifecycle/keyRotate";
+
+export const signingKeyOperations: Operation[] = [
+  { method: "get", path: KEYS, operationId: "listAuthorizationServerKeys", summary: "List all signing keys (ACTIVE, NEXT, EXPIRED)", status: 200, response: z.array(AuthorizationServerJsonWebKey) },
+  { method: "get", path: `${KEYS}/:keyId`, operationId: "getAuthorizationServerKey", summary: "Retrieve a signing key", status: 200, response: AuthorizationServerJsonWebKey },
+  { method: "post", path: ROTATE, operationId: "rotateAuthorizationServerKeys", summary: "Rotate the signing keys, in either rotation mode", body: RotateBody, status: 200, response: z.array(AuthorizationServerJsonWebKey) },
+];
 
 export const signingKeys = new Hono<AppEnv>()
-  .get("/:id/credentials/keys", async (c) => {
-    const id = c.req.param("id");
+  .get(KEYS, async (c) => {
+    const id = c.req.param("authServerId");
     await requireServer(c.env, id);
     const self = `${orgBase(c.env, c.req.url)}/api/v1/authorizationServers/${id}/credentials/keys`;
     return c.json((await keyStore(c.env, id).listKeys(id)).map((k) => toJsonWebKey(k, self)));
   })
-  .get("/:id/credentials/keys/:kid", async (c) => {
-    const { id, kid } = c.req.param();
+  .get(`${KEYS}/:keyId`, async (c) => {
+    const { authServerId: id, keyId: kid } = c.req.param();
     await requireServer(c.env, id);
     const key = (await keyStore(c.env, id).listKeys(id)).find((k) => k.jwk.kid === kid);
-    if (!key) throw notFound(`Resource not found: ${kid} (AuthorizationServerJsonWebKey)`);
+    if (!key) throw notFoundError(kid, "AuthorizationServerJsonWebKey");
     return c.json(toJsonWebKey(key, `${orgBase(c.env, c.req.url)}/api/v1/authorizationServers/${id}/credentials/keys`));
   })
-  .post("/:id/credentials/lifecycle/keyRotate", async (c) => {
-    const id = c.req.param("id");
+  .post(ROTATE, async (c) => {
+    const id = c.req.param("authServerId");
     await requireServer(c.env, id);
     const body = await readBody(c, RotateBody, "rotateKeys");
     // Okta: JwkUse; "sig" is the only value.
     if (body.use !== "sig") throw validationError("rotateKeys", ["Invalid value specified for key 'use' parameter"]);
-    const result = await keyStore(c.env, id).rotate(id);
-    if (!result.ok) {
-      throw validationError("rotateKeys", [
-        "credentials.signing.rotationMode: keys can be rotated by hand only when the rotation mode is MANUAL; AUTO rotates on its schedule",
-      ]);
-    }
+    // Okta: "you can rotate keys yourself in either mode"; only the org server's keys cannot (refused in app.ts).
+    const keys = await keyStore(c.env, id).rotate(id);
     invalidate({ keys: id });
     const self = `${orgBase(c.env, c.req.url)}/api/v1/authorizationServers/${id}/credentials/keys`;
-    return c.json(result.keys.map((k) => toJsonWebKey(k, self)));
+    return c.json(keys.map((k) => toJsonWebKey(k, self)));
   });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { TrustedOriginRecord } from "../store/trusted-origins";
 import { link } from "./links";
+import { Links } from "./openapi";
 
 // Okta: the supported schemes are HTTP, HTTPS, FTP, Ionic 2 and Capacitor.
 const SCHEMES = ["http", "https", "ftp", "ionic", "capacitor"];
@@ -55,7 +56,7 @@ export const TrustedOriginInput = z.object({
     .min(1, "at least one scope is required")
     .max(3, "at most 3 scopes")
     .refine((s) => new Set(s.map((x) => x.type)).size === s.length, "each scope type may appear once"),
-});
+}).meta({ id: "TrustedOriginWrite" });
 
 export type TrustedOriginInput = z.infer<typeof TrustedOriginInput>;
 
@@ -65,8 +66,24 @@ export const TrustedOriginListQuery = z.object({
   filter: z.string().max(1024).optional(),
 });
 
+/** Okta's TrustedOrigin response object. */
+export const TrustedOrigin = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    origin: z.string(),
+    scopes: z.array(z.object({ type: z.enum(["CORS", "REDIRECT", "IFRAME_EMBED"]), allowedOktaApps: z.array(z.string()).optional() })),
+    status: z.enum(["ACTIVE", "INACTIVE"]),
+    created: z.string(),
+    createdBy: z.string(),
+    lastUpdated: z.string(),
+    lastUpdatedBy: z.string(),
+    _links: Links,
+  })
+  .meta({ id: "TrustedOrigin" });
+
 /** Okta's TrustedOrigin response; links reflect the status (deactivate when ACTIVE, activate when INACTIVE). */
-export function toTrustedOriginResponse(t: TrustedOriginRecord, base: string) {
+export function toTrustedOriginResponse(t: TrustedOriginRecord, base: string): z.input<typeof TrustedOrigin> {
   const self = `${base}/api/v1/trustedOrigins/${t.id}`;
   return {
     id: t.id,

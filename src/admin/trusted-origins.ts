@@ -1,24 +1,25 @@
 import { Hono } from "hono";
 import { isoTime, nowMs } from "../clock";
-import type { AppEnv, Env } from "../env";
-import { ApiError, notFound, validationError } from "../errors";
+import type { AppEnv } from "../env";
+import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
 import {
   deleteTrustedOrigin,
-  getTrustedOrigin,
   insertTrustedOrigin,
   listTrustedOrigins,
   replaceTrustedOrigin,
   setTrustedOriginStatus,
   type TrustedOriginClause,
-  type TrustedOriginRecord,
 } from "../store/trusted-origins";
 import { readBody, readQuery } from "./body";
 import { linkPage, readPaging } from "./paging";
-import { normalizeOrigin, toTrustedOriginResponse, TrustedOriginInput, TrustedOriginListQuery } from "./trusted-origin-schema";
+import { z } from "zod";
+import { PagingQuery, type Operation } from "./openapi";
+import { normalizeOrigin, toTrustedOriginResponse, TrustedOrigin, TrustedOriginInput, TrustedOriginListQuery } from "./trusted-origin-schema";
 import { parseFilter } from "./user-schema";
 import { invalidate } from "../cache/invalidate";
+import { requireTrustedOrigin, notFoundError } from "./require";
 
 const WHAT = "TrustedOrigin";
 
@@ -26,15 +27,11 @@ const WHAT = "TrustedOrigin";
 // more tokens exist it should put the token id on the context for this.
 const ACTOR = "bootstrap";
 
-async function requireTrustedOrigin(env: Env, id: string): Promise<TrustedOriginRecord> {
-  const t = await getTrustedOrigin(env.DB, id);
-  if (!t) throw notFound(`Resource not found: ${id} (${WHAT})`);
-  return t;
-}
-
 const taken = (field: "name" | "origin") => validationError(field, [`${field}: An object with this field already exists in the current organization`]);
 
 const FIELDS = ["name", "origin", "status", "type"] as const;
+
+const LIFECYCLE = "/:id/lifecycle/:action{activate|deactivate}";
 
 /** Okta's filter on name, origin, status and type (of scopes): `eq` clauses joined by `and`. */
 function filterClauses(expression: string | undefined): TrustedOriginClause[] {
@@ -50,6 +47,15 @@ function filterClauses(expression: string | undefined): TrustedOriginClause[] {
     return { field, value: field === "origin" ? (normalizeOrigin(c.value) ?? c.value) : c.value };
   });
 }
+
+export const trustedOriginOperations: Operation[] = [
+  { method: "get", path: "/", operationId: "listTrustedOrigins", summary: "List all trusted origins", query: TrustedOriginListQuery.extend(PagingQuery.shape), status: 200, response: z.array(TrustedOrigin) },
+  { method: "post", path: "/", operationId: "createTrustedOrigin", summary: "Create a trusted origin", body: TrustedOriginInput, status: 200, response: TrustedOrigin },
+  { method: "get", path: "/:id", operationId: "getTrustedOrigin", summary: "Retrieve a trusted origin", status: 200, response: TrustedOrigin },
+  { method: "put", path: "/:id", operationId: "replaceTrustedOrigin", summary: "Replace a trusted origin", body: TrustedOriginInput, status: 200, response: TrustedOrigin },
+  { method: "delete", path: "/:id", operationId: "deleteTrustedOrigin", summary: "Delete a trusted origin", status: 204 },
+  { method: "post", path: LIFECYCLE, operationId: "TrustedOrigin", summary: "Activate or deactivate a trusted origin", status: 200, response: TrustedOrigin },
+];
 
 export const trustedOrigins = new Hono<AppEnv>()
   // CORS answers come from a per-isolate cache of trusted origins: drop it after every change made here.
@@ -81,18 +87,18 @@ export const trustedOrigins = new Hono<AppEnv>()
     const existing = await requireTrustedOrigin(c.env, c.req.param("id"));
     const input = await readBody(c, TrustedOriginInput, WHAT);
     const replaced = await replaceTrustedOrigin(c.env.DB, { ...input, id: existing.id, by: ACTOR, now: isoTime(nowMs()) });
-    if (!replaced) throw notFound(`Resource not found: ${existing.id} (${WHAT})`);
+    if (!replaced) throw notFoundError(existing.id, "TrustedOrigin");
     if ("conflict" in replaced) throw taken(replaced.conflict);
     return c.json(toTrustedOriginResponse(replaced, orgBase(c.env, c.req.url)));
   })
   .delete("/:id", async (c) => {
-    if (!(await deleteTrustedOrigin(c.env.DB, c.req.param("id")))) throw notFound(`Resource not found: ${c.req.param("id")} (${WHAT})`);
+    if (!(await deleteTrustedOrigin(c.env.DB, c.req.param("id")))) throw notFoundError(c.req.param("id"), "TrustedOrigin");
     return c.body(null, 204);
   })
-  .post("/:id/lifecycle/:action{activate|deactivate}", async (c) => {
+  .post(LIFECYCLE, async (c) => {
     const status = c.req.param("action") === "activate" ? "ACTIVE" : "INACTIVE";
     const t = await setTrustedOriginStatus(c.env.DB, c.req.param("id"), status, ACTOR, isoTime(nowMs()));
-    if (!t) throw notFound(`Resource not found: ${c.req.param("id")} (${WHAT})`);
+    if (!t) throw notFoundError(c.req.param("id"), "TrustedOrigin");
     // Okta: activate and deactivate answer 200 with the trusted origin.
     return c.json(toTrustedOriginResponse(t, orgBase(c.env, c.req.url)));
   });

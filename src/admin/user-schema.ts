@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { UserRecord } from "../store/users";
+import { Links } from "./openapi";
 
 const required = (issue: { input: unknown }) => (issue.input === undefined || issue.input === null ? "The field cannot be left blank" : "Expected a string");
 
@@ -41,9 +42,9 @@ const Credentials = z.object({
 });
 
 /** Okta's create-user body: a profile and, optionally, a password. Unknown top-level fields are ignored. */
-export const UserCreateInput = z.object({ profile: UserProfileInput, credentials: Credentials.optional() });
+export const UserCreateInput = z.object({ profile: UserProfileInput, credentials: Credentials.optional() }).meta({ id: "CreateUserRequest" });
 export const UserReplaceInput = UserCreateInput;
-export const UserPatchInput = z.object({ profile: UserProfilePatch.optional(), credentials: Credentials.optional() });
+export const UserPatchInput = z.object({ profile: UserProfilePatch.optional(), credentials: Credentials.optional() }).meta({ id: "UpdateUserRequest" });
 
 export type UserProfileInput = z.infer<typeof UserProfileInput>;
 
@@ -97,8 +98,26 @@ export function parseFilter(expression: string): FilterClause[] | null {
 const DEFAULT_USER_TYPE_ID = "otydefault0000000000";
 const post = (href: string) => ({ href, method: "POST" });
 
+/** Okta's User response object. */
+export const User = z
+  .object({
+    id: z.string(),
+    status: z.enum(["STAGED", "PROVISIONED", "ACTIVE", "RECOVERY", "PASSWORD_EXPIRED", "LOCKED_OUT", "SUSPENDED", "DEPROVISIONED"]),
+    created: z.string(),
+    activated: z.string().nullable(),
+    statusChanged: z.string().nullable(),
+    lastLogin: z.string().nullable(),
+    lastUpdated: z.string(),
+    passwordChanged: z.string().nullable(),
+    type: z.object({ id: z.string() }),
+    profile: z.record(z.string(), z.unknown()),
+    credentials: z.object({ password: z.object({}).optional(), provider: z.object({ type: z.string(), name: z.string() }) }),
+    _links: Links,
+  })
+  .meta({ id: "User" });
+
 /** Okta's User response. Credentials never carry secret material: a set password shows as `password: {}`. */
-export function toUserResponse(u: UserRecord, base: string) {
+export function toUserResponse(u: UserRecord, base: string): z.input<typeof User> {
   const self = `${base}/api/v1/users/${u.id}`;
   const lifecycle = (action: string) => post(`${self}/lifecycle/${action}`);
   return {

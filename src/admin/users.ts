@@ -1,16 +1,14 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { isoTime, nowMs } from "../clock";
-import type { AppEnv, Env } from "../env";
-import { ApiError, notFound, validationError } from "../errors";
+import type { AppEnv } from "../env";
+import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
 import { hashSecret } from "../secrets";
 import { listUserGroups } from "../store/groups";
 import {
   deleteDeprovisionedUser,
-  getUser,
-  getUserByLogin,
   insertUser,
   listUsers,
   transitionUser,
@@ -21,26 +19,23 @@ import {
   type UserStatus,
 } from "../store/users";
 import { readBody, readQuery } from "./body";
-import { toGroupResponse } from "./group-schema";
+import { Group, toGroupResponse } from "./group-schema";
+import { EmptyObject, PagingQuery, type Operation } from "./openapi";
 import { linkPage, readPaging } from "./paging";
 import {
   parseFilter,
   passwordViolation,
   toUserResponse,
+  User,
   UserCreateInput,
   UserListQuery,
   UserPatchInput,
   UserProfileInput,
   UserReplaceInput,
 } from "./user-schema";
+import { requireUser, notFoundError } from "./require";
 
 const WHAT = "User";
-
-export async function requireUser(env: Env, idOrLogin: string): Promise<UserRecord> {
-  const user = (await getUser(env.DB, idOrLogin)) ?? (await getUserByLogin(env.DB, idOrLogin));
-  if (!user) throw notFound(`Resource not found: ${idOrLogin} (User)`);
-  return user;
-}
 
 // Okta's answer when a login is taken: the summary and the cause name the field.
 const loginTaken = () => validationError("login", ["login: An object with this field already exists in the current organization"]);
@@ -76,7 +71,7 @@ async function writeProfile(c: Context<AppEnv>, user: UserRecord, merged: Record
   // A PROVISIONED user (activated without a password) becomes ACTIVE once an admin sets one.
   const updated = await updateUser(c.env.DB, { id: user.id, profile, password: pw, activate: pw !== undefined, now });
   if (updated === "login_taken") throw loginTaken();
-  if (!updated) throw notFound(`Resource not found: ${user.id} (User)`);
+  if (!updated) throw notFoundError(user.id, "User");
   return c.json(toUserResponse(updated, orgBase(c.env, c.req.url)));
 }
 
@@ -89,6 +84,19 @@ const LIFECYCLE: Record<string, { from: UserStatus[]; to: UserStatus | "ACTIVATE
   suspend: { from: ["ACTIVE"], to: "SUSPENDED", refused: "Cannot suspend a user that is not active" },
   unsuspend: { from: ["SUSPENDED"], to: "ACTIVE", refused: "Cannot unsuspend a user that is not suspended" },
 };
+
+const LIFECYCLE_PATH = "/:id/lifecycle/:action{activate|deactivate|suspend|unsuspend}";
+
+export const userOperations: Operation[] = [
+  { method: "get", path: "/", operationId: "listUsers", summary: "List all users", query: UserListQuery.extend(PagingQuery.shape), status: 200, response: z.array(User) },
+  { method: "post", path: "/", operationId: "createUser", summary: "Create a user", query: ActivateQuery, body: UserCreateInput, status: 200, response: User },
+  { method: "get", path: "/:id", operationId: "getUser", summary: "Retrieve a user by id or login", status: 200, response: User },
+  { method: "post", path: "/:id", operationId: "updateUser", summary: "Update a user's profile and password (partial)", body: UserPatchInput, status: 200, response: User },
+  { method: "put", path: "/:id", operationId: "replaceUser", summary: "Replace a user's profile", body: UserReplaceInput, status: 200, response: User },
+  { method: "delete", path: "/:id", operationId: "deleteUser", summary: "Deactivate, then delete, a user", status: 204 },
+  { method: "post", path: LIFECYCLE_PATH, operationId: "User", summary: "Activate, deactivate, suspend or unsuspend a user", status: 200, response: EmptyObject },
+  { method: "get", path: "/:id/groups", operationId: "listUserGroups", summary: "List all groups of a user", status: 200, response: z.array(Group) },
+];
 
 export const users = new Hono<AppEnv>()
   .get("/", async (c) => {
@@ -123,7 +131,8 @@ export const users = new Hono<AppEnv>()
     // Okta: creating a user answers 200, not 201.
     return c.json(toUserResponse(user, orgBase(c.env, c.req.url)));
   })
-  .get("/:idOrLogin", async (c) => c.json(toUserResponse(await requireUser(c.env, c.req.param("idOrLogin")), orgBase(c.env, c.req.url))))
+  // Okta: the id may also be the user's login.
+  .get("/:id", async (c) => c.json(toUserResponse(await requireUser(c.env, c.req.param("id")), orgBase(c.env, c.req.url))))
   .post("/:id", async (c) => {
     const user = await requireUser(c.env, c.req.param("id"));
     const input = await readBody(c, UserPatchInput, WHAT);
@@ -143,10 +152,10 @@ export const users = new Hono<AppEnv>()
     if (user.status !== "DEPROVISIONED") {
       if (await transitionUser(c.env.DB, user.id, LIFECYCLE.deactivate!.from, "DEPROVISIONED", now)) return c.body(null, 204);
     }
-    if (!(await deleteDeprovisionedUser(c.env.DB, user.id, now))) throw notFound(`Resource not found: ${user.id} (User)`);
+    if (!(await deleteDeprovisionedUser(c.env.DB, user.id, now))) throw notFoundError(user.id, "User");
     return c.body(null, 204);
   })
-  .post("/:id/lifecycle/:action{activate|deactivate|suspend|unsuspend}", async (c) => {
+  .post(LIFECYCLE_PATH, async (c) => {
     const user = await requireUser(c.env, c.req.param("id"));
     const op = LIFECYCLE[c.req.param("action")]!;
     const moved = await transitionUser(c.env.DB, user.id, op.from, op.to, isoTime(nowMs()));

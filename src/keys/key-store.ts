@@ -41,8 +41,6 @@ export interface KeySnapshot {
   active: { kid: string; alg: PublicJwk["alg"]; sealed: string };
 }
 
-export type RotateResult = { ok: true; keys: KeyView[] } | { ok: false; reason: "ROTATION_MODE_AUTO" };
-
 interface StoredKey {
   publicJwk: PublicJwk;
   sealed: string;
@@ -251,19 +249,23 @@ export class KeyStore extends DurableObject<Env> {
     return { version: this.version, keys: this.views(state), active: { kid: active.kid, alg: m.publicJwk.alg, sealed: m.sealed } };
   }
 
-  /** Okta keyRotate: NEXT becomes ACTIVE at once and a new NEXT is generated. Only in MANUAL mode. */
-  async rotate(serverId: string): Promise<RotateResult> {
+  /**
+   * Okta keyRotate, allowed in either rotation mode: NEXT becomes ACTIVE at once (generated now if none was
+   * published yet) and ACTIVE becomes EXPIRED for the overlap. In AUTO mode promote() restarts the schedule from
+   * this rotation, so the next NEXT key comes half a period from now and the next rotation a period from now;
+   * save() re-arms the alarm for that. MANUAL mode gets a new NEXT key ready at once.
+   */
+  async rotate(serverId: string): Promise<KeyView[]> {
     this.intact();
     return this.ctx.blockConcurrencyWhile(async () => {
       let state = await this.ensure(serverId, "AUTO");
-      if (state.mode !== "MANUAL") return { ok: false, reason: "ROTATION_MODE_AUTO" } as const;
       const now = nowMs();
       const s = this.schedule();
       if (!keyWith(state, "NEXT")) state = addNextKey(state, await this.newKey(), now);
       state = retireExpired(promote(state, now, s), now);
       if (needsNextKey(state, now, s)) state = addNextKey(state, await this.newKey(), now);
       await this.save(state);
-      return { ok: true, keys: this.views(state) } as const;
+      return this.views(state);
     });
   }
 

@@ -35,7 +35,12 @@ const concrete = (pattern: string) =>
 const routesOf = (routes: ReadonlyArray<{ method: string; path: string }>, prefix: string) =>
   routes.filter((r) => r.method !== "ALL").map((r) => ({ method: r.method, pattern: r.path, path: `${prefix}${concrete(r.path)}` }));
 
-const ADMIN_ROUTES = [...routesOf(adminApp.routes, "/api/v1"), ...routesOf(clientSecrets.routes, "/oauth2/v1/clients")];
+/** Routes served without a token: only the OpenAPI document, which holds no data. */
+const PUBLIC_ROUTES = [{ method: "GET", pattern: "/openapi.json", path: "/api/v1/openapi.json" }];
+const isPublic = (r: { method: string; path: string }) => PUBLIC_ROUTES.some((p) => p.method === r.method && p.path === r.path);
+
+const ALL_ROUTES = [...routesOf(adminApp.routes, "/api/v1"), ...routesOf(clientSecrets.routes, "/oauth2/v1/clients")];
+const ADMIN_ROUTES = ALL_ROUTES.filter((r) => !isPublic(r));
 
 const newUser = () => ({ profile: { login: `u-${crypto.randomUUID()}@example.com`, email: "x@example.com", firstName: "Grace", lastName: "Hopper" } });
 
@@ -57,6 +62,11 @@ describe("the scope table (ROUTE_SCOPES)", () => {
     expect(ADMIN_ROUTES.length).toBeGreaterThan(60);
     expect(ADMIN_ROUTES).toContainEqual({ method: "POST", pattern: "/:clientId/lifecycle/newSecret", path: "/oauth2/v1/clients/sample-clientId/lifecycle/newSecret" });
     expect(ADMIN_ROUTES).toContainEqual({ method: "GET", pattern: "/users", path: "/api/v1/users" });
+  });
+
+  it("leaves out only the public routes, which answer without a token", async () => {
+    expect(ALL_ROUTES.filter(isPublic)).toEqual(PUBLIC_ROUTES);
+    for (const r of PUBLIC_ROUTES) expect((await call(r.path, { method: r.method })).status).toBe(200);
   });
 
   describe.each(ADMIN_ROUTES)("$method $pattern", ({ method, path }) => {

@@ -14,6 +14,7 @@ import {
   type Json,
 } from "../support/clients";
 import { apiPath, expectOktaError, links } from "../support/fixtures";
+import { NOT_SUPPORTED } from "./body-errors";
 
 const COLLECTION = `${BASE}/api/v1/apps`;
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -464,7 +465,7 @@ describe("app validation", () => {
 
   it("refuses a body that is not JSON", async () => {
     const res = await admin("/apps", { method: "POST", headers: { "Content-Type": "text/plain" }, body: "{}" });
-    await expectOktaError(res, 400, "E0000001", "Api validation failed: App", ['Content-Type: expected application/json, got "text/plain"']);
+    await expectOktaError(res, 400, ...NOT_SUPPORTED, ['Content-Type: expected application/json, got "text/plain"']);
   });
 
   it("refuses requests without an API token", async () => {

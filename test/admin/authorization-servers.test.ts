@@ -11,6 +11,7 @@ import {
   serverNotFound,
   uniqueName,
 } from "../support/fixtures";
+import { HEADERS_NOT_SET, NOT_ACCEPTABLE, NOT_SUPPORTED, NOT_WELL_FORMED } from "./body-errors";
 
 const COLLECTION = `${BASE}/api/v1/authorizationServers`;
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -309,15 +310,40 @@ describe("creating an authorization server", () => {
 const VALID = { name: "Valid", description: "d", audiences: ["api://valid"] };
 const json = (body: unknown): RequestInit => ({ headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
 
+/** Bodies Okta cannot read (REFERENCE 1.4): the media-type errors and E0000003, each with the code, summary and causes. */
+const UNREADABLE_BODIES: [string, RequestInit, readonly [string, string], string[]][] = [
+  ["malformed JSON", { headers: { "Content-Type": "application/json" }, body: '{"name": "x",' }, NOT_WELL_FORMED, []],
+  ["an empty JSON body", { headers: { "Content-Type": "application/json" }, body: "" }, NOT_WELL_FORMED, []],
+  ["bytes that are not UTF-8", { headers: { "Content-Type": "application/json" }, body: new Uint8Array([0x7b, 0xff, 0x7d]) }, NOT_WELL_FORMED, []],
+  ["a wrong Content-Type", { headers: { "Content-Type": "text/plain" }, body: JSON.stringify(VALID) }, NOT_SUPPORTED, ['Content-Type: expected application/json, got "text/plain"']],
+  ["form encoding", { headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "name=x&audiences=api%3A%2F%2Fx" }, NOT_SUPPORTED, ['Content-Type: expected application/json, got "application/x-www-form-urlencoded"']],
+  // A byte body carries no Content-Type of its own.
+  ["no Content-Type", { body: new TextEncoder().encode(JSON.stringify(VALID)) }, HEADERS_NOT_SET, ["Content-Type: expected application/json, got none"]],
+  ["no body at all", {}, HEADERS_NOT_SET, ["Content-Type: expected application/json, got none"]],
+  ["an Accept header that refuses JSON", { ...json(VALID), headers: { "Content-Type": "application/json", Accept: "application/xml" } }, NOT_ACCEPTABLE, ['Accept: application/json is the only media type served, got "application/xml"']],
+];
+
+describe.each(UNREADABLE_BODIES)("creating with %s", (_, init, [code, summary], causes) => {
+  it(`is refused with 400 ${code}, and writes nothing`, async () => {
+    const before = await listAllServers();
+    const res = await admin("/authorizationServers", { method: "POST", ...init, headers: new Headers(init.headers) });
+    expect(res.headers.get("X-Okta-Request-Id")).toBeTruthy();
+    await expectOktaError(res, 400, code, summary, causes);
+    expect((await listAllServers()).map((s) => s.id)).toEqual(before.map((s) => s.id));
+  });
+});
+
+describe.each(UNREADABLE_BODIES)("replacing with %s", (_, init, [code, summary], causes) => {
+  it(`is refused with 400 ${code}, and changes nothing`, async () => {
+    const s = await createServer();
+    const res = await admin(`/authorizationServers/${s.id}`, { method: "PUT", ...init, headers: new Headers(init.headers) });
+    await expectOktaError(res, 400, code, summary, causes);
+    expect(await getServer(s.id)).toEqual(s);
+  });
+});
+
 /** Request bodies that must be refused with 400 E0000001, each with the one errorCause it must carry. */
 const INVALID_BODIES: [string, RequestInit, string | RegExp][] = [
-  ["malformed JSON", { headers: { "Content-Type": "application/json" }, body: '{"name": "x",' }, "body: The request body was not well-formed JSON."],
-  ["a wrong Content-Type", { headers: { "Content-Type": "text/plain" }, body: JSON.stringify(VALID) }, 'Content-Type: expected application/json, got "text/plain"'],
-  ["form encoding", { headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "name=x&audiences=api%3A%2F%2Fx" }, 'Content-Type: expected application/json, got "application/x-www-form-urlencoded"'],
-  // A byte body carries no Content-Type of its own.
-  ["no Content-Type", { body: new TextEncoder().encode(JSON.stringify(VALID)) }, "Content-Type: expected application/json, got none"],
-  ["no body at all", {}, "Content-Type: expected application/json, got none"],
-  ["an empty JSON body", { headers: { "Content-Type": "application/json" }, body: "" }, "body: The request body was not well-formed JSON."],
   ["an array body", json([VALID]), /^body: /],
   ["a string body", json("name"), /^body: /],
   ["a null body", json(null), /^body: /],

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { listActiveClaims } from "../../src/store/claims";
 import { admin, BASE, createServer } from "../support/admin";
 import { expectOktaError, serverNotFound } from "../support/fixtures";
+import { NOT_SUPPORTED } from "./body-errors";
 
 const VALIDATION = "Api validation failed: OAuth2Claim";
 const CLAIM_ID = /^ocl[0-9A-Za-z]{17}$/;
@@ -320,7 +321,7 @@ describe("claims: validation", () => {
   it("requires a JSON body", async () => {
     const server = await createServer();
     const res = await admin(claimsPath(server.id), { method: "POST", body: "name=x" });
-    await expectOktaError(res, 400, "E0000001", VALIDATION, ['Content-Type: expected application/json, got "text/plain;charset=UTF-8"']);
+    await expectOktaError(res, 400, ...NOT_SUPPORTED, ['Content-Type: expected application/json, got "text/plain;charset=UTF-8"']);
   });
 });
 

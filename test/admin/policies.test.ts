@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadPolicyConfigs } from "../../src/store/policies";
 import { admin, BASE, createServer } from "../support/admin";
 import { expectOktaError, serverNotFound } from "../support/fixtures";
+import { HEADERS_NOT_SET } from "./body-errors";
 
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const POLICY_INVALID = "Api validation failed: AuthorizationServerPolicy";
@@ -382,7 +383,7 @@ describe("policies: validation", () => {
 
   it("refuses a request without a JSON body", async () => {
     const server = await createServer();
-    await expectOktaError(await send("POST", policiesPath(server.id)), 400, "E0000001", POLICY_INVALID, ["Content-Type: expected application/json, got none"]);
+    await expectOktaError(await send("POST", policiesPath(server.id)), 400, ...HEADERS_NOT_SET, ["Content-Type: expected application/json, got none"]);
   });
 });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { listScopes } from "../../src/store/scopes";
 import { admin, BASE, createServer } from "../support/admin";
 import { apiPath, expectOktaError, links, serverNotFound } from "../support/fixtures";
+import { NOT_SUPPORTED, NOT_WELL_FORMED } from "./body-errors";
 
 const SYSTEM_SCOPES = ["openid", "profile", "email", "address", "phone", "offline_access", "device_sso"];
 const VALIDATION = "Api validation failed: OAuth2Scope";
@@ -283,13 +284,13 @@ describe("scopes: other field validation", () => {
   it("refuses a body that is not JSON", async () => {
     const server = await createServer();
     const res = await admin(scopesPath(server.id), { method: "POST", body: "name=x", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
-    await expectOktaError(res, 400, "E0000001", VALIDATION, ['Content-Type: expected application/json, got "application/x-www-form-urlencoded"']);
+    await expectOktaError(res, 400, ...NOT_SUPPORTED, ['Content-Type: expected application/json, got "application/x-www-form-urlencoded"']);
   });
 
   it("refuses malformed JSON", async () => {
     const server = await createServer();
     const res = await admin(scopesPath(server.id), { method: "POST", body: "{", headers: { "Content-Type": "application/json" } });
-    await expectOktaError(res, 400, "E0000001", VALIDATION, ["body: The request body was not well-formed JSON."]);
+    await expectOktaError(res, 400, ...NOT_WELL_FORMED);
   });
 
   it("refuses a JSON array as the body", async () => {

@@ -1,3 +1,4 @@
+import { decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
 import { admin, BASE, createServer } from "../support/admin";
 import {
@@ -10,6 +11,8 @@ import {
   rotateKeys,
   serverNotFound,
 } from "../support/fixtures";
+import { createApp, mintToken, readyServer } from "../support/clients";
+import { HEADERS_NOT_SET, NOT_WELL_FORMED } from "./body-errors";
 
 const keysUrl = (id: string) => `${BASE}/api/v1/authorizationServers/${id}/credentials/keys`;
 
@@ -87,15 +90,56 @@ describe("listing signing keys", () => {
 });
 
 describe("rotating keys by hand", () => {
-  it("refuses on an AUTO server with 400 E0000001 naming the rotation mode, and changes nothing", async () => {
+  it("on an AUTO server makes a new key ACTIVE and the ACTIVE key EXPIRED at once (Okta: either mode)", async () => {
     const s = await createServer();
-    const before = await adminKeys(s.id);
+    const oldKid = s.credentials.signing.kid;
     const res = await rotateKeys(s.id);
-    await expectOktaError(res, 400, "E0000001", "Api validation failed: rotateKeys", [
-      expect.stringMatching(/^credentials\.signing\.rotationMode: .*MANUAL/),
-    ]);
-    expect(await adminKeys(s.id)).toEqual(before);
-    expect((await getServer(s.id)).credentials.signing).toEqual(s.credentials.signing);
+    expect(res.status).toBe(200);
+    const after = (await res.json()) as Record<string, any>[];
+    expect(after).toEqual(await adminKeys(s.id));
+    // The NEXT key of the restarted schedule comes halfway through the new period, as at creation.
+    expect(statuses(after)).toEqual(["ACTIVE", "EXPIRED"]);
+    for (const k of after) expect(k).toEqual(jsonWebKey(s.id, k.status));
+    expect(byStatus(after, "EXPIRED")[0]!.kid).toBe(oldKid);
+    expect(byStatus(after, "ACTIVE")[0]!.kid).not.toBe(oldKid);
+  });
+
+  it("on an AUTO server promotes the published NEXT key when there is one", async () => {
+    const s = await createServer();
+    // Switching to MANUAL and back publishes a NEXT key and leaves the server in AUTO mode.
+    await admin(`/authorizationServers/${s.id}`, { method: "PUT", json: { name: s.name, audiences: s.audiences, credentials: { signing: { rotationMode: "MANUAL" } } } });
+    await admin(`/authorizationServers/${s.id}`, { method: "PUT", json: { name: s.name, audiences: s.audiences, credentials: { signing: { rotationMode: "AUTO" } } } });
+    const before = await adminKeys(s.id);
+    const next = byStatus(before, "NEXT")[0]!;
+    expect((await getServer(s.id)).credentials.signing.rotationMode).toBe("AUTO");
+
+    const after = (await (await rotateKeys(s.id)).json()) as Record<string, any>[];
+    expect(byStatus(after, "ACTIVE")[0]!.kid).toBe(next.kid);
+    expect(byStatus(after, "EXPIRED")[0]!.kid).toBe(s.credentials.signing.kid);
+  });
+
+  it("on an AUTO server restarts the schedule: nextRotation is a period after the manual rotation", async () => {
+    const s = await createServer();
+    const period = Date.parse(s.credentials.signing.nextRotation) - Date.parse(s.credentials.signing.lastRotated);
+    expect((await rotateKeys(s.id)).status).toBe(200);
+    const signing = (await getServer(s.id)).credentials.signing;
+    expect(signing.rotationMode).toBe("AUTO");
+    expect(signing.kid).toBe(byStatus(await adminKeys(s.id), "ACTIVE")[0]!.kid);
+    expect(Date.parse(signing.lastRotated)).toBeGreaterThanOrEqual(Date.parse(s.credentials.signing.lastRotated));
+    expect(Date.parse(signing.nextRotation) - Date.parse(signing.lastRotated)).toBe(period);
+  });
+
+  it("on an AUTO server signs the next token with the new key at once", async () => {
+    const ready = await readyServer();
+    const client = await createApp();
+    const before = decodeProtectedHeader(await mintToken(ready.id, client, "orders:read")).kid;
+    expect(before).toBe(ready.server.credentials.signing.kid);
+    const rotated = (await (await rotateKeys(ready.id)).json()) as Record<string, any>[];
+    const active = byStatus(rotated, "ACTIVE")[0]!.kid;
+    expect(active).not.toBe(before);
+    expect(decodeProtectedHeader(await mintToken(ready.id, client, "orders:read")).kid).toBe(active);
+    // Tokens the old key signed still verify: it stays published as EXPIRED.
+    expect(kidsOf((await jwks(ready.id)).keys)).toEqual(kidsOf(rotated));
   });
 
   it("on a MANUAL server makes NEXT ACTIVE, ACTIVE EXPIRED, and generates a new NEXT", async () => {
@@ -163,10 +207,8 @@ describe("rotating keys by hand", () => {
   });
 
   describe.each([
-    ["no body", {}, "Content-Type: expected application/json, got none"],
     ["an empty JSON object", { json: {} }, /^use: /],
     ["use of the wrong type", { json: { use: 1 } }, /^use: /],
-    ["malformed JSON", { headers: { "Content-Type": "application/json" }, body: "{" }, "body: The request body was not well-formed JSON."],
     ["a non-object body", { json: ["sig"] }, /^body: /],
   ] as [string, RequestInit & { json?: unknown }, string | RegExp][])("with %s", (_, init, cause) => {
     it("is refused with 400 E0000001 and changes nothing", async () => {
@@ -176,6 +218,19 @@ describe("rotating keys by hand", () => {
       await expectOktaError(res, 400, "E0000001", "Api validation failed: rotateKeys", [
         typeof cause === "string" ? cause : expect.stringMatching(cause),
       ]);
+      expect(await adminKeys(s.id)).toEqual(before);
+    });
+  });
+
+  describe.each([
+    ["no body", {}, HEADERS_NOT_SET, ["Content-Type: expected application/json, got none"]],
+    ["malformed JSON", { headers: { "Content-Type": "application/json" }, body: "{" }, NOT_WELL_FORMED, []],
+  ] as [string, RequestInit, readonly [string, string], string[]][])("with %s", (_, init, [code, summary], causes) => {
+    it(`is refused with 400 ${code} and changes nothing`, async () => {
+      const s = await createManualServer();
+      const before = await adminKeys(s.id);
+      const res = await admin(`/authorizationServers/${s.id}/credentials/lifecycle/keyRotate`, { method: "POST", ...init });
+      await expectOktaError(res, 400, code, summary, causes);
       expect(await adminKeys(s.id)).toEqual(before);
     });
   });

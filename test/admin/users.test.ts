@@ -4,6 +4,7 @@ import { PBKDF2_ITERATIONS, hashSecret, verifySecret } from "../../src/secrets";
 import { getUser, getUserByLogin, recordLogin } from "../../src/store/users";
 import { admin, BASE } from "../support/admin";
 import { apiPath, expectOktaError, links } from "../support/fixtures";
+import { NOT_SUPPORTED } from "./body-errors";
 
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const PASSWORD = "Tr0ub4dor&3x";
@@ -193,7 +194,7 @@ describe("users: validation", () => {
 
   it("requires a JSON body", async () => {
     const res = await admin("/users", { method: "POST", body: "login=x", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
-    await expectOktaError(res, 400, "E0000001", VALIDATION, ['Content-Type: expected application/json, got "application/x-www-form-urlencoded"']);
+    await expectOktaError(res, 400, ...NOT_SUPPORTED, ['Content-Type: expected application/json, got "application/x-www-form-urlencoded"']);
   });
 });
 

@@ -162,19 +162,18 @@ describe("authorization servers through Okta's management SDK", () => {
     expect(listed.map((k) => [k.kid, k.status]).sort()).toEqual(rotated.map((k) => [k.kid, k.status]).sort());
   });
 
-  it("refuses a manual key rotation on an AUTO server with 400 E0000001 and leaves its keys alone", async () => {
-    // The contract: keyRotate only when rotationMode is MANUAL; AUTO servers rotate on their schedule.
+  it("rotates the keys of an AUTO server by hand too, and keeps it AUTO (Okta: either mode)", async () => {
     const s = await create("rotate-auto");
-    const before = await all<AuthorizationServerJsonWebKey>(await api.listAuthorizationServerKeys({ authServerId: s.id! }));
-    const err = await rejection(
-      (async () => all(await api.rotateAuthorizationServerKeys({ authServerId: s.id!, use: { use: "sig" } })))(),
-    );
-    expectOktaError(err, 400, "E0000001", "Api validation failed: rotateKeys", [
-      "credentials.signing.rotationMode: keys can be rotated by hand only when the rotation mode is MANUAL; AUTO rotates on its schedule",
-    ]);
-    const after = await all<AuthorizationServerJsonWebKey>(await api.listAuthorizationServerKeys({ authServerId: s.id! }));
-    expect(after.map((k) => [k.kid, k.status])).toEqual(before.map((k) => [k.kid, k.status]));
-    expect((await api.getAuthorizationServer({ authServerId: s.id! })).credentials!.signing!.kid).toBe(s.credentials!.signing!.kid);
+    const oldKid = s.credentials!.signing!.kid!;
+    const rotated = await all<AuthorizationServerJsonWebKey>(await api.rotateAuthorizationServerKeys({ authServerId: s.id!, use: { use: "sig" } }));
+    const active = rotated.filter((k) => k.status === "ACTIVE");
+    expect(active).toHaveLength(1);
+    expect(active[0]!.kid).not.toBe(oldKid);
+    expect(rotated.filter((k) => k.status === "EXPIRED").map((k) => k.kid)).toEqual([oldKid]);
+    const after = await api.getAuthorizationServer({ authServerId: s.id! });
+    expect(after.credentials!.signing!.kid).toBe(active[0]!.kid);
+    expect(after.credentials!.signing!.rotationMode).toBe("AUTO");
+    expect(after.credentials!.signing!.nextRotation).toBeTruthy();
   });
 
   it("rejects a key rotation whose use is not sig with 400 E0000001", async () => {

@@ -183,6 +183,56 @@ describe("AUTO rotation driven by the alarm", () => {
   });
 });
 
+describe("a manual rotation of an AUTO server", () => {
+  it("restarts the schedule from the rotation and re-arms the alarm for it", async () => {
+    const s = await createServer();
+    const oldKid = s.credentials.signing.kid;
+    const before = Date.now();
+    expect((await rotateKeys(s.id)).status).toBe(200);
+    const after = Date.now();
+    const stored = await storage(s.id);
+    expect(stored.meta.mode).toBe("AUTO");
+    const lastRotated = Number(stored.meta.last_rotated);
+    expect(lastRotated).toBeGreaterThanOrEqual(before);
+    expect(lastRotated).toBeLessThanOrEqual(after);
+    expect(Number(stored.meta.next_rotation)).toBe(lastRotated + PERIOD_MS);
+    const expired = stored.keys.find((k) => k.kid === oldKid)!;
+    expect(expired.status).toBe("EXPIRED");
+    expect(expired.retire_at).toBe(lastRotated + OVERLAP_MS);
+    // The earliest of: the old key's retirement and the NEXT key halfway through the new period.
+    expect(stored.alarm).toBe(Math.min(lastRotated + OVERLAP_MS, lastRotated + PERIOD_MS - LEAD_MS));
+  });
+
+  it("leaves the alarm nothing to do until the restarted schedule is due", async () => {
+    const s = await createServer();
+    expect((await rotateKeys(s.id)).status).toBe(200);
+    const rotated = await storage(s.id);
+    await runAlarm(s.id);
+    const after = await storage(s.id);
+    expect(after.keys).toEqual(rotated.keys);
+    expect(after.meta.next_rotation).toBe(rotated.meta.next_rotation);
+    expect(after.alarm).toBe(rotated.alarm);
+  });
+
+  it("is followed by the alarm's own NEXT key and rotation on the restarted schedule", async () => {
+    const s = await createServer();
+    const manual = (await (await rotateKeys(s.id)).json()) as { kid: string; status: string }[];
+    const manualKid = manual.find((k) => k.status === "ACTIVE")!.kid;
+    await setNextRotation(s.id, Date.now() + LEAD_MS - 60_000);
+    await runAlarm(s.id);
+    const withNext = await storage(s.id);
+    const nextKid = withNext.keys.find((k) => k.status === "NEXT")!.kid;
+    expect(statusOf(withNext.keys)[manualKid]).toBe("ACTIVE");
+
+    await setNextRotation(s.id, Date.now() - 1000);
+    await runAlarm(s.id);
+    const stored = await storage(s.id);
+    expect(statusOf(stored.keys)).toMatchObject({ [manualKid]: "EXPIRED", [nextKid]: "ACTIVE" });
+    expect(Number(stored.meta.next_rotation)).toBe(Number(stored.meta.last_rotated) + PERIOD_MS);
+    expect((await getServer(s.id)).credentials.signing.kid).toBe(nextKid);
+  });
+});
+
 describe("restarts", () => {
   it("come back with identical keys, signing summary and snapshot", async () => {
     const s = await createManualServer();
