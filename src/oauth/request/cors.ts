@@ -1,5 +1,4 @@
 import type { MiddlewareHandler } from "hono";
-import { nowMs } from "../../clock";
 import type { AppEnv } from "../../env";
 import { cachedCorsOrigins } from "../../cache/cors-origins";
 import { ApiError } from "../../errors";
@@ -18,7 +17,7 @@ export const cors: MiddlewareHandler<AppEnv> = async (c, next) => {
     c.res.headers.append("Vary", "Origin");
     return;
   }
-  const trusted = (await cachedCorsOrigins(c.env, nowMs())).has(origin.toLowerCase());
+  const trusted = (await cachedCorsOrigins(c.env, c.var.now)).has(origin.toLowerCase());
   if (c.req.method === "OPTIONS" && c.req.header("Access-Control-Request-Method")) {
     // Okta's 403 for an origin it does not trust, through the error exit (no CORS headers, so the browser refuses).
     if (!trusted) throw new ApiError("E0000006", undefined, [], { Vary: "Origin" });
