@@ -1,5 +1,7 @@
+import Ajv2020 from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
-import { admin, BASE } from "../support/admin";
+import { admin, BASE, call } from "../support/admin";
 import { asBasic, expectOAuthError, introspect, oauthPost, tokenBody, type Client, type Json } from "../support/clients";
 import { ERROR_ID } from "../support/fixtures";
 import {
@@ -162,11 +164,46 @@ describe("GET /authorizationServers/{id}/clients and …/clients/{clientId}/toke
   });
 
   it("answers a bad paging request with 400 E0000029 and an unknown expand with 400 E0000001", async () => {
-    const paging = (await admin(`${asTokens(ps.id, client)}?limit=0`).then((r) => r.json())) as Json;
-    expect(paging.errorCode).toBe("E0000029");
-    const expand = await admin(`${asTokens(ps.id, client)}?expand=everything`);
-    expect(expand.status).toBe(400);
-    expect(((await expand.json()) as Json).errorCode).toBe("E0000001");
+    const paging = await admin(`${asTokens(ps.id, client)}?limit=0`);
+    expect(paging.headers.get("Content-Type")).toBe("application/json");
+    expect(paging.headers.get("Cache-Control")).toBe("no-store");
+    await expectJson(paging, 400, {
+      errorCode: "E0000029",
+      errorSummary: "Invalid paging request.",
+      errorLink: "E0000029",
+      errorId: expect.stringMatching(ERROR_ID),
+      errorCauses: [{ errorSummary: "limit: Too small: expected number to be >=1" }],
+    });
+    await expectJson(await admin(`${asTokens(ps.id, client)}?expand=everything`), 400, {
+      errorCode: "E0000001",
+      errorSummary: "Api validation failed: OAuth2RefreshToken",
+      errorLink: "E0000001",
+      errorId: expect.stringMatching(ERROR_ID),
+      errorCauses: [{ errorSummary: 'expand: Invalid input: expected "scope"' }],
+    });
+  });
+
+  it("answers GET of one token with the body the served OpenAPI document describes", async () => {
+    const p = await createPerson();
+    const c = await appFor(p);
+    await tokensFor(ps.id, c, p);
+    const doc = (await (await call("/api/v1/openapi.json")).json()) as Json;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema({ $id: "urn:mintgate:admin", components: doc.components });
+    const schemaOf = (path: string) =>
+      JSON.parse(JSON.stringify(doc.paths[path].get.responses["200"].content["application/json"].schema).replaceAll('"#/components/', '"urn:mintgate:admin#/components/'));
+    const [listed] = (await (await admin(asTokens(ps.id, c))).json()) as Json[];
+    for (const [path, url] of [
+      ["/api/v1/authorizationServers/{authServerId}/clients/{clientId}/tokens/{tokenId}", `${asTokens(ps.id, c)}/${listed!.id}?expand=scope`],
+      ["/api/v1/users/{userId}/clients/{clientId}/tokens/{tokenId}", `${userTokens(p.id, c)}/${listed!.id}`],
+      ["/api/v1/users/{userId}/clients", `/users/${p.id}/clients`],
+      ["/api/v1/authorizationServers/{authServerId}/clients", `/authorizationServers/${ps.id}/clients`],
+    ] as const) {
+      const validate = ajv.compile(schemaOf(path));
+      const body = await (await admin(url)).json();
+      expect(validate(body), `${path}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
   });
 });
 
@@ -243,8 +280,12 @@ describe("DELETE /users/{id}/sessions", () => {
 
   it("answers an unknown user with 404 E0000007 and a bad oauthTokens with 400 E0000001", async () => {
     await expectJson(await admin("/users/00uNoSuchUser0000001/sessions", { method: "DELETE" }), 404, notFound("00uNoSuchUser0000001", "User"));
-    const bad = await admin(`/users/${person.id}/sessions?oauthTokens=yes`, { method: "DELETE" });
-    expect(bad.status).toBe(400);
-    expect(((await bad.json()) as Json).errorCode).toBe("E0000001");
+    await expectJson(await admin(`/users/${person.id}/sessions?oauthTokens=yes`, { method: "DELETE" }), 400, {
+      errorCode: "E0000001",
+      errorSummary: "Api validation failed: User",
+      errorLink: "E0000001",
+      errorId: expect.stringMatching(ERROR_ID),
+      errorCauses: [{ errorSummary: 'oauthTokens: Invalid option: expected one of "true"|"false"' }],
+    });
   });
 });
