@@ -1,6 +1,7 @@
 /**
- * SQL for refresh tokens. Only SHA-256 digests are stored. Rotation is one conditional UPDATE; presenting a
- * token that was already rotated revokes its whole family (OAuth 2.0 Security BCP, RFC 9700 4.14.2).
+ * SQL for refresh tokens. Only SHA-256 digests are stored. Rotation is one conditional UPDATE in the same batch as
+ * the successor's insert (commitRotation); presenting a token that was already rotated revokes its whole family
+ * (OAuth 2.0 Security BCP, RFC 9700 4.14.2).
  */
 import { at, parseStored } from "./stored-json";
 import { UserGrantSchema, type UserGrant } from "./user-grant";
@@ -51,32 +52,6 @@ export function insertRefreshTokenStatement(db: D1Database, tokenHash: string, t
        WHERE NOT EXISTS (SELECT 1 FROM revoked_families WHERE family_id = ?3)`,
     )
     .bind(tokenHash, t.id, t.familyId, t.authServerId, t.clientId, t.userId, JSON.stringify(t.grant), t.created, t.expiresAt, t.idleExpiresAt);
-}
-
-export async function saveRefreshToken(db: D1Database, tokenHash: string, t: RefreshTokenRecord): Promise<void> {
-  await insertRefreshTokenStatement(db, tokenHash, t).run();
-}
-
-export type RotateResult = { kind: "rotated"; token: RefreshTokenRecord } | { kind: "reused"; familyId: string } | { kind: "invalid" };
-
-/** Consumes a live refresh token of this server and client; tells a reuse of a rotated one apart from garbage. */
-export async function consumeRefreshToken(db: D1Database, tokenHash: string, authServerId: string, clientId: string, now: number): Promise<RotateResult> {
-  const row = await db
-    .prepare(
-      `UPDATE refresh_tokens SET rotated_at = ?4
-       WHERE token_hash = ?1 AND auth_server_id = ?2 AND client_id = ?3 AND rotated_at IS NULL AND revoked = 0
-         AND (expires_at IS NULL OR expires_at > ?4) AND idle_expires_at > ?4
-         AND NOT EXISTS (SELECT 1 FROM revoked_families f WHERE f.family_id = refresh_tokens.family_id)
-       RETURNING ${COLUMNS}`,
-    )
-    .bind(tokenHash, authServerId, clientId, now)
-    .first<Row>();
-  if (row) return { kind: "rotated", token: toRecord(row) };
-  const used = await db
-    .prepare(`SELECT family_id FROM refresh_tokens WHERE token_hash = ?1 AND auth_server_id = ?2 AND rotated_at IS NOT NULL`)
-    .bind(tokenHash, authServerId)
-    .first<{ family_id: string }>();
-  return used ? { kind: "reused", familyId: used.family_id } : { kind: "invalid" };
 }
 
 /** Finds a live refresh token without consuming it (introspection, revocation). */
