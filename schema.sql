@@ -353,3 +353,23 @@ CREATE INDEX IF NOT EXISTS revoked_families_by_time ON revoked_families (revoked
 CREATE INDEX IF NOT EXISTS revoked_tokens_by_expiry ON revoked_tokens (expires_at);
 CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires_at);
 CREATE INDEX IF NOT EXISTS used_assertions_by_expiry ON used_assertions (expires_at);
+
+-- Access tokens issued together with a refresh token, by family (Okta: revoking a refresh token also revokes the
+-- access tokens minted with it). Invariants: one row per access token jti; a family revoked as a whole copies its
+-- rows into revoked_tokens in the same batch; the retention job deletes rows past expires_at (the token's exp).
+CREATE TABLE IF NOT EXISTS family_access_tokens (
+  jti            TEXT PRIMARY KEY,
+  family_id      TEXT NOT NULL,
+  auth_server_id TEXT NOT NULL,
+  expires_at     INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS family_access_tokens_by_family ON family_access_tokens (family_id);
+CREATE INDEX IF NOT EXISTS family_access_tokens_by_expiry ON family_access_tokens (expires_at);
+
+-- client_ids of deleted apps, kept until every token the app issued has expired (the longest access token
+-- lifetime), so that a new app cannot take the client_id and revive them. Invariants: a row past `until` no longer
+-- counts and the retention job deletes it.
+CREATE TABLE IF NOT EXISTS retired_client_ids (
+  client_id TEXT PRIMARY KEY,
+  until     INTEGER NOT NULL
+);

@@ -18,6 +18,9 @@ import { trustedOrigins } from "./trusted-origins";
 import { userGrants } from "./user-grants";
 import { userRoles } from "./user-roles";
 import { users } from "./users";
+import { serverClients } from "./server-clients";
+import { userClients } from "./user-clients";
+import { userSessions } from "./user-sessions";
 
 /**
  * Okta: the org authorization server cannot be customised — no audience, scopes, claims or policies of its own — and
@@ -52,11 +55,14 @@ export const adminApp = new Hono<AppEnv>()
   .route("/authorizationServers", claims)
   .route("/authorizationServers", policies)
   .route("/authorizationServers", rules)
+  .route("/authorizationServers", serverClients)
   .route("/apps", appGrants)
   .route("/apps", apps)
   .route("/apps", appAssignments)
   .route("/users", userRoles)
   .route("/users", userGrants)
+  .route("/users", userClients)
+  .route("/users", userSessions)
   .route("/users", users)
   .route("/groups", groups)
   .route("/trustedOrigins", trustedOrigins);

@@ -22,6 +22,9 @@ import { readBody, readQuery } from "./body";
 import { linkPage, readPaging } from "./paging";
 import { invalidate } from "../cache/invalidate";
 import { requireApp, notFoundError } from "./require";
+import { epochSeconds } from "../clock";
+import { LONGEST_ACCESS_TOKEN_SECONDS } from "../store/retention";
+import { forgetDeletedClient, isRetiredClientId, revokeFamilies } from "../store/token-revocation";
 
 const SearchQuery = z.object({ q: z.string().max(256).optional() });
 
@@ -76,6 +79,10 @@ export const apps = new Hono<AppEnv>()
     const clientId = input.credentials.oauthClient.client_id ?? id;
     if (await getAppByClientId(c.env.DB, clientId)) {
       throw validationError("App", ["credentials.oauthClient.client_id: is already in use"]);
+    }
+    // Okta: tokens of a deleted app must not come back to life under a new app with its client_id.
+    if (await isRetiredClientId(c.env.DB, clientId, epochSeconds(c.var.now))) {
+      throw validationError("App", ["credentials.oauthClient.client_id: belonged to a deleted application whose tokens may still be valid; it can be used again one day after the deletion"]);
     }
     const secret = usesSecret(method) ? (input.credentials.oauthClient.client_secret ?? generateClientSecret()) : undefined;
     const stored = secret ? await storedSecret(c.env, clientId, method, secret) : { hash: null, sealed: null };
@@ -134,6 +141,8 @@ export const apps = new Hono<AppEnv>()
     if (!(await deleteInactiveApp(c.env.DB, app.id))) {
       throw new ApiError("E0000056", undefined, ["Deactivate the application before deleting it."]);
     }
+    // Okta: its refresh tokens, consents and client-assertion records go with it; the client_id stays retired.
+    await forgetDeletedClient(c.env.DB, app.clientId, epochSeconds(c.var.now), epochSeconds(c.var.now) + LONGEST_ACCESS_TOKEN_SECONDS);
     invalidate({ client: app.clientId });
     return c.body(null, 204);
   })
@@ -146,6 +155,8 @@ export const apps = new Hono<AppEnv>()
   .post("/:id/lifecycle/deactivate", async (c) => {
     const app = await setAppStatus(c.env.DB, c.req.param("id"), "INACTIVE", isoTime(c.var.now));
     if (!app) throw notFoundError(c.req.param("id"), "App");
+    // Okta: deactivating an app revokes its refresh tokens and the access tokens they issued.
+    await revokeFamilies(c.env.DB, { by: "client", clientId: app.clientId }, epochSeconds(c.var.now));
     invalidate({ client: app.clientId });
     return c.json({});
   });

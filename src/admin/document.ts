@@ -16,6 +16,9 @@ import { trustedOriginOperations } from "./trusted-origins";
 import { userGrantOperations } from "./user-grants";
 import { userRoleOperations } from "./user-roles";
 import { userOperations } from "./users";
+import { serverClientOperations } from "./server-clients";
+import { userClientOperations } from "./user-clients";
+import { userSessionOperations } from "./user-sessions";
 
 /** Every admin route, by where app.ts mounts it; a test checks that this and the router agree both ways. */
 export const OPERATION_GROUPS: OperationGroup[] = [
@@ -32,12 +35,15 @@ export const OPERATION_GROUPS: OperationGroup[] = [
   { prefix: "/authorizationServers", tag: "AuthorizationServerClaims", operations: claimOperations },
   { prefix: "/authorizationServers", tag: "AuthorizationServerPolicies", operations: policyOperations },
   { prefix: "/authorizationServers", tag: "AuthorizationServerRules", operations: ruleOperations },
+  { prefix: "/authorizationServers", tag: "AuthorizationServerClients", operations: serverClientOperations },
   { prefix: "/apps", tag: "Application", operations: appOperations },
   { prefix: "/apps", tag: "ApplicationGrants", operations: appGrantOperations },
   { prefix: "/apps", tag: "ApplicationUsers", operations: appAssignmentOperations },
   { prefix: "/users", tag: "User", operations: userOperations },
   { prefix: "/users", tag: "RoleAssignment", operations: userRoleOperations },
   { prefix: "/users", tag: "UserGrant", operations: userGrantOperations },
+  { prefix: "/users", tag: "UserOAuth", operations: userClientOperations },
+  { prefix: "/users", tag: "UserSessions", operations: userSessionOperations },
   { prefix: "/groups", tag: "Group", operations: groupOperations },
   { prefix: "/trustedOrigins", tag: "TrustedOrigin", operations: trustedOriginOperations },
 ];

@@ -25,7 +25,8 @@ export type ResourceKind =
   | "User"
   | "UserGroup"
   | "Role"
-  | "TrustedOrigin";
+  | "TrustedOrigin"
+  | "OAuth2RefreshToken";
 
 /** Okta: 404 E0000007 "Not found: Resource not found: {id} ({Kind})". */
 export const notFoundError = (id: string, kind: ResourceKind) => new ApiError("E0000007", `Resource not found: ${id} (${kind})`);

@@ -34,6 +34,8 @@ import {
   UserReplaceInput,
 } from "./user-schema";
 import { requireUser, notFoundError } from "./require";
+import { epochSeconds } from "../clock";
+import { endUserAccess } from "../store/token-revocation";
 
 const WHAT = "User";
 
@@ -72,6 +74,8 @@ async function writeProfile(c: Context<AppEnv>, user: UserRecord, merged: Record
   const updated = await updateUser(c.env.DB, { id: user.id, profile, password: pw, activate: pw !== undefined, now });
   if (updated === "login_taken") throw loginTaken();
   if (!updated) throw notFoundError(user.id, "User");
+  // Okta: a password set by an admin ends the person's sessions and revokes their refresh tokens.
+  if (pw) await endUserAccess(c.env.DB, user.id, epochSeconds(c.var.now));
   return c.json(toUserResponse(updated, orgBase(c.env, c.req.url)));
 }
 
@@ -149,6 +153,8 @@ export const users = new Hono<AppEnv>()
     const user = await requireUser(c.env, c.req.param("id"));
     const now = isoTime(c.var.now);
     // Okta: deleting a user who is not DEPROVISIONED deactivates them; a second delete removes them.
+    // Okta: deactivating or deleting a person ends their sessions and revokes their refresh tokens.
+    await endUserAccess(c.env.DB, user.id, epochSeconds(c.var.now));
     if (user.status !== "DEPROVISIONED") {
       if (await transitionUser(c.env.DB, user.id, LIFECYCLE.deactivate!.from, "DEPROVISIONED", now)) return c.body(null, 204);
     }
@@ -163,6 +169,8 @@ export const users = new Hono<AppEnv>()
     // other refusals) is E0000001 (Okta's error catalog).
     if (!moved && c.req.param("action") === "activate") throw new ApiError("E0000016", undefined, [op.refused]);
     if (!moved) throw new ApiError("E0000001", c.req.param("action"), [op.refused]);
+    // Okta: a person suspended or deactivated loses their sessions and refresh tokens.
+    if (op.to === "SUSPENDED" || op.to === "DEPROVISIONED") await endUserAccess(c.env.DB, user.id, epochSeconds(c.var.now));
     // sendEmail is accepted and ignored: Mintgate sends no mail.
     return c.json({});
   })

@@ -5,6 +5,7 @@
  */
 import { parseStored } from "./stored-json";
 import { UserGrantSchema, type UserGrant } from "./user-grant";
+import { successorStatements, type Successor } from "./refresh-tokens";
 
 export interface CodeRecord {
   authServerId: string;
@@ -63,4 +64,42 @@ export async function consumeCode(
     .bind(codeHash, authServerId)
     .first<{ access_jti: string | null; family_id: string | null }>();
   return used ? { kind: "replayed", accessJti: used.access_jti, familyId: used.family_id } : { kind: "invalid" };
+}
+
+/** The live, unredeemed code of this server, read without consuming it (the checks run before the consume). */
+export async function findLiveCode(db: D1Database, codeHash: string, authServerId: string, now: number): Promise<CodeRecord | null> {
+  const row = await db
+    .prepare(
+      `SELECT auth_server_id, client_id, user_id, redirect_uri, grant_json, expires_at FROM authorization_codes
+       WHERE code_hash = ?1 AND auth_server_id = ?2 AND consumed_at IS NULL AND expires_at > ?3`,
+    )
+    .bind(codeHash, authServerId, now)
+    .first<{ auth_server_id: string; client_id: string; user_id: string; redirect_uri: string; grant_json: string; expires_at: number }>();
+  if (!row) return null;
+  const grant = parseStored(UserGrantSchema, row.grant_json, "authorization_codes.grant_json");
+  return { authServerId: row.auth_server_id, clientId: row.client_id, userId: row.user_id, redirectUri: row.redirect_uri, grant, expiresAt: row.expires_at };
+}
+
+/**
+ * Redeems the code and writes what it produced in one transaction: the conditional UPDATE (recording the access
+ * jti and refresh family, for a replay to revoke) and, only if it won, the refresh token and its access token's
+ * record. An outage leaves the code redeemable; a concurrent redemption leaves this one with nothing written.
+ */
+export async function commitCodeRedemption(
+  db: D1Database,
+  codeHash: string,
+  authServerId: string,
+  now: number,
+  produces: { accessJti: string; familyId: string },
+  successor: Successor | null,
+): Promise<boolean> {
+  const consume = db
+    .prepare(
+      `UPDATE authorization_codes SET consumed_at = ?3, access_jti = ?4, family_id = ?5
+       WHERE code_hash = ?1 AND auth_server_id = ?2 AND consumed_at IS NULL AND expires_at > ?3
+       RETURNING code_hash`,
+    )
+    .bind(codeHash, authServerId, now, produces.accessJti, produces.familyId);
+  const [consumed] = await db.batch([consume, ...(successor ? successorStatements(db, successor) : [])]);
+  return (consumed?.results.length ?? 0) > 0;
 }

@@ -66,6 +66,16 @@ const PURGES: Purge[] = [
     table: "used_assertions",
     sql: `DELETE FROM used_assertions WHERE rowid IN (SELECT rowid FROM used_assertions WHERE expires_at < ?1 LIMIT ?2)`,
   },
+  {
+    // A family's access-token record is needed only to revoke that token, and past its exp it is dead anyway.
+    table: "family_access_tokens",
+    sql: `DELETE FROM family_access_tokens WHERE rowid IN (SELECT rowid FROM family_access_tokens WHERE expires_at < ?1 LIMIT ?2)`,
+  },
+  {
+    // Past `until` no token of the deleted app can be valid, so its client_id may be taken again.
+    table: "retired_client_ids",
+    sql: `DELETE FROM retired_client_ids WHERE rowid IN (SELECT rowid FROM retired_client_ids WHERE until < ?1 LIMIT ?2)`,
+  },
 ];
 
 export type PurgeCounts = Record<string, number>;

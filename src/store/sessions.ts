@@ -33,3 +33,16 @@ export async function deleteSession(db: D1Database, idHash: string): Promise<voi
 export async function deleteUserSessions(db: D1Database, userId: string): Promise<void> {
   await db.prepare(`DELETE FROM sessions WHERE user_id = ?1`).bind(userId).run();
 }
+
+/**
+ * Starts a session and ends, in the same transaction, the one it replaces in this browser (a new sign-in, another
+ * person or prompt=login): the replaced session must not go on answering prompt=none on the server.
+ */
+export async function replaceSession(db: D1Database, replacedHash: string | null, idHash: string, s: SessionRecord, now: number): Promise<void> {
+  await db.batch([
+    ...(replacedHash ? [db.prepare(`DELETE FROM sessions WHERE id_hash = ?1`).bind(replacedHash)] : []),
+    db
+      .prepare(`INSERT INTO sessions (id_hash, user_id, auth_time, amr, created, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)`)
+      .bind(idHash, s.userId, s.authTime, JSON.stringify(s.amr), now, s.expiresAt),
+  ]);
+}

@@ -47,6 +47,7 @@ beforeAll(async () => {
     userId: person.id,
     groupId: group.id,
     trustedOriginId: origin.id,
+    clientId: app.clientId,
   });
 });
 
@@ -95,6 +96,10 @@ const READS: [string, string][] = [
   ["GET", "/api/v1/groups/{id}/users"],
   ["GET", "/api/v1/trustedOrigins"],
   ["GET", "/api/v1/trustedOrigins/{id}"],
+  ["GET", `${AS}/clients`],
+  ["GET", `${AS}/clients/{clientId}/tokens`],
+  ["GET", "/api/v1/users/{userId}/clients"],
+  ["GET", "/api/v1/users/{userId}/clients/{clientId}/tokens"],
 ];
 
 /** The document's {id} is the resource of the path it ends: an app, a user, a group or a trusted origin. */
@@ -121,7 +126,7 @@ describe("the document's response schemas against the server's answers", () => {
     const documented = Object.entries(doc.paths as Json)
       .filter(([, item]) => item.get)
       .map(([path]) => path)
-      .filter((p) => !/\{(grantId|userId|groupId)\}$/.test(p) && p !== "/api/v1/openapi.json");
+      .filter((p) => !/\{(grantId|userId|groupId|tokenId)\}$/.test(p) && p !== "/api/v1/openapi.json");
     expect(READS.map(([, p]) => p).sort()).toEqual(documented.sort());
   });
 

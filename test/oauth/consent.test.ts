@@ -7,6 +7,7 @@ import {
   assignUser,
   authorize,
   codeParams,
+  cookieFrom,
   createPerson,
   esc,
   expectErrorPage,
@@ -19,6 +20,7 @@ import {
   postForm,
   redeem,
   redirectParams,
+  SESSION_COOKIE,
   sessionFor,
   signIn,
   submitConsent,
@@ -211,9 +213,12 @@ describe("when consent is and is not asked", () => {
     const params = codeParams(s.client, { scope: SCOPES, prompt: "login" });
     const signInPage = await formPage(await authorize(server.id, params, { cookies: [s.sid] }));
     expect(isSignInPage(signInPage.html)).toBe(true);
-    const consent = await formPage(await submitSignIn(signInPage, s.person.login, s.person.password, [s.sid]));
+    const signedIn = await submitSignIn(signInPage, s.person.login, s.person.password, [s.sid]);
+    // As a browser does: the new sign-in's cookie replaces the old one, whose session the server ended (issue 12).
+    const sid = cookieFrom(signedIn, SESSION_COOKIE)!;
+    const consent = await formPage(signedIn);
     expect(isConsentPage(consent.html)).toBe(true);
-    const res = await submitConsent(consent, "allow", [s.sid]);
+    const res = await submitConsent(consent, "allow", [sid]);
     expect(redirectParams(res)).toEqual({ code: expect.any(String), state: params.state });
   });
 
@@ -221,18 +226,24 @@ describe("when consent is and is not asked", () => {
     const s = await setup();
     const params = codeParams(s.client, { scope: SCOPES, prompt: "login consent" });
     const signInPage = await formPage(await authorize(server.id, params, { cookies: [s.sid] }));
-    const consent = await formPage(await submitSignIn(signInPage, s.person.login, s.person.password, [s.sid]));
+    const signedIn = await submitSignIn(signInPage, s.person.login, s.person.password, [s.sid]);
+    // As a browser does: the new sign-in's cookie replaces the old one, whose session the server ended (issue 12).
+    const sid = cookieFrom(signedIn, SESSION_COOKIE)!;
+    const consent = await formPage(signedIn);
     expect(isConsentPage(consent.html)).toBe(true);
-    expect(redirectParams(await submitConsent(consent, "allow", [s.sid]))).toEqual({ code: expect.any(String), state: params.state });
+    expect(redirectParams(await submitConsent(consent, "allow", [sid]))).toEqual({ code: expect.any(String), state: params.state });
   });
   it("max_age=0 with a consent-required client asks for the password once, then consent, then sends the code", async () => {
     const s = await setup();
     const params = codeParams(s.client, { scope: SCOPES, max_age: "0", prompt: "consent" });
     const signInPage = await formPage(await authorize(server.id, params, { cookies: [s.sid] }));
     expect(isSignInPage(signInPage.html)).toBe(true);
-    const consent = await formPage(await submitSignIn(signInPage, s.person.login, s.person.password, [s.sid]));
+    const signedIn = await submitSignIn(signInPage, s.person.login, s.person.password, [s.sid]);
+    // As a browser does: the new sign-in's cookie replaces the old one, whose session the server ended (issue 12).
+    const sid = cookieFrom(signedIn, SESSION_COOKIE)!;
+    const consent = await formPage(signedIn);
     expect(isConsentPage(consent.html)).toBe(true);
-    expect(redirectParams(await submitConsent(consent, "allow", [s.sid]))).toEqual({ code: expect.any(String), state: params.state });
+    expect(redirectParams(await submitConsent(consent, "allow", [sid]))).toEqual({ code: expect.any(String), state: params.state });
   });
 });
 

@@ -1,11 +1,11 @@
 import { OAuthError } from "../../errors";
 import { base64url } from "../../encoding";
 import { sha256Hex } from "../../digest";
-import { consumeCode } from "../../store/codes";
-import { revokeFamily } from "../../store/refresh-tokens";
+import { commitCodeRedemption, consumeCode, findLiveCode } from "../../store/codes";
+import { revokeFamilies } from "../../store/token-revocation";
 import { revokeToken } from "../../store/revocations";
 import { newAccessTokenId } from "../minting/access-token";
-import { activeTokenUser, issueUserTokens, newFamilyId, readySigners } from "../minting/user-tokens";
+import { activeTokenUser, newFamilyId, prepareUserTokens, readySigners } from "../minting/user-tokens";
 import type { Grant } from "./grant";
 import { epochSeconds } from "../../clock";
 
@@ -28,46 +28,50 @@ export const authorizationCode: Grant = {
     const code = params.get("code");
     if (!code) throw new OAuthError("invalid_request", "The 'code' parameter is required.");
     const nowSeconds = epochSeconds(now);
+    const codeHash = await sha256Hex(code);
     const accessJti = newAccessTokenId();
     const familyId = newFamilyId();
+    // A code that is not live: a replay revokes what its redemption produced (RFC 6749 10.5).
+    const spent = async () => {
+      const result = await consumeCode(env.DB, codeHash, bundle.server.id, nowSeconds, { accessJti, familyId });
+      if (result.kind === "replayed") {
+        if (result.accessJti) await revokeToken(env.DB, bundle.server.id, result.accessJti, nowSeconds + MAX_ACCESS_TOKEN_SECONDS);
+        if (result.familyId) await revokeFamilies(env.DB, { by: "family", familyId: result.familyId }, nowSeconds);
+      }
+      return new OAuthError("invalid_grant", INVALID_CODE);
+    };
     await readySigners(env, bundle.server.id, now);
-    const result = await consumeCode(env.DB, await sha256Hex(code), bundle.server.id, nowSeconds, { accessJti, familyId });
-    if (result.kind === "replayed") {
-      if (result.accessJti) await revokeToken(env.DB, bundle.server.id, result.accessJti, nowSeconds + MAX_ACCESS_TOKEN_SECONDS);
-      if (result.familyId) await revokeFamily(env.DB, result.familyId, nowSeconds);
-      throw new OAuthError("invalid_grant", INVALID_CODE);
-    }
-    if (result.kind === "invalid") throw new OAuthError("invalid_grant", INVALID_CODE);
-    const stored = result.code;
+    const stored = await findLiveCode(env.DB, codeHash, bundle.server.id, nowSeconds);
+    if (!stored) throw await spent();
+    // A failed check spends the code as before (one conditional UPDATE), so it cannot be tried again.
+    const refuse = async (error: OAuthError) => {
+      await consumeCode(env.DB, codeHash, bundle.server.id, nowSeconds, { accessJti, familyId });
+      return error;
+    };
     if (stored.clientId !== client.clientId) {
-      throw new OAuthError("invalid_grant", "The grant was issued to another client. Please make sure the 'client_id' matches the one used at the authorize request.");
+      throw await refuse(new OAuthError("invalid_grant", "The grant was issued to another client. Please make sure the 'client_id' matches the one used at the authorize request."));
     }
     if (params.get("redirect_uri") !== stored.redirectUri) {
-      throw new OAuthError("invalid_grant", "The 'redirect_uri' does not match the redirection URI used in the authorization request.");
+      throw await refuse(new OAuthError("invalid_grant", "The 'redirect_uri' does not match the redirection URI used in the authorization request."));
     }
     const grant = stored.grant;
     const verifier = params.get("code_verifier");
     if (grant.codeChallenge) {
-      if (!verifier) throw new OAuthError("invalid_request", "PKCE code verifier is required when the parameter code_challenge is included in the authorize request.");
+      if (!verifier) throw await refuse(new OAuthError("invalid_request", "PKCE code verifier is required when the parameter code_challenge is included in the authorize request."));
       if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier) || (await s256(verifier)) !== grant.codeChallenge) {
-        throw new OAuthError("invalid_grant", "PKCE verification failed.");
+        throw await refuse(new OAuthError("invalid_grant", "PKCE verification failed."));
       }
     } else if (verifier) {
-      throw new OAuthError("invalid_request", "A 'code_verifier' was sent, but the authorize request had no code_challenge.");
+      throw await refuse(new OAuthError("invalid_request", "A 'code_verifier' was sent, but the authorize request had no code_challenge."));
     }
     const user = await activeTokenUser(env.DB, stored.userId);
-    if (!user) throw new OAuthError("invalid_grant", INVALID_CODE);
-    return issueUserTokens({
-      env,
-      bundle,
-      client,
-      issuer,
-      user,
-      grant,
-      now,
-      accessJti,
-      familyId,
-      includeNonce: true,
-    });
+    if (!user) throw await refuse(new OAuthError("invalid_grant", INVALID_CODE));
+    const prepared = await prepareUserTokens({ env, bundle, client, issuer, user, grant, now, accessJti, familyId, includeNonce: true });
+    // The consume and the refresh token's insert are one transaction: an outage leaves the code redeemable.
+    if (!(await commitCodeRedemption(env.DB, codeHash, bundle.server.id, nowSeconds, { accessJti, familyId }, prepared.successor))) {
+      // Redeemed concurrently: the other redemption's tokens are revoked, this one's were never handed out.
+      throw await spent();
+    }
+    return prepared.response;
   },
 };

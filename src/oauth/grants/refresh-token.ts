@@ -1,16 +1,17 @@
 import { OAuthError } from "../../errors";
 import { sha256Hex } from "../../digest";
-import { consumeRefreshToken, findRefreshToken, revokeFamily } from "../../store/refresh-tokens";
-import { activeTokenUser, issueUserTokens, readySigners } from "../minting/user-tokens";
+import { commitRotation, findRefreshToken, findRotatedFamily } from "../../store/refresh-tokens";
+import { revokeFamilies } from "../../store/token-revocation";
+import { prepareUserTokens, readySigners } from "../minting/user-tokens";
 import type { Grant } from "./grant";
 import { epochSeconds } from "../../clock";
-
-const INVALID = "The refresh token is invalid or expired.";
+import { checkRefreshStillAllowed, INVALID_REFRESH as INVALID } from "./refresh-checks";
 
 /**
  * RFC 6749 6, with rotation on every use (RFC 9700 4.14.2): the presented token is consumed and a new one of the
  * same family issued; presenting an already-rotated token revokes the whole family. Lifetime and idle window come
- * from the policy rule that granted the original authorization.
+ * from the policy rule that granted the original authorization. Everything is checked and minted first; the
+ * consume and the successor's insert are then one transaction (commitRotation).
  */
 export const refreshToken: Grant = {
   type: "refresh_token",
@@ -19,11 +20,17 @@ export const refreshToken: Grant = {
     if (!token) throw new OAuthError("invalid_request", "The 'refresh_token' parameter is required.");
     const nowSeconds = epochSeconds(now);
     const tokenHash = await sha256Hex(token);
-    // Check a narrowed scope before the token is consumed, so that a refused request leaves it usable.
-    const asked = params.get("scope");
-    const live = asked === undefined ? null : await findRefreshToken(env.DB, tokenHash, bundle.server.id, nowSeconds);
+    const reused = async () => {
+      const familyId = await findRotatedFamily(env.DB, tokenHash, bundle.server.id);
+      if (familyId) await revokeFamilies(env.DB, { by: "family", familyId }, nowSeconds);
+      return new OAuthError("invalid_grant", INVALID);
+    };
+    const live = await findRefreshToken(env.DB, tokenHash, bundle.server.id, nowSeconds);
+    if (!live) throw await reused();
+    if (live.clientId !== client.clientId) throw new OAuthError("invalid_grant", INVALID);
     let scopes: string[] | undefined;
-    if (live && live.clientId === client.clientId && asked !== undefined) {
+    const asked = params.get("scope");
+    if (asked !== undefined) {
       const granted = live.grant.scopes;
       const requested = [...new Set(asked.split(" ").filter(Boolean))];
       // RFC 6749 6: the scope may only narrow what was originally granted.
@@ -32,28 +39,25 @@ export const refreshToken: Grant = {
       }
       scopes = requested;
     }
+    const user = await checkRefreshStillAllowed(env, bundle, client, live, now);
     await readySigners(env, bundle.server.id, now);
-    const result = await consumeRefreshToken(env.DB, tokenHash, bundle.server.id, client.clientId, nowSeconds);
-    if (result.kind === "reused") {
-      await revokeFamily(env.DB, result.familyId, nowSeconds);
-      throw new OAuthError("invalid_grant", INVALID);
-    }
-    if (result.kind === "invalid") throw new OAuthError("invalid_grant", INVALID);
-    const original = result.token.grant;
-    const user = await activeTokenUser(env.DB, result.token.userId);
-    if (!user) throw new OAuthError("invalid_grant", INVALID);
-    return issueUserTokens({
+    const prepared = await prepareUserTokens({
       env,
       bundle,
       client,
       issuer,
       user,
-      grant: original,
+      grant: live.grant,
       accessScopes: scopes,
       now,
-      familyId: result.token.familyId,
-      refreshExpiresAt: result.token.expiresAt,
+      familyId: live.familyId,
+      refreshExpiresAt: live.expiresAt,
       includeNonce: false,
     });
+    // Lost to a concurrent refresh or revocation: this request's tokens are never handed out.
+    if (!(await commitRotation(env.DB, tokenHash, { authServerId: bundle.server.id, clientId: client.clientId }, nowSeconds, prepared.successor))) {
+      throw await reused();
+    }
+    return prepared.response;
   },
 };

@@ -2,7 +2,7 @@ import type { Env } from "../../env";
 import { newId, randomBase62 } from "../../ids";
 import { sha256Hex } from "../../digest";
 import type { AppRecord } from "../../store/apps";
-import { saveRefreshToken } from "../../store/refresh-tokens";
+import { saveSuccessor, type Successor } from "../../store/refresh-tokens";
 import type { UserGrant } from "../../store/user-grant";
 import { mintAccessToken, newAccessTokenId } from "./access-token";
 import type { TokenResponse } from "../grants/grant";
@@ -84,15 +84,22 @@ export function mintUserAccessToken(i: Pick<UserTokenInput, "env" | "bundle" | "
   );
 }
 
+/** A token response minted in memory, and the refresh token to store with it (null when none is issued). */
+export interface PreparedTokens {
+  response: TokenResponse;
+  successor: Successor | null;
+}
+
 /**
  * The token-endpoint response for a person (authorization_code and refresh_token grants): an access token, an ID
  * token when openid was granted, and a refresh token when offline_access was granted to a client allowed to
- * refresh (Okta).
+ * refresh (Okta). Nothing is written: the caller stores the refresh token in the same batch as what it consumes.
  */
-export async function issueUserTokens(i: UserTokenInput): Promise<TokenResponse> {
+export async function prepareUserTokens(i: UserTokenInput): Promise<PreparedTokens> {
   const scopes = i.accessScopes ?? i.grant.scopes;
   const access = await mintUserAccessToken({ ...i, grant: { ...i.grant, scopes } });
   const response: TokenResponse = { token_type: "Bearer", expires_in: access.expiresIn, access_token: access.token, scope: scopes.join(" ") };
+  let successor: Successor | null = null;
   if (i.grant.scopes.includes("offline_access") && i.client.settings.grant_types.includes("refresh_token")) {
     const token = randomBase62(43);
     const nowSeconds = epochSeconds(i.now);
@@ -102,17 +109,22 @@ export async function issueUserTokens(i: UserTokenInput): Promise<TokenResponse>
         : i.grant.refreshTokenLifetimeSeconds === null
           ? null
           : nowSeconds + i.grant.refreshTokenLifetimeSeconds;
-    await saveRefreshToken(i.env.DB, await sha256Hex(token), {
-      id: newId("oar"),
-      familyId: i.familyId ?? newFamilyId(),
-      authServerId: i.bundle.server.id,
-      clientId: i.client.clientId,
-      userId: i.user.id,
-      grant: i.grant,
-      created: nowSeconds,
-      expiresAt,
-      idleExpiresAt: nowSeconds + i.grant.refreshTokenWindowSeconds,
-    });
+    successor = {
+      tokenHash: await sha256Hex(token),
+      token: {
+        id: newId("oar"),
+        familyId: i.familyId ?? newFamilyId(),
+        authServerId: i.bundle.server.id,
+        clientId: i.client.clientId,
+        userId: i.user.id,
+        grant: i.grant,
+        created: nowSeconds,
+        expiresAt,
+        idleExpiresAt: nowSeconds + i.grant.refreshTokenWindowSeconds,
+      },
+      // Okta: revoking the refresh token also revokes the access token minted with it.
+      access: { jti: access.jti, expiresAt: access.exp },
+    };
     response.refresh_token = token;
   }
   if (scopes.includes("openid")) {
@@ -134,5 +146,12 @@ export async function issueUserTokens(i: UserTokenInput): Promise<TokenResponse>
       i.now,
     );
   }
-  return response;
+  return { response, successor };
+}
+
+/** prepareUserTokens, then the refresh token stored on its own: for a grant that consumes nothing. */
+export async function issueUserTokens(i: UserTokenInput): Promise<TokenResponse> {
+  const prepared = await prepareUserTokens(i);
+  if (prepared.successor) await saveSuccessor(i.env.DB, prepared.successor);
+  return prepared.response;
 }

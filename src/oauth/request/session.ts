@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { randomBase62 } from "../../ids";
 import { sha256Hex } from "../../digest";
-import { createSession, deleteSession, getLiveSession, type SessionRecord } from "../../store/sessions";
+import { deleteSession, replaceSession, getLiveSession, type SessionRecord } from "../../store/sessions";
 import { SESSION_COOKIE, clearCookie, readCookie, setCookie } from "./cookies";
 import { epochSeconds } from "../../clock";
 
@@ -21,7 +21,8 @@ export async function startSession(c: Context<AppEnv>, userId: string, amr: stri
   const id = randomBase62(43);
   const nowSeconds = epochSeconds(now);
   const session: SessionRecord = { userId, authTime: nowSeconds, amr, expiresAt: nowSeconds + SESSION_LIFETIME_SECONDS };
-  await createSession(c.env.DB, await sha256Hex(id), session, nowSeconds);
+  const replaced = readCookie(c.req.header("Cookie"), SESSION_COOKIE);
+  await replaceSession(c.env.DB, replaced ? await sha256Hex(replaced) : null, await sha256Hex(id), session, nowSeconds);
   return { session, cookie: setCookie(c.req.url, SESSION_COOKIE, id, SESSION_LIFETIME_SECONDS) };
 }
 

@@ -1,0 +1,87 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { epochSeconds } from "../clock";
+import type { AppEnv } from "../env";
+import { orgBase } from "../issuer";
+import { getIssuedRefreshToken, clientsWithTokensAt, listIssuedRefreshTokens } from "../store/token-grants";
+import { revokeFamilies } from "../store/token-revocation";
+import { getAppByClientId } from "../store/apps";
+import { readQuery } from "./body";
+import type { Operation } from "./openapi";
+import { linkPage, readPaging } from "./paging";
+import { appsByClientId, OAuth2Client, OAuth2RefreshToken, TokenListQuery, TokenQuery, toOAuth2Client, toRefreshToken } from "./refresh-token-schema";
+import { notFoundError, requireServer } from "./require";
+
+/**
+ * An authorization server's clients and the refresh tokens it issued them (Okta's client and token management).
+ * Revoking here is effective at once for refresh tokens and, through the revocation list, for the access tokens
+ * they issued as introspection sees them; a JWT validated locally stays valid until it expires (README, Consistency).
+ */
+const CLIENTS = "/:authServerId/clients";
+const TOKENS = `${CLIENTS}/:clientId/tokens`;
+
+export const serverClientOperations: Operation[] = [
+  { method: "get", path: CLIENTS, operationId: "listOAuth2ClientsForAuthorizationServer", summary: "List the clients holding refresh tokens of this server", status: 200, response: z.array(OAuth2Client) },
+  { method: "get", path: TOKENS, operationId: "listRefreshTokensForAuthorizationServerAndClient", summary: "List a client's refresh tokens of this server", query: TokenListQuery, status: 200, response: z.array(OAuth2RefreshToken) },
+  { method: "delete", path: TOKENS, operationId: "revokeRefreshTokensForAuthorizationServerAndClient", summary: "Revoke all of a client's refresh tokens of this server (and the access tokens they issued)", status: 204 },
+  { method: "get", path: `${TOKENS}/:tokenId`, operationId: "getRefreshTokenForAuthorizationServerAndClient", summary: "Retrieve a refresh token", query: TokenQuery, status: 200, response: OAuth2RefreshToken },
+  { method: "delete", path: `${TOKENS}/:tokenId`, operationId: "revokeRefreshTokenForAuthorizationServerAndClient", summary: "Revoke a refresh token (and the access tokens it issued)", status: 204 },
+];
+
+/** The server and the client named by the path; either unknown is Okta's 404. */
+async function owner(c: Context<AppEnv>) {
+  const server = await requireServer(c.env, c.req.param("authServerId")!);
+  const clientId = c.req.param("clientId")!;
+  const app = await getAppByClientId(c.env.DB, clientId);
+  if (!app) throw notFoundError(clientId, "Client");
+  return { server, app, scope: { authServerId: server.id, clientId } };
+}
+
+const tokensUrl = (c: Context<AppEnv>, serverId: string, clientId: string) =>
+  `${orgBase(c.env, c.req.url)}/api/v1/authorizationServers/${serverId}/clients/${clientId}/tokens`;
+
+export const serverClients = new Hono<AppEnv>()
+  .get(CLIENTS, async (c) => {
+    const server = await requireServer(c.env, c.req.param("authServerId"));
+    const base = orgBase(c.env, c.req.url);
+    const clientIds = await clientsWithTokensAt(c.env.DB, server.id, epochSeconds(c.var.now));
+    const apps = await appsByClientId(c.env, clientIds);
+    return c.json(
+      clientIds.map((id) =>
+        toOAuth2Client(c.env, c.req.url, id, apps.get(id), tokensUrl(c, server.id, id), { client: { href: `${base}/oauth2/v1/clients/${id}`, title: apps.get(id)?.label ?? id } }),
+      ),
+    );
+  })
+  .get(TOKENS, async (c) => {
+    const { expand } = readQuery(c, TokenListQuery, "OAuth2RefreshToken");
+    // Okta: 20 by default, at most 200.
+    const paging = readPaging(c, 20);
+    const { server, app, scope } = await owner(c);
+    const now = epochSeconds(c.var.now);
+    const page = await listIssuedRefreshTokens(c.env.DB, scope, now, { limit: paging.limit, afterSeq: paging.after });
+    const self = tokensUrl(c, server.id, app.clientId);
+    linkPage(c, self, { expand }, paging, page);
+    return c.json(await Promise.all(page.items.map((t) => toRefreshToken(c.env, c.req.url, t, app, `${self}/${t.familyId}`, expand === "scope", c.var.now))));
+  })
+  .delete(TOKENS, async (c) => {
+    const { scope } = await owner(c);
+    await revokeFamilies(c.env.DB, { by: "serverClient", ...scope }, epochSeconds(c.var.now));
+    return c.body(null, 204);
+  })
+  .get(`${TOKENS}/:tokenId`, async (c) => {
+    const { expand } = readQuery(c, TokenQuery, "OAuth2RefreshToken");
+    const { server, app, scope } = await owner(c);
+    const tokenId = c.req.param("tokenId");
+    const token = await getIssuedRefreshToken(c.env.DB, scope, tokenId, epochSeconds(c.var.now));
+    if (!token) throw notFoundError(tokenId, "OAuth2RefreshToken");
+    return c.json(await toRefreshToken(c.env, c.req.url, token, app, `${tokensUrl(c, server.id, app.clientId)}/${tokenId}`, expand === "scope", c.var.now));
+  })
+  .delete(`${TOKENS}/:tokenId`, async (c) => {
+    const { scope } = await owner(c);
+    const tokenId = c.req.param("tokenId");
+    if (!(await getIssuedRefreshToken(c.env.DB, scope, tokenId, epochSeconds(c.var.now)))) throw notFoundError(tokenId, "OAuth2RefreshToken");
+    await revokeFamilies(c.env.DB, { by: "family", familyId: tokenId }, epochSeconds(c.var.now));
+    return c.body(null, 204);
+  });
+
+

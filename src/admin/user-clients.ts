@@ -1,0 +1,78 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { epochSeconds } from "../clock";
+import type { AppEnv } from "../env";
+import { orgBase } from "../issuer";
+import { getAppByClientId } from "../store/apps";
+import { clientsOfUser, getIssuedRefreshToken, listIssuedRefreshTokens } from "../store/token-grants";
+import { revokeFamilies } from "../store/token-revocation";
+import { readQuery } from "./body";
+import type { Operation } from "./openapi";
+import { linkPage, readPaging } from "./paging";
+import { appsByClientId, OAuth2Client, OAuth2RefreshToken, TokenListQuery, TokenQuery, toOAuth2Client, toRefreshToken } from "./refresh-token-schema";
+import { notFoundError, requireUser } from "./require";
+
+/**
+ * A person's clients and the refresh tokens they hold, across authorization servers (Okta's user OAuth API).
+ * Revoking a refresh token also revokes the access tokens it issued (Okta).
+ */
+const CLIENTS = "/:userId/clients";
+const TOKENS = `${CLIENTS}/:clientId/tokens`;
+
+export const userClientOperations: Operation[] = [
+  { method: "get", path: CLIENTS, operationId: "listUserClients", summary: "List the clients a user gave consent to or holds refresh tokens for", status: 200, response: z.array(OAuth2Client) },
+  { method: "get", path: TOKENS, operationId: "listRefreshTokensForUserAndClient", summary: "List a user's refresh tokens for a client", query: TokenListQuery, status: 200, response: z.array(OAuth2RefreshToken) },
+  { method: "delete", path: TOKENS, operationId: "revokeTokensForUserAndClient", summary: "Revoke all of a user's refresh tokens for a client (and the access tokens they issued)", status: 204 },
+  { method: "get", path: `${TOKENS}/:tokenId`, operationId: "getRefreshTokenForUserAndClient", summary: "Retrieve a user's refresh token for a client", query: TokenQuery, status: 200, response: OAuth2RefreshToken },
+  { method: "delete", path: `${TOKENS}/:tokenId`, operationId: "revokeTokenForUserAndClient", summary: "Revoke a user's refresh token (and the access tokens it issued)", status: 204 },
+];
+
+/** The person and the client named by the path; either unknown is Okta's 404. */
+async function owner(c: Context<AppEnv>) {
+  const user = await requireUser(c.env, c.req.param("userId")!);
+  const clientId = c.req.param("clientId")!;
+  const app = await getAppByClientId(c.env.DB, clientId);
+  if (!app) throw notFoundError(clientId, "Client");
+  return { user, app, scope: { userId: user.id, clientId } };
+}
+
+const clientsUrl = (c: Context<AppEnv>, userId: string) => `${orgBase(c.env, c.req.url)}/api/v1/users/${userId}/clients`;
+
+export const userClients = new Hono<AppEnv>()
+  .get(CLIENTS, async (c) => {
+    const user = await requireUser(c.env, c.req.param("userId"));
+    const clientIds = await clientsOfUser(c.env.DB, user.id, epochSeconds(c.var.now));
+    const apps = await appsByClientId(c.env, clientIds);
+    const base = clientsUrl(c, user.id);
+    return c.json(clientIds.map((id) => toOAuth2Client(c.env, c.req.url, id, apps.get(id), `${base}/${id}/tokens`, { grants: { href: `${base}/${id}/grants` } })));
+  })
+  .get(TOKENS, async (c) => {
+    const { expand } = readQuery(c, TokenListQuery, "OAuth2RefreshToken");
+    // Okta: 20 by default, at most 200.
+    const paging = readPaging(c, 20);
+    const { user, app, scope } = await owner(c);
+    const page = await listIssuedRefreshTokens(c.env.DB, scope, epochSeconds(c.var.now), { limit: paging.limit, afterSeq: paging.after });
+    const self = `${clientsUrl(c, user.id)}/${app.clientId}/tokens`;
+    linkPage(c, self, { expand }, paging, page);
+    return c.json(await Promise.all(page.items.map((t) => toRefreshToken(c.env, c.req.url, t, app, `${self}/${t.familyId}`, expand === "scope", c.var.now))));
+  })
+  .delete(TOKENS, async (c) => {
+    const { scope } = await owner(c);
+    await revokeFamilies(c.env.DB, { by: "userClient", ...scope }, epochSeconds(c.var.now));
+    return c.body(null, 204);
+  })
+  .get(`${TOKENS}/:tokenId`, async (c) => {
+    const { expand } = readQuery(c, TokenQuery, "OAuth2RefreshToken");
+    const { user, app, scope } = await owner(c);
+    const tokenId = c.req.param("tokenId");
+    const token = await getIssuedRefreshToken(c.env.DB, scope, tokenId, epochSeconds(c.var.now));
+    if (!token) throw notFoundError(tokenId, "OAuth2RefreshToken");
+    return c.json(await toRefreshToken(c.env, c.req.url, token, app, `${clientsUrl(c, user.id)}/${app.clientId}/tokens/${tokenId}`, expand === "scope", c.var.now));
+  })
+  .delete(`${TOKENS}/:tokenId`, async (c) => {
+    const { scope } = await owner(c);
+    const tokenId = c.req.param("tokenId");
+    if (!(await getIssuedRefreshToken(c.env.DB, scope, tokenId, epochSeconds(c.var.now)))) throw notFoundError(tokenId, "OAuth2RefreshToken");
+    await revokeFamilies(c.env.DB, { by: "family", familyId: tokenId }, epochSeconds(c.var.now));
+    return c.body(null, 204);
+  });
