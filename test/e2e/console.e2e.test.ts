@@ -98,7 +98,7 @@ describe("the admin console", () => {
     await checkScreen(page, "02-authorization-servers");
     await page.getByRole("link", { name: "Add authorization server" }).click();
     await page.getByLabel("Name", { exact: true }).fill(serverName);
-    await page.getByLabel("Audience").fill("urn:has:colon but not a uri");
+    await page.getByLabel("Audience").fill("1bad:audience");
     await press(page, "Create");
     // The admin API's errorCause for audiences, next to the Audience field and tied to it for screen readers.
     const audience = page.getByLabel("Audience");
@@ -123,7 +123,7 @@ describe("the admin console", () => {
 
     await page.goto(`${baseUrl}${serverPath}/claims`);
     await page.getByLabel("Name", { exact: true }).fill("tenant");
-    await page.getByLabel("Value", { exact: true }).fill('"acme:" + + app.clientId');
+    await page.getByLabel("Value", { exact: true }).fill('"acme:" + (app.clientId');
     await press(page, "Add claim");
     expect(await textOf(page.locator("#value-error"))).toContain("at position");
     expect(await textOf(page.locator("pre .caret"))).toContain("^");
@@ -179,8 +179,8 @@ describe("the admin console", () => {
     await page.goto(`${baseUrl}${serverPath}/preview`);
     await checkScreen(page, "13-preview-form");
     await page.getByLabel("Application (client)").selectOption(clientId);
-    await page.getByLabel("Grant type").selectOption("client_credentials");
-    await page.getByLabel("Scopes").fill("orders:read");
+    await page.getByLabel("Grant type", { exact: true }).selectOption("client_credentials");
+    await page.getByLabel("Scopes", { exact: true }).fill("orders:read");
     await press(page, "Preview token");
     expect(await textOf(page.getByRole("status").filter({ hasText: "would issue" }))).toContain("Policy Orders policy, rule Services would issue the tokens.");
     const claims = JSON.parse((await page.locator("#access-token-claims").textContent())!);
@@ -188,7 +188,7 @@ describe("the admin console", () => {
     expect(claims.jti).toContain("not issued");
     await checkScreen(page, "14-preview-result");
     // Why none: a scope no rule allows.
-    await page.getByLabel("Scopes").fill("openid");
+    await page.getByLabel("Scopes", { exact: true }).fill("openid");
     await press(page, "Preview token");
     await visible(page.getByText("cannot request 'openid' with client credentials"));
   }, BROWSER_MS);
