@@ -5,7 +5,7 @@ import { logUnexpected, newErrorId } from "../errors";
 import { ApiReadError, SignInAgain } from "./api";
 import { consoleAuth, signOut } from "./auth";
 import type { ConsoleEnv, WorkerFetch } from "./env";
-import { render } from "./render";
+import { formOf, render } from "./render";
 import { clearSessionCookie, currentSession } from "./session";
 import { servers } from "./servers";
 import { serverPages } from "./server-pages";
@@ -56,7 +56,7 @@ const requireSession: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
   const session = await currentSession(c, c.var.now);
   if (c.req.method === "POST") {
     const type = c.req.header("Content-Type") ?? "";
-    const body = type.startsWith("application/x-www-form-urlencoded") ? new URLSearchParams(await c.req.raw.clone().text()) : null;
+    const body = type.startsWith("application/x-www-form-urlencoded") ? await formOf(c.req.raw.clone()) : null;
     const csrf = body?.get("csrf") ?? "";
     if (!session || !csrf || !timingSafeEqualStrings(csrf, session.csrf)) return refused(c);
   } else if (!session) {

@@ -39,7 +39,12 @@ export const done = (c: Context, path: string, code: keyof typeof NOTICES | stri
 
 /** The urlencoded body of a console form. */
 export async function form(c: Context): Promise<URLSearchParams> {
-  return new URLSearchParams(await c.req.text());
+  return formOf(c.req.raw);
+}
+
+/** Bytes decoded as UTF-8 (workerd warns when .text() reads a form body). */
+export async function formOf(req: Request): Promise<URLSearchParams> {
+  return new URLSearchParams(new TextDecoder().decode(await req.arrayBuffer()));
 }
 
 export const enc = encodeURIComponent;

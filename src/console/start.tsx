@@ -3,7 +3,7 @@ import { api, read, type OktaError } from "./api";
 import { CONSOLE_APP_ID } from "./client";
 import type { ConsoleEnv } from "./env";
 import { Csrf, FormError, TextField } from "./form";
-import { render } from "./render";
+import { form, render } from "./render";
 
 /** The scope the first-run walkthrough adds to `default`: client_credentials needs a custom scope (Okta). */
 const FIRST_SCOPE = "mintgate:first";
@@ -68,7 +68,7 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 export const startPageApp = new Hono<ConsoleEnv>()
   .get("/", (c) => startPage(c))
   .post("/first-token", async (c) => {
-    const f = new URLSearchParams(await c.req.text());
+    const f = await form(c);
     const label = f.get("label") ?? "";
     // The scope may exist from an earlier run: a duplicate-name error is expected, anything else is shown.
     const scope = await api(c, "POST", "/authorizationServers/default/scopes", { name: FIRST_SCOPE, description: "Created by the console's first-run walkthrough.", consent: "IMPLICIT" });
