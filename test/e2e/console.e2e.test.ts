@@ -1,53 +1,14 @@
 import { join } from "node:path";
-import type { Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium, startStaticServer, type RunningBrowser, type StaticServer } from "./support/browser";
-import { checkScreen, jwtClaims, SHOTS } from "./support/console";
+import { BROWSER_MS, checkScreen, jwtClaims, person, press, signIn, textOf, visible, SHOTS } from "./support/console";
 import { adminJson } from "./support/okta";
 
 // The admin console in Debian's Chromium: an administrator signs in through the org server's code flow and does
 // the seed pages' tasks — a server, a scope, a claim, a policy and rule, a token preview, a service app and a
 // real token, a key rotation — with every screen checked by axe-core and photographed.
 const baseUrl = inject("baseUrl");
-const PASSWORD = "Correct-Horse-7-battery";
-const BROWSER_MS = 120_000;
-
-async function created(path: string, body: unknown): Promise<any> {
-  const r = await adminJson(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-  if (r.status < 200 || r.status > 299) throw new Error(`POST ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
-async function person(tag: string, admin: boolean): Promise<{ id: string; login: string }> {
-  const login = `${tag}.${crypto.randomUUID().slice(0, 8)}@example.com`;
-  const user = await created("/users?activate=true", { profile: { firstName: tag, lastName: "Tester", email: login, login }, credentials: { password: { value: PASSWORD } } });
-  if (admin) await created(`/users/${user.id}/roles`, { type: "SUPER_ADMIN" });
-  return { id: user.id, login };
-}
-
-/** The hosted sign-in page, reached from /admin; returns the page the browser lands on. */
-async function signIn(page: Page, login: string) {
-  await page.goto(`${baseUrl}/admin`);
-  await expect.poll(() => page.url()).toContain("/oauth2/v1/authorize");
-  await page.getByLabel("Username").fill(login);
-  await page.getByLabel("Password").fill(PASSWORD);
-  const [response] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === "/admin/callback"), page.getByRole("button", { name: "Sign in" }).click()]);
-  await page.waitForLoadState();
-  return response;
-}
-
-/** The text of the first match, once it is there. */
-async function textOf(loc: Locator): Promise<string> {
-  await loc.first().waitFor({ timeout: 10_000 });
-  return (await loc.first().textContent()) ?? "";
-}
-
-const visible = (loc: Locator) => loc.first().waitFor({ state: "visible", timeout: 10_000 });
-
-/** Submits the form that holds `button` and waits for the page it leads to. */
-async function press(page: Page, name: string | RegExp) {
-  await Promise.all([page.waitForNavigation(), page.getByRole("button", { name, exact: typeof name === "string" }).first().click()]);
-}
 
 describe("the admin console", () => {
   const browsers: RunningBrowser[] = [];
