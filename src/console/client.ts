@@ -2,7 +2,7 @@ import { invalidate } from "../cache/invalidate";
 import { isoTime } from "../clock";
 import type { Env } from "../env";
 import { newId } from "../ids";
-import { saveGrant } from "../store/admin-access";
+import { listGrants, saveGrant } from "../store/admin-access";
 import { getApp, insertApp, replaceApp, type AppRecord } from "../store/apps";
 import { assignGroup } from "../store/assignments";
 import { EVERYONE_GROUP_ID } from "../store/groups";
@@ -25,6 +25,7 @@ export async function ensureConsoleClient(env: Env, origin: string, now: number)
   const at = isoTime(now);
   const existing = await getApp(env.DB, CONSOLE_APP_ID);
   if (existing) {
+    await grantAdminScopes(env, existing.id, origin, at);
     if (existing.settings.redirect_uris.includes(redirect)) return existing;
     const updated = await replaceApp(env.DB, {
       ...existing,
@@ -64,9 +65,17 @@ export async function ensureConsoleClient(env: Env, origin: string, now: number)
     return raced;
   }
   await assignGroup(env.DB, app.id, EVERYONE_GROUP_ID, undefined, at);
-  for (const scopeId of ADMIN_SCOPES) {
-    await saveGrant(env.DB, { id: newId("oag"), appId: app.id, scopeId, issuer: origin, created: at, lastUpdated: at });
-  }
-  invalidate({ client: app.clientId, orgGrants: app.id });
+  await grantAdminScopes(env, app.id, origin, at);
+  invalidate({ client: app.clientId });
   return app;
+}
+
+/** Every okta.* scope the admin API knows, granted to the console app (a newer release may add scopes). */
+async function grantAdminScopes(env: Env, appId: string, origin: string, at: string): Promise<void> {
+  const granted = new Set((await listGrants(env.DB, appId)).map((g) => g.scopeId));
+  const missing = ADMIN_SCOPES.filter((s) => !granted.has(s));
+  for (const scopeId of missing) {
+    await saveGrant(env.DB, { id: newId("oag"), appId, scopeId, issuer: origin, created: at, lastUpdated: at });
+  }
+  if (missing.length) invalidate({ orgGrants: appId });
 }

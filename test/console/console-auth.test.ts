@@ -67,6 +67,17 @@ describe("the console's sign-in", () => {
     expect(setCookieOf(res, SESSION)).toBeUndefined();
   });
 
+  it("grants the console app every okta.* scope again when one is missing, so sign-in keeps working", async () => {
+    await call("/admin/signin");
+    const grants = (await (await admin("/apps/0oamintgateconsole00/grants")).json()) as Array<{ id: string; scopeId: string }>;
+    const logs = grants.find((g) => g.scopeId === "okta.logs.read")!;
+    expect((await admin(`/apps/0oamintgateconsole00/grants/${logs.id}`, { method: "DELETE" })).status).toBe(204);
+    await call("/admin/signin");
+    const after = (await (await admin("/apps/0oamintgateconsole00/grants")).json()) as Array<{ scopeId: string }>;
+    expect(after.map((g) => g.scopeId).sort()).toEqual(grants.map((g) => g.scopeId).sort());
+    expect((await consoleSignIn(await superAdmin())).status).toBe(303);
+  });
+
   it("refuses a callback whose state is not this browser's", async () => {
     const res = await call("/admin/callback?code=x&state=y");
     expect(res.status).toBe(400);
