@@ -2,10 +2,15 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { adminApp } from "./admin/app";
 import { clientSecrets } from "./admin/client-secrets";
+import { consoleApp } from "./console/app";
+import type { WorkerFetch } from "./console/env";
 import { nowMs } from "./clock";
 import type { AppEnv } from "./env";
 import { ApiError, handleApiError } from "./errors";
 import { oauthApp } from "./oauth/app";
+
+// The console reaches the admin API and the org server's endpoints through the Worker itself, in-process.
+const worker: WorkerFetch = async (req, env, ctx) => app.fetch(req, env, ctx);
 
 /** The whole Worker: the OAuth/OIDC endpoints and the admin API, each with its own error dialect. */
 export const app = new Hono<AppEnv>()
@@ -21,6 +26,7 @@ export const app = new Hono<AppEnv>()
   })
   .route("/api/v1", adminApp)
   .route("/oauth2/v1/clients", clientSecrets)
+  .route("/admin", consoleApp(worker))
   .route("/", oauthApp);
 
 app.notFound(() => {

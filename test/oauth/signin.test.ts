@@ -75,10 +75,11 @@ describe("the sign-in page", () => {
     expect(errorOf(page.html)).toBeNull();
   });
 
-  it("names the authorization server, escaped", async () => {
+  it("names the app (its label) and, smaller, the authorization server, escaped", async () => {
     const page = await openPage();
-    expect(page.html).toContain(`<title>Sign in · ${esc(SERVER_NAME)}</title>`);
-    expect(page.html).toContain(`to continue to ${esc(SERVER_NAME)}`);
+    const label = client.app.label as string;
+    expect(page.html).toContain(`<title>Sign in · ${esc(label)}</title>`);
+    expect(page.html).toContain(`to continue to <strong>${esc(label)}</strong><br><small>${esc(SERVER_NAME)}</small>`);
     expect(page.html).not.toContain(SERVER_NAME);
   });
 

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { serverPath } from "../../issuer";
 import type { AppRecord } from "../../store/apps";
+import { cachedClient } from "../../cache/clients";
 import { CSRF_COOKIE, readCookie, setCookie } from "../request/cookies";
 import { consentPage } from "../pages/consent";
 import { pageResponse } from "../pages/html";
@@ -27,8 +28,12 @@ export async function renderSignIn(
 ): Promise<Response> {
   const { csrf, cookie } = csrfFor(c);
   const tx = await sealTransaction(c.env, { serverId: bundle.server.id, params: [...params], csrf }, now);
+  // The flow has already loaded the client, so this is the isolate cache, not D1.
+  const clientId = params.get("client_id");
+  const client = clientId ? await cachedClient(c.env, clientId, now) : null;
   const body = signInPage({
     serverName: bundle.server.name,
+    clientLabel: client?.label,
     action: `${serverPath(bundle.server.id)}/v1/authorize/signin`,
     tx,
     csrf,

@@ -17,6 +17,7 @@ input[type=text],input[type=password],input[type=email]{width:100%;padding:.7rem
 input:focus,button:focus{outline:3px solid var(--accent);outline-offset:2px}
 button{width:100%;margin-top:1.5rem;padding:.8rem;font:inherit;font-weight:600;color:#fff;background:var(--accent);border:0;border-radius:8px;cursor:pointer}
 button.secondary{background:transparent;color:var(--fg);border:1px solid var(--line);margin-top:.75rem}
+@media (prefers-color-scheme:dark){button{color:#0d1117}button.secondary{color:var(--fg)}}
 .error{color:var(--err);border:1px solid var(--err);border-radius:8px;padding:.6rem .8rem;margin:0 0 1rem}
 ul.scopes{padding-left:1.2rem}footer{color:var(--muted);font-size:.85rem;text-align:center;margin-top:1rem}
 `);

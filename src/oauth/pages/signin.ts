@@ -3,6 +3,8 @@ import { page, type Html } from "./html";
 
 export interface SignInView {
   serverName: string;
+  /** The app the person signs in to (its label); the page names it first and, smaller, the server (Okta). */
+  clientLabel?: string;
   action: string;
   tx: string;
   csrf: string;
@@ -13,9 +15,13 @@ export interface SignInView {
 /** The hosted sign-in page: plain HTML and CSS, labelled fields, one generic error that says nothing about which part was wrong. */
 export function signInPage(v: SignInView): Html {
   return page(
-    `Sign in · ${v.serverName}`,
+    `Sign in · ${v.clientLabel ?? v.serverName}`,
     html`<div class="card">
-<h1>Sign in</h1><p class="sub">to continue to ${v.serverName}</p>
+<h1>Sign in</h1>${
+      v.clientLabel
+        ? html`<p class="sub">to continue to <strong>${v.clientLabel}</strong><br><small>${v.serverName}</small></p>`
+        : html`<p class="sub">to continue to ${v.serverName}</p>`
+    }
 ${v.error ? html`<p class="error" role="alert" id="signin-error">${v.error}</p>` : ""}
 <form method="post" action="${v.action}" novalidate>
 <input type="hidden" name="tx" value="${v.tx}"><input type="hidden" name="csrf" value="${v.csrf}">
