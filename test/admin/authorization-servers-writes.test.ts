@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { admin, BASE, call, createServer } from "../support/admin";
 import { DAY_MS, expectOktaError, getServer, listAllServers, serverNotFound, uniqueName } from "../support/fixtures";
-import { ISO_MS, expectedLinks, post, put, lifecycle, VALID } from "./authorization-server-fixtures";
+import { ISO_MS, expectedLinks, post, put, VALID } from "./authorization-server-fixtures";
 
 describe("creating an authorization server", () => {
   it("answers 201 with every Okta field", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { admin, createServer } from "../support/admin";
+import { createServer } from "../support/admin";
 import { expectOktaError } from "../support/fixtures";
 import { HEADERS_NOT_SET } from "./body-errors";
 

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { loadPolicyConfigs } from "../../src/store/policies";
-import { admin, createServer } from "../support/admin";
-import { ISO_MS, DEFAULT_POLICY, DEFAULT_RULE, policiesPath, rulesPath, send, policyBody, createPolicy, createRule, getJson, order, policyLinks, ruleLinks, EVERYONE, DEFAULT_TOKEN, DEFAULT_RULE_CONDITIONS } from "./policy-fixtures";
+import { createServer } from "../support/admin";
+import { ISO_MS, DEFAULT_POLICY, DEFAULT_RULE, policiesPath, rulesPath, send, policyBody, createPolicy, createRule, getJson, policyLinks, ruleLinks, EVERYONE, DEFAULT_TOKEN, DEFAULT_RULE_CONDITIONS } from "./policy-fixtures";
 
 describe("the default authorization server's shipped policy", () => {
   it("lists Okta's Default Policy with its full shape", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { admin, createServer } from "../support/admin";
+import { createServer } from "../support/admin";
 import { policiesPath, rulesPath, send, policyBody, ruleBody, createPolicy, createRule, order } from "./policy-fixtures";
 
 describe("policies: priority", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { admin, createServer } from "../support/admin";
+import { createServer } from "../support/admin";
 import { expectOktaError } from "../support/fixtures";
 import { RULE_INVALID, rulesPath, send, ruleBody, createPolicy, createRule, getJson } from "./policy-fixtures";
 

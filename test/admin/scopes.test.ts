@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { admin, createServer } from "../support/admin";
-import { expectOktaError, links, serverNotFound } from "../support/fixtures";
+import { expectOktaError, serverNotFound } from "../support/fixtures";
 import { SYSTEM_SCOPES, VALIDATION, scopesPath, post, put, del, create, listAll, selfLink } from "./scope-fixtures";
 
 describe("scopes: create, read, replace, delete", () => {
