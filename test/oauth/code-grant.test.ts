@@ -15,13 +15,13 @@ import {
   redeem,
   refresh,
   s256,
-  sessionFor,
   userinfo,
   userLifecycle,
   verifyIdToken,
   type PeopleServer,
   type Person,
 } from "../support/people";
+import { signedInWithApp } from "../support/person-with-app";
 
 const OTHER_CLIENT = "The grant was issued to another client. Please make sure the 'client_id' matches the one used at the authorize request.";
 const REDIRECT_MISMATCH = "The 'redirect_uri' does not match the redirection URI used in the authorization request.";
@@ -35,10 +35,7 @@ let client: Client;
 let sid: string;
 
 beforeAll(async () => {
-  server = await peopleServer();
-  person = await createPerson();
-  client = await appFor(person);
-  sid = await sessionFor(server.id, client, person);
+  ({ server, person, client, sid } = await signedInWithApp());
 });
 
 afterEach(() => {

@@ -7,13 +7,12 @@ import {
   authorizePath,
   codeFor,
   codeParams,
-  createPerson,
-  peopleServer,
   REDIRECT,
   tokensFor,
   type PeopleServer,
   type Person,
 } from "../support/people";
+import { personWithApp } from "../support/person-with-app";
 
 const tag = () => crypto.randomUUID().slice(0, 8);
 const TRUSTED = `https://spa-${tag()}.example`;
@@ -43,9 +42,7 @@ beforeAll(async () => {
   await trustOrigin(REDIRECT_ONLY, ["REDIRECT"]);
   const inactive = await trustOrigin(INACTIVE, ["CORS"]);
   await setOriginStatus(inactive.id, "deactivate");
-  server = await peopleServer();
-  person = await createPerson();
-  client = await appFor(person);
+  ({ server, person, client } = await personWithApp());
   spa = await appFor(person, { application_type: "browser", method: "none", grant_types: ["authorization_code"] });
   tokens = await tokensFor(server.id, client, person);
 });

@@ -7,7 +7,6 @@ import {
   appFor,
   authorize,
   codeParams,
-  createPerson,
   expectErrorPage,
   expectPageHeaders,
   expectRedirectError,
@@ -22,6 +21,7 @@ import {
   type PeopleServer,
   type Person,
 } from "../support/people";
+import { personWithApp } from "../support/person-with-app";
 
 const HINT_REQUIRED = "The 'id_token_hint' parameter is required.";
 const FOREIGN_HINT = "The 'id_token_hint' is not an ID token of this authorization server.";
@@ -33,9 +33,7 @@ let person: Person;
 let client: Client;
 
 beforeAll(async () => {
-  server = await peopleServer();
-  person = await createPerson();
-  client = await appFor(person, { post_logout_redirect_uris: [LOGOUT_REDIRECT, "https://app.example/bye?from=logout"] });
+  ({ server, person, client } = await personWithApp({ app: { post_logout_redirect_uris: [LOGOUT_REDIRECT, "https://app.example/bye?from=logout"] } }));
 });
 
 afterEach(() => {

@@ -17,6 +17,7 @@ import {
   type PeopleServer,
   type Person,
 } from "../support/people";
+import { personWithApp } from "../support/person-with-app";
 
 const WIDER_SCOPE = "The requested scope is invalid, unknown, or exceeds the scope granted by the resource owner.";
 const MINUTE = 60_000;
@@ -27,9 +28,7 @@ let person: Person;
 let client: Client;
 
 beforeAll(async () => {
-  server = await peopleServer({ rule: { accessTokenLifetimeMinutes: 10, refreshTokenLifetimeMinutes: 120, refreshTokenWindowMinutes: 30 } });
-  person = await createPerson();
-  client = await appFor(person);
+  ({ server, person, client } = await personWithApp({ server: { rule: { accessTokenLifetimeMinutes: 10, refreshTokenLifetimeMinutes: 120, refreshTokenWindowMinutes: 30 } } }));
 });
 
 afterEach(() => {

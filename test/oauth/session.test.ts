@@ -13,7 +13,6 @@ import {
   formPage,
   isSignInPage,
   LOGIN_REQUIRED,
-  peopleServer,
   redeem,
   redirectParams,
   SESSION_COOKIE,
@@ -25,15 +24,14 @@ import {
   type PeopleServer,
   type Person,
 } from "../support/people";
+import { personWithApp } from "../support/person-with-app";
 
 let server: PeopleServer;
 let person: Person;
 let client: Client;
 
 beforeAll(async () => {
-  server = await peopleServer();
-  person = await createPerson();
-  client = await appFor(person);
+  ({ server, person, client } = await personWithApp());
 });
 
 afterEach(() => {
