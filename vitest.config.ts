@@ -19,5 +19,7 @@ export default defineConfig({
     exclude: ["test/e2e/**", "node_modules/**"],
     setupFiles: ["./test/support/setup.ts"],
     testTimeout: 20_000,
+    // Fixture setup (servers, people, apps through the admin API) can take a while on a busy 2-core machine.
+    hookTimeout: 60_000,
   },
 });
