@@ -1,5 +1,7 @@
 import type { Context, ErrorHandler } from "hono";
+import type { AppEnv } from "../../env";
 import { ApiError, handleApiError, isTransient, logUnexpected, newErrorId, OAUTH_ERRORS, OAuthError, PageError, RedirectError } from "../../errors";
+import { authorizationIssuer } from "../authorize/iss";
 import { redirectToClient } from "../authorize/respond";
 import { pageResponse } from "./html";
 import { errorPage } from "./messages";
@@ -27,11 +29,13 @@ function page(c: Context, title: string, error: string, description: string, sta
  * errorId that is logged, never a page that blames the request.
  */
 export function pageErrors(title: string): ErrorHandler {
-  return (err, c) => {
+  return async (err, c) => {
     if (err instanceof ApiError) return handleApiError(err, c);
     if (err instanceof RedirectError) {
       const { oauth, redirectUri, responseMode, state } = err;
-      return redirectToClient(redirectUri, responseMode, { error: oauth.error, error_description: oauth.description, state }, c.get("pageCookies") ?? []);
+      // RFC 9207 2: error responses carry iss too.
+      const iss = await authorizationIssuer(c as Context<AppEnv>);
+      return redirectToClient(redirectUri, responseMode, { error: oauth.error, error_description: oauth.description, state, iss }, c.get("pageCookies") ?? []);
     }
     if (err instanceof PageError) return page(c, title, err.error, err.description, err.status);
     // A request error from the shared request readers (duplicate or malformed parameters): shown, never challenged.
