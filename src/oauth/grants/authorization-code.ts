@@ -23,7 +23,7 @@ async function s256(verifier: string): Promise<string> {
  */
 export const authorizationCode: Grant = {
   type: "authorization_code",
-  async handle({ env, bundle, client, params, issuer, now }) {
+  async handle({ env, bundle, client, params, issuer, now, dpopJkt }) {
     const code = params.get("code");
     if (!code) throw new OAuthError("invalid_request", "The 'code' parameter is required.");
     const nowSeconds = Math.floor(now / 1000);
@@ -64,6 +64,7 @@ export const authorizationCode: Grant = {
       user,
       grant,
       now,
+      dpopJkt,
       accessJti,
       familyId,
       includeNonce: true,

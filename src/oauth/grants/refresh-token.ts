@@ -13,14 +13,20 @@ const INVALID = "The refresh token is invalid or expired.";
  */
 export const refreshToken: Grant = {
   type: "refresh_token",
-  async handle({ env, bundle, client, params, issuer, now }) {
+  async handle({ env, bundle, client, params, issuer, now, dpopJkt }) {
     const token = params.get("refresh_token");
     if (!token) throw new OAuthError("invalid_request", "The 'refresh_token' parameter is required.");
     const nowSeconds = Math.floor(now / 1000);
     const tokenHash = await sha256Hex(token);
     // Check a narrowed scope before the token is consumed, so that a refused request leaves it usable.
     const asked = params.get("scope");
-    const live = asked === undefined ? null : await findRefreshToken(env.DB, tokenHash, bundle.server.id, nowSeconds);
+    // RFC 9449 5: a public client's refresh token may be bound to a DPoP key; read first so a wrong key burns nothing.
+    const mayBeBound = client.tokenEndpointAuthMethod === "none";
+    const live = asked === undefined && !mayBeBound ? null : await findRefreshToken(env.DB, tokenHash, bundle.server.id, nowSeconds);
+    if (live?.grant.jkt && live.clientId === client.clientId && live.grant.jkt !== dpopJkt) {
+      if (!dpopJkt) throw new OAuthError("invalid_dpop_proof", "The refresh token is DPoP-bound: the DPoP proof JWT header is missing.");
+      throw new OAuthError("invalid_grant", "The refresh token is bound to a different DPoP key.");
+    }
     let scopes: string[] | undefined;
     if (live && live.clientId === client.clientId && asked !== undefined) {
       const granted = live.grant.scopes;
@@ -50,6 +56,7 @@ export const refreshToken: Grant = {
       grant: original,
       accessScopes: scopes,
       now,
+      dpopJkt,
       familyId: result.token.familyId,
       refreshExpiresAt: result.token.expiresAt,
       includeNonce: false,

@@ -49,6 +49,8 @@ export interface UserTokenInput {
   includeNonce: boolean;
   /** Narrower scopes for this response's access and ID tokens (refresh with scope); the grant keeps its own. */
   accessScopes?: string[];
+  /** RFC 9449: the DPoP key the access token (and a public client's refresh token) is bound to. */
+  dpopJkt?: string;
 }
 
 export const newFamilyId = () => newId("oar");
@@ -63,7 +65,7 @@ export async function readySigners(env: Env, serverId: string, now: number): Pro
 }
 
 /** The access token for a person: Okta's uid, sub = login, scp, cid, auth_time. */
-export function mintUserAccessToken(i: Pick<UserTokenInput, "env" | "bundle" | "client" | "issuer" | "user" | "grant" | "now" | "accessJti">) {
+export function mintUserAccessToken(i: Pick<UserTokenInput, "env" | "bundle" | "client" | "issuer" | "user" | "grant" | "now" | "accessJti" | "dpopJkt">) {
   return mintAccessToken(
     i.env,
     i.bundle.server.id,
@@ -76,11 +78,22 @@ export function mintUserAccessToken(i: Pick<UserTokenInput, "env" | "bundle" | "
       uid: i.user.id,
       scp: i.grant.scopes,
       auth_time: i.grant.authTime,
+      // RFC 9449 6.1.
+      ...(i.dpopJkt ? { cnf: { jkt: i.dpopJkt } } : {}),
     },
     i.grant.accessTokenLifetimeSeconds,
     i.now,
     i.accessJti ?? newAccessTokenId(),
   );
+}
+
+/**
+ * RFC 9449 5: a public client's refresh token is bound to the DPoP key it was issued under (a confidential
+ * client's is bound to its authentication instead, and keeps no key).
+ */
+function boundGrant(i: UserTokenInput): UserGrant {
+  const { jkt: _previous, ...grant } = i.grant;
+  return i.client.tokenEndpointAuthMethod === "none" && i.dpopJkt ? { ...grant, jkt: i.dpopJkt } : grant;
 }
 
 /**
@@ -91,7 +104,7 @@ export function mintUserAccessToken(i: Pick<UserTokenInput, "env" | "bundle" | "
 export async function issueUserTokens(i: UserTokenInput): Promise<TokenResponse> {
   const scopes = i.accessScopes ?? i.grant.scopes;
   const access = await mintUserAccessToken({ ...i, grant: { ...i.grant, scopes } });
-  const response: TokenResponse = { token_type: "Bearer", expires_in: access.expiresIn, access_token: access.token, scope: scopes.join(" ") };
+  const response: TokenResponse = { token_type: i.dpopJkt ? "DPoP" : "Bearer", expires_in: access.expiresIn, access_token: access.token, scope: scopes.join(" ") };
   if (i.grant.scopes.includes("offline_access") && i.client.settings.grant_types.includes("refresh_token")) {
     const token = randomBase62(43);
     const nowSeconds = Math.floor(i.now / 1000);
@@ -107,7 +120,7 @@ export async function issueUserTokens(i: UserTokenInput): Promise<TokenResponse>
       authServerId: i.bundle.server.id,
       clientId: i.client.clientId,
       userId: i.user.id,
-      grant: i.grant,
+      grant: boundGrant(i),
       created: nowSeconds,
       expiresAt,
       idleExpiresAt: nowSeconds + i.grant.refreshTokenWindowSeconds,
