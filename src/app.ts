@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { adminApp } from "./admin/app";
-import { clientSecrets } from "./admin/client-secrets";
+import { clients } from "./admin/clients";
 import { nowMs } from "./clock";
 import type { AppEnv } from "./env";
 import { ApiError, handleApiError } from "./errors";
@@ -20,7 +20,7 @@ export const app = new Hono<AppEnv>()
     c.res.headers.set("X-Okta-Request-Id", c.var.requestId);
   })
   .route("/api/v1", adminApp)
-  .route("/oauth2/v1/clients", clientSecrets)
+  .route("/oauth2/v1/clients", clients)
   .route("/", oauthApp);
 
 app.notFound(() => {
