@@ -19,6 +19,7 @@ import {
   REDIRECT,
   redeem,
   redirectParams,
+  withoutIss,
   sessionFor,
   userinfo,
   verifyIdToken,
@@ -269,7 +270,7 @@ async function formPost(res: Response): Promise<FormPost> {
   expect(html.match(/<script/g)).toHaveLength(1);
   const action = /<form method="post" action="([^"]+)" id="f">/.exec(html)?.[1];
   const fields = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]));
-  return { action: action!, fields, html };
+  return { action: action!, fields: withoutIss(fields), html };
 }
 
 describe("response modes", () => {

@@ -354,13 +354,27 @@ export function redirectParams(res: Response, mode: "query" | "fragment" = "quer
   const url = new URL(location!);
   const base = new URL(redirectUri);
   expect(`${url.origin}${url.pathname}`).toBe(`${base.origin}${base.pathname}`);
+  let params: Record<string, string>;
   if (mode === "query") {
     expect(url.hash).toBe("");
     const own = new Set(base.searchParams.keys());
-    return Object.fromEntries([...url.searchParams].filter(([k]) => !own.has(k)));
+    params = Object.fromEntries([...url.searchParams].filter(([k]) => !own.has(k)));
+  } else {
+    expect(url.search).toBe(base.search);
+    params = Object.fromEntries(new URLSearchParams(url.hash.slice(1)));
   }
-  expect(url.search).toBe(base.search);
-  return Object.fromEntries(new URLSearchParams(url.hash.slice(1)));
+  return withoutIss(params);
+}
+
+/**
+ * RFC 9207 2: every authorization response, success or error, names its issuer. Checked here for every redirect
+ * the tests read (test/oauth/iss.test.ts checks the exact value per server), and set aside so that assertions
+ * about the rest of the response stay as they were.
+ */
+export function withoutIss(params: Record<string, string>): Record<string, string> {
+  const { iss, ...rest } = params;
+  expect(iss, `no iss in ${JSON.stringify(params)}`).toMatch(new RegExp(`^${BASE.replace(/\./g, "\\.")}(/oauth2/[A-Za-z0-9]+)?$`));
+  return rest;
 }
 
 /** Asserts an authorization error response redirected to the client: exactly error, error_description and state. */
