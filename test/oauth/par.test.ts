@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { admin, BASE, call } from "../support/admin";
 import { advanceTime, freezeTime } from "../support/clock";
 import { basicAuth, clientKeyPair, expectOAuthError, FORM, type Client, type Json, type KeyPair } from "../support/clients";
+import { webAppWith } from "../support/web-app-with";
 import {
   assignUser,
   authorize,
@@ -11,7 +12,6 @@ import {
   createWebApp,
   expectErrorPage,
   expectRedirectError,
-  LOGOUT_REDIRECT,
   peopleServer,
   REDIRECT,
   redirectParams,
@@ -30,32 +30,6 @@ let other: Client;
 /** A client with require_pushed_authorization_requests and registered keys (for request objects). */
 let strict: Client & { keys: KeyPair };
 let sid: string;
-
-/** A web app (code + refresh) with extra settings.oauthClient fields. */
-export async function webAppWith(settings: Json): Promise<Client> {
-  const res = await admin("/apps", {
-    method: "POST",
-    json: {
-      name: "oidc_client",
-      label: `par-${crypto.randomUUID()}`,
-      signOnMode: "OPENID_CONNECT",
-      credentials: { oauthClient: { token_endpoint_auth_method: "client_secret_basic" } },
-      settings: {
-        oauthClient: {
-          application_type: "web",
-          redirect_uris: [REDIRECT],
-          post_logout_redirect_uris: [LOGOUT_REDIRECT],
-          grant_types: ["authorization_code", "refresh_token"],
-          response_types: ["code"],
-          ...settings,
-        },
-      },
-    },
-  });
-  const app = (await res.json()) as Json;
-  expect(res.status, JSON.stringify(app)).toBe(201);
-  return { app, id: app.id, clientId: app.credentials.oauthClient.client_id, secret: app.credentials.oauthClient.client_secret };
-}
 
 const parUrl = () => `/oauth2/${server.id}/v1/par`;
 const push = (client: Pick<Client, "clientId" | "secret">, params: Record<string, string>) =>
