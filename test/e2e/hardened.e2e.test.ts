@@ -199,10 +199,15 @@ describe("PAR and JAR with openid-client, through Chromium on the hosted page", 
       // openid-client's RFC 9207 check: a response naming another issuer is refused before the code is used.
       const forged = new URL(landed);
       forged.searchParams.set("iss", `${baseUrl}/oauth2/default`);
-      await expect(client.authorizationCodeGrant(config, forged, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce })).rejects.toThrow(/iss/);
+      const issRefusal = (callbackUrl: URL) =>
+        client.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce }).then(
+          () => "accepted",
+          (e: { cause?: { message?: string } }) => e.cause?.message,
+        );
+      expect(await issRefusal(forged)).toBe('unexpected "iss" (issuer) response parameter value');
       const withoutIss = new URL(landed);
       withoutIss.searchParams.delete("iss");
-      await expect(client.authorizationCodeGrant(config, withoutIss, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce })).rejects.toThrow(/iss/);
+      expect(await issRefusal(withoutIss)).toBe('response parameter "iss" (issuer) missing');
 
       const tokens = await client.authorizationCodeGrant(config, landed, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
       expect(tokens.claims()).toMatchObject({ iss: issuer, sub: userId, nonce, email });
