@@ -20,7 +20,7 @@ const dpopChallenge = (error: string, description: string) => `DPoP error="${err
 
 /** A token request with a DPoP proof, after fetching the server's nonce (Okta requires one). */
 async function dpopTokenRequest(client: Client, params: Record<string, string>, k: DpopKey | null = key): Promise<Response> {
-  const auth = client.secret ? { Authorization: `Basic ${btoa(`${client.clientId}:${client.secret}`)}` } : {};
+  const auth: Record<string, string> = client.secret ? { Authorization: `Basic ${btoa(`${client.clientId}:${client.secret}`)}` } : {};
   const body = client.secret ? params : { ...params, client_id: client.clientId };
   if (!k) return oauthPost(server.id, "token", body, auth);
   const first = await oauthPost(server.id, "token", body, { ...auth, DPoP: await dpopProof(k, { htu: tokenUrl }) });

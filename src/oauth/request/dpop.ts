@@ -1,4 +1,14 @@
-import { calculateJwkThumbprint, EmbeddedJWK, errors as joseErrors, jwtVerify, type JWK, type JWTPayload, type ProtectedHeaderParameters } from "jose";
+import {
+  calculateJwkThumbprint,
+  EmbeddedJWK,
+  errors as joseErrors,
+  jwtVerify,
+  type FlattenedJWSInput,
+  type JWK,
+  type JWSHeaderParameters,
+  type JWTPayload,
+  type ProtectedHeaderParameters,
+} from "jose";
 import { epochSeconds } from "../../clock";
 import type { Env } from "../../env";
 import { DPOP_ALGS, OAuthError } from "../../errors";
@@ -9,6 +19,27 @@ import { currentDpopNonce, isValidDpopNonce } from "./dpop-nonce";
 /** RFC 9449 11.1: how old a proof may be (by its iat), and how far ahead of this server's clock. */
 export const DPOP_MAX_AGE_SECONDS = 300;
 export const DPOP_MAX_SKEW_SECONDS = 60;
+
+// A client sends the same key with every proof: the imported key and its thumbprint are kept per isolate, keyed by
+// the exact alg and jwk (the same input always gives the same key), so a warm isolate pays the signature check only.
+const importedKeys = new Map<string, { key: CryptoKey | Uint8Array; jkt: string }>();
+const MAX_IMPORTED_KEYS = 1000;
+
+async function embeddedKey(header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey | Uint8Array> {
+  const id = `${String(header.alg)} ${JSON.stringify(header.jwk)}`;
+  const known = importedKeys.get(id);
+  if (known) return known.key;
+  // jose's EmbeddedJWK checks the jwk (an object, public, use and alg consistent) and imports it.
+  const key = await EmbeddedJWK(header, token);
+  const jkt = await calculateJwkThumbprint(header.jwk as JWK, "sha256");
+  if (importedKeys.size >= MAX_IMPORTED_KEYS) importedKeys.clear();
+  importedKeys.set(id, { key, jkt });
+  return key;
+}
+
+async function thumbprintOf(header: ProtectedHeaderParameters): Promise<string> {
+  return importedKeys.get(`${String(header.alg)} ${JSON.stringify(header.jwk)}`)?.jkt ?? calculateJwkThumbprint(header.jwk as JWK, "sha256");
+}
 
 export interface DpopExpectation {
   /** The request's method and the URLs its htu may name (as invoked, and as the issuer names the endpoint). */
@@ -48,7 +79,7 @@ export async function verifyDpopProof(env: Env, req: Request, expect: DpopExpect
   let payload: JWTPayload;
   let protectedHeader: ProtectedHeaderParameters;
   try {
-    ({ payload, protectedHeader } = await jwtVerify(header, EmbeddedJWK, { typ: "dpop+jwt", algorithms: [...DPOP_ALGS], currentDate: new Date(now) }));
+    ({ payload, protectedHeader } = await jwtVerify(header, embeddedKey, { typ: "dpop+jwt", algorithms: [...DPOP_ALGS], currentDate: new Date(now) }));
   } catch (err) {
     if (!(err instanceof joseErrors.JOSEError)) throw err;
     if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === "typ") throw invalid("The DPoP proof's typ must be 'dpop+jwt'.");
@@ -75,7 +106,7 @@ export async function verifyDpopProof(env: Env, req: Request, expect: DpopExpect
       throw new OAuthError("use_dpop_nonce", "The DPoP proof's nonce is invalid or has expired.", expect.challenge, fresh);
     }
   }
-  const jkt = await calculateJwkThumbprint(protectedHeader.jwk as JWK, "sha256");
+  const jkt = await thumbprintOf(protectedHeader);
   // RFC 9449 11.1: a jti once within the window that could accept the proof.
   if (!(await recordDpopProof(env.DB, jkt, jti, iat + DPOP_MAX_AGE_SECONDS + DPOP_MAX_SKEW_SECONDS, nowSeconds))) {
     throw invalid("The DPoP proof has already been used.");
