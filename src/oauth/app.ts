@@ -18,6 +18,7 @@ import { parEndpoint } from "./endpoints/par";
 import { activeServer } from "./request/server-context";
 import { pageErrors } from "./pages/errors";
 import { pageSecurity } from "./pages/html";
+import { withAuthorizationIssuer } from "./authorize/iss";
 
 
 const DISCOVERY_CACHE = "public, max-age=300";
@@ -76,8 +77,8 @@ function clientEndpoints(prefix: string) {
 function pageEndpoints(prefix: string) {
   const signIn = new Hono<AppEnv>()
     .onError(pageErrors("Sign-in error"))
-    .use(`${prefix}/v1/authorize`, pageSecurity)
-    .use(`${prefix}/v1/authorize/*`, pageSecurity)
+    .use(`${prefix}/v1/authorize`, pageSecurity, withAuthorizationIssuer)
+    .use(`${prefix}/v1/authorize/*`, pageSecurity, withAuthorizationIssuer)
     .on(["GET", "POST"], `${prefix}/v1/authorize`, authorizeEndpoint)
     .post(`${prefix}/v1/authorize/signin`, signInEndpoint)
     .post(`${prefix}/v1/authorize/consent`, consentEndpoint);

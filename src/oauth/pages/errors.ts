@@ -1,7 +1,6 @@
 import type { Context, ErrorHandler } from "hono";
-import type { AppEnv } from "../../env";
 import { ApiError, handleApiError, isTransient, logUnexpected, newErrorId, OAUTH_ERRORS, OAuthError, PageError, RedirectError } from "../../errors";
-import { authorizationIssuer } from "../authorize/iss";
+import "../authorize/iss";
 import { redirectToClient } from "../authorize/respond";
 import { pageResponse } from "./html";
 import { errorPage } from "./messages";
@@ -29,12 +28,12 @@ function page(c: Context, title: string, error: string, description: string, sta
  * errorId that is logged, never a page that blames the request.
  */
 export function pageErrors(title: string): ErrorHandler {
-  return async (err, c) => {
+  return (err, c) => {
     if (err instanceof ApiError) return handleApiError(err, c);
     if (err instanceof RedirectError) {
       const { oauth, redirectUri, responseMode, state } = err;
-      // RFC 9207 2: error responses carry iss too.
-      const iss = await authorizationIssuer(c as Context<AppEnv>);
+      // RFC 9207 2: error responses carry iss too (set by withAuthorizationIssuer on the authorize routes).
+      const iss = c.get("authorizationIssuer");
       return redirectToClient(redirectUri, responseMode, { error: oauth.error, error_description: oauth.description, state, iss }, c.get("pageCookies") ?? []);
     }
     if (err instanceof PageError) return page(c, title, err.error, err.description, err.status);
