@@ -145,3 +145,20 @@ describe("userinfo honours DPoP (RFC 9449 7)", () => {
     expect((await userinfo(`Bearer ${plain}`)).status).toBe(200);
   });
 });
+
+describe("the authorization endpoint and DPoP", () => {
+  it("refuses access tokens from /authorize to a client whose tokens must be DPoP-bound", async () => {
+    const { webAppWith } = await import("../support/web-app-with");
+    const { authorize, expectRedirectError, sessionFor, assignUser } = await import("../support/people");
+    const bound = await webAppWith({ dpop_bound_access_tokens: true, grant_types: ["authorization_code", "implicit"], response_types: ["code", "token", "id_token"] });
+    await assignUser(bound.id, person.id);
+    const sid = await sessionFor(server.id, bound, person);
+    const params = { client_id: bound.clientId, redirect_uri: REDIRECT, response_type: "id_token token", scope: "openid", state: "s-dpop", nonce: "n-dpop" };
+    expectRedirectError(
+      await authorize(server.id, params, { cookies: [sid] }),
+      "unsupported_response_type",
+      "The client requires DPoP-bound access tokens, which only the token endpoint issues: use the code flow.",
+      { state: "s-dpop", mode: "fragment" },
+    );
+  });
+});

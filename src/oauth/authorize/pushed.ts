@@ -10,6 +10,7 @@ import { epochSeconds } from "../../clock";
 import { authorizationIssuer } from "./iss";
 import { checkClientAndRedirect } from "./request";
 import { requestObjectParams } from "./request-object";
+import { requiresDpop } from "../request/dpop-token";
 
 /** RFC 9126 2.2: the request_uri prefix this server's PAR endpoint hands out. */
 export const REQUEST_URI_PREFIX = "urn:ietf:params:oauth:request_uri:";
@@ -39,6 +40,19 @@ function errorMode(params: Map<string, string>): ResponseMode {
  * the PAR refusal, whose redirect_uri is checked first, goes back to the client.
  */
 export async function resolveAuthorizeParams(c: Context<AppEnv>, bundle: ServerBundle, params: Map<string, string>): Promise<Map<string, string>> {
+  const resolved = await pushedOrSigned(c, bundle, params);
+  const client = resolved.get("client_id") ? await cachedClient(c.env, resolved.get("client_id")!, c.var.now) : null;
+  // RFC 9449: the authorization endpoint cannot bind a token to a key, so a client whose tokens must be DPoP-bound
+  // gets none from it; the code flow binds them at the token endpoint.
+  if (client && requiresDpop(client) && (resolved.get("response_type") ?? "").split(" ").includes("token")) {
+    const redirectUri = checkClientAndRedirect(client, resolved);
+    const error = new OAuthError("unsupported_response_type", "The client requires DPoP-bound access tokens, which only the token endpoint issues: use the code flow.");
+    throw new RedirectError(error, redirectUri, errorMode(resolved), resolved.get("state"));
+  }
+  return resolved;
+}
+
+async function pushedOrSigned(c: Context<AppEnv>, bundle: ServerBundle, params: Map<string, string>): Promise<Map<string, string>> {
   const requestUri = params.get("request_uri");
   if (requestUri !== undefined) {
     if (params.has("request")) throw new PageError("invalid_request", "The 'request' and 'request_uri' parameters cannot both be used.");
