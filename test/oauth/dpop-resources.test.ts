@@ -4,7 +4,8 @@ import { DPOP_ALGS } from "../../src/errors";
 import { BASE, call } from "../support/admin";
 import { expectOAuthError, introspect, oauthPost, tokenBody, type Client, type Json } from "../support/clients";
 import { dpopKey, dpopProof, type DpopKey } from "../support/dpop";
-import { appFor, codeFor, createPerson, peopleServer, REDIRECT, type PeopleServer, type Person } from "../support/people";
+import { appFor, assignUser, codeFor, createPerson, peopleServer, REDIRECT, type PeopleServer, type Person } from "../support/people";
+import { webAppWith } from "../support/web-app-with";
 
 let server: PeopleServer;
 let person: Person;
@@ -12,6 +13,8 @@ let person: Person;
 let spa: Client;
 /** A confidential web client with a secret. */
 let web: Client;
+/** A confidential web client without dpop_bound_access_tokens: Bearer tokens. */
+let plain: Client;
 let key: DpopKey;
 let tokenUrl: string;
 let userinfoUrl: string;
@@ -45,8 +48,10 @@ async function expectChallenge(res: Response, status: number, challenge: string)
 beforeAll(async () => {
   server = await peopleServer();
   person = await createPerson();
-  spa = await appFor(person, { application_type: "browser", method: "none", grant_types: ["authorization_code", "refresh_token"] });
-  web = await appFor(person);
+  spa = await webAppWith({ application_type: "browser", grant_types: ["authorization_code", "refresh_token"], dpop_bound_access_tokens: true }, "none");
+  web = await webAppWith({ dpop_bound_access_tokens: true });
+  plain = await appFor(person);
+  for (const c of [spa, web]) await assignUser(c.id, person.id);
   key = await dpopKey();
   tokenUrl = `${BASE}/oauth2/${server.id}/v1/token`;
   userinfoUrl = `${BASE}/oauth2/${server.id}/v1/userinfo`;
@@ -63,7 +68,7 @@ describe("the code flow with DPoP", () => {
   it("binds a public client's refresh token to the key: refreshing needs a proof of that very key", async () => {
     const tokens = await codeTokens(spa);
     const refresh = { grant_type: "refresh_token", refresh_token: tokens.refresh_token };
-    await expectOAuthError(await dpopTokenRequest(spa, refresh, null), 400, "invalid_dpop_proof", "The refresh token is DPoP-bound: the DPoP proof JWT header is missing.");
+    await expectOAuthError(await dpopTokenRequest(spa, refresh, null), 400, "invalid_dpop_proof", "The DPoP proof JWT header is missing.");
     await expectOAuthError(await dpopTokenRequest(spa, refresh, await dpopKey()), 400, "invalid_grant", "The refresh token is bound to a different DPoP key.");
     // The refusals burned nothing: the right key still refreshes, and the new refresh token keeps the binding.
     const next = await tokenBody(await dpopTokenRequest(spa, refresh));
@@ -75,6 +80,11 @@ describe("the code flow with DPoP", () => {
     const tokens = await codeTokens(spa);
     const res = await oauthPost(server.id, "introspect", { token: tokens.refresh_token, client_id: spa.clientId });
     expect(await res.json()).toMatchObject({ active: true, token_type: "refresh_token", cnf: { jkt: key.jkt } });
+  });
+
+  it("refuses a DPoP client's code redemption without a proof", async () => {
+    const a = await codeFor(server.id, spa, person);
+    await expectOAuthError(await dpopTokenRequest(spa, { grant_type: "authorization_code", code: a.code, redirect_uri: REDIRECT, code_verifier: a.verifier }, null), 400, "invalid_dpop_proof", "The DPoP proof JWT header is missing.");
   });
 
   it("does not bind a confidential client's refresh token (its authentication binds it), only its access tokens", async () => {
@@ -139,17 +149,17 @@ describe("userinfo honours DPoP (RFC 9449 7)", () => {
   });
 
   it("refuses a Bearer token presented with the DPoP scheme", async () => {
-    const plain = (await codeTokens(web, null)).access_token;
-    const proof = await dpopProof(key, { htm: "GET", htu: userinfoUrl, accessToken: plain });
-    await expectChallenge(await userinfo(`DPoP ${plain}`, proof), 401, 'Bearer error="invalid_token", error_description="The access token is not DPoP-bound."');
-    expect((await userinfo(`Bearer ${plain}`)).status).toBe(200);
+    const bearer = (await codeTokens(plain, null)).access_token;
+    const proof = await dpopProof(key, { htm: "GET", htu: userinfoUrl, accessToken: bearer });
+    await expectChallenge(await userinfo(`DPoP ${bearer}`, proof), 401, 'Bearer error="invalid_token", error_description="The access token is not DPoP-bound."');
+    expect((await userinfo(`Bearer ${bearer}`)).status).toBe(200);
   });
 });
 
 describe("the authorization endpoint and DPoP", () => {
   it("refuses access tokens from /authorize to a client whose tokens must be DPoP-bound", async () => {
     const { webAppWith } = await import("../support/web-app-with");
-    const { authorize, expectRedirectError, sessionFor, assignUser } = await import("../support/people");
+    const { authorize, expectRedirectError, sessionFor } = await import("../support/people");
     const bound = await webAppWith({ dpop_bound_access_tokens: true, grant_types: ["authorization_code", "implicit"], response_types: ["code", "token", "id_token"] });
     await assignUser(bound.id, person.id);
     const sid = await sessionFor(server.id, bound, person);

@@ -245,7 +245,9 @@ describe("the DPoP client_credentials path (RFC 9449)", () => {
   it("costs one D1 statement per request, the atomic jti record, and no Durable Object call", async () => {
     const { dpopKey, dpopProof } = await import("../support/dpop");
     const server = await readyServer();
-    const client = await createApp();
+    const created = await adminApp("/apps", { method: "POST", json: { ...appBody(), settings: { oauthClient: { application_type: "service", grant_types: ["client_credentials"], dpop_bound_access_tokens: true } } } });
+    const app = (await created.json()) as Json;
+    const client = { clientId: app.credentials.oauthClient.client_id, secret: app.credentials.oauthClient.client_secret };
     const key = await dpopKey();
     const htu = `${BASE}/oauth2/${server.id}/v1/token`;
     const dpopRequest = (proof: string) =>

@@ -4,14 +4,14 @@ import type { Client, Json } from "./clients";
 import { LOGOUT_REDIRECT, REDIRECT } from "./people";
 
 /** A web app (code + refresh) with extra settings.oauthClient fields. */
-export async function webAppWith(settings: Json): Promise<Client> {
+export async function webAppWith(settings: Json, method = "client_secret_basic"): Promise<Client> {
   const res = await admin("/apps", {
     method: "POST",
     json: {
       name: "oidc_client",
       label: `par-${crypto.randomUUID()}`,
       signOnMode: "OPENID_CONNECT",
-      credentials: { oauthClient: { token_endpoint_auth_method: "client_secret_basic" } },
+      credentials: { oauthClient: { token_endpoint_auth_method: method } },
       settings: {
         oauthClient: {
           application_type: "web",
