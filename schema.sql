@@ -373,3 +373,25 @@ CREATE TABLE IF NOT EXISTS retired_client_ids (
   client_id TEXT PRIMARY KEY,
   until     INTEGER NOT NULL
 );
+-- Pushed authorization requests (RFC 9126). Invariants: only the SHA-256 of the request_uri is stored; a row is
+-- bound to its server and client; it is used at most once (taken by one DELETE ... RETURNING at /authorize) and
+-- only before expires_at (epoch seconds); params_json is the validated authorize parameters, request objects
+-- already unpacked. The retention job deletes rows past expires_at.
+CREATE TABLE IF NOT EXISTS pushed_requests (
+  uri_hash       TEXT PRIMARY KEY,
+  auth_server_id TEXT NOT NULL,
+  client_id      TEXT NOT NULL,
+  params_json    TEXT NOT NULL,
+  expires_at     INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pushed_requests_by_expiry ON pushed_requests (expires_at);
+
+-- jti values of DPoP proofs already used (RFC 9449 11.1), per proof key (jkt). Invariants: (jkt, jti) unique; a row
+-- past expires_at (the end of the proof's iat window) no longer counts and the retention job deletes it.
+CREATE TABLE IF NOT EXISTS used_dpop_proofs (
+  jkt        TEXT NOT NULL,
+  jti        TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (jkt, jti)
+);
+CREATE INDEX IF NOT EXISTS used_dpop_proofs_by_expiry ON used_dpop_proofs (expires_at);

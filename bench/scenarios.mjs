@@ -3,6 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { basic, codeRedemptionParams, mintCodes, mintRefreshTokens, SCOPE } from "./setup.mjs";
+import { mintDpopProofs } from "./dpop.mjs";
 
 const FORM = "Content-Type: application/x-www-form-urlencoded";
 const CC_BODY = `grant_type=client_credentials&scope=${encodeURIComponent(SCOPE)}`;
@@ -27,6 +28,7 @@ export const SCENARIOS = [
     label: "client_credentials, RS256",
     prepare: (c) => post(`${c.mg.url}/oauth2/${c.mg.setup.rs.id}/v1/token`, CC_BODY, `Authorization: ${basic(c.mg.setup.service.clientId, c.mg.setup.service.secret)}`),
   },
+  { key: "cc_dpop", target: "mintgate", label: "client_credentials, RS256, DPoP proof", prepare: prepareDpop },
   {
     key: "peer_cc_rs256",
     target: "peer",
@@ -94,6 +96,25 @@ async function prepareCodes(c, phase, warm) {
 }
 
 /**
+ * DPoP client_credentials (RFC 9449): each request carries a proof of its own (a jti is accepted once), made
+ * beforehand in this process with the server's nonce, so wrk measures the server's work only: one extra ES256
+ * verification and one D1 write (the jti) per request. Counts as for codes: warm-up's good rate, with a margin.
+ */
+async function prepareDpop(c, phase, warm) {
+  const url = `${c.mg.url}/oauth2/${c.mg.setup.rs.id}/v1/token`;
+  const client = c.mg.setup.dpopService;
+  const auth = `Authorization: ${basic(client.clientId, client.secret)}`;
+  const goodRate = phase === "warmup" ? 3000 : Math.max(200, (warm.requests - (warm.non2xx ?? 0)) / warm.seconds);
+  const n = Math.ceil(goodRate * (phase === "warmup" ? c.warmupSeconds : c.seconds) * 1.5) + 500;
+  const started = performance.now();
+  const proofs = await mintDpopProofs(url, CC_BODY, auth, n);
+  c.log(`    made ${n} DPoP proofs for ${phase} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const file = join(c.workDir, `dpop-${phase}.txt`);
+  writeFileSync(file, proofs.join("\n") + "\n");
+  return { url, script: "one-time-header.lua", args: [file, "DPoP", CC_BODY, FORM, auth] };
+}
+
+/**
  * Refresh tokens rotated in chains: a pool of tokens from real code flows (offline_access), each answer's new
  * token returning to the pool. The pool file carries the unused tokens from one wrk run to the next.
  */
@@ -142,6 +163,7 @@ export const RATIOS = [
   { key: "es256_vs_oidc_provider", of: "cc_es256", over: "peer_cc_es256", target: 1.5 },
   { key: "discovery_vs_static", of: "discovery", over: "static", target: 0.9 },
   { key: "rs256_vs_oidc_provider", of: "cc_rs256", over: "peer_cc_rs256" },
+  { key: "dpop_vs_plain", of: "cc_dpop", over: "cc_rs256", note: "a proof to verify and a jti to record per request" },
   { key: "jwks_vs_static", of: "jwks", over: "static", target: 0.9 },
   { key: "es256_vs_sign_ceiling", of: "cc_es256", over: "sign_loop_es256", note: "in-isolate ES256 signatures/s" },
   { key: "rs256_vs_sign_only", of: "cc_rs256", over: "sign_only_rs256" },

@@ -79,6 +79,8 @@ export async function setupMintgate(base, adminToken) {
   const rs = await benchServer(api, "bench-rs256", ["client_credentials", "authorization_code", "refresh_token"]);
   const es = await benchServer(api, "bench-es256", ["client_credentials"], { alg: "ES256" });
   const service = await oidcApp(api, "bench-service", { application_type: "service", grant_types: ["client_credentials"] });
+  // Okta's dpop_bound_access_tokens: every token request must carry a DPoP proof (RFC 9449).
+  const dpopService = await oidcApp(api, "bench-dpop-service", { application_type: "service", grant_types: ["client_credentials"], dpop_bound_access_tokens: true });
   const web = await oidcApp(api, "bench-web", {
     application_type: "web",
     redirect_uris: [REDIRECT_URI],
@@ -103,7 +105,7 @@ export async function setupMintgate(base, adminToken) {
   const verifier = randomBytes(48).toString("base64url");
   const people = { serverId: rs.id, web, user: { login, password: PASSWORD }, verifier, challenge: s256(verifier) };
   people.sessionCookie = await signIn(base, people);
-  return { rs, es, service, web, introspectToken, people, firstTokenMs, signatures: await signaturesPerResponse(base, people) };
+  return { rs, es, service, dpopService, web, introspectToken, people, firstTokenMs, signatures: await signaturesPerResponse(base, people) };
 }
 
 function authorizeUrl(base, p) {

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { adminApp } from "./admin/app";
-import { clientSecrets } from "./admin/client-secrets";
 import { consoleApp } from "./console/app";
 import type { WorkerFetch } from "./console/env";
+import { clients } from "./admin/clients";
 import { nowMs } from "./clock";
 import type { AppEnv } from "./env";
 import { ApiError, handleApiError } from "./errors";
@@ -25,8 +25,8 @@ export const app = new Hono<AppEnv>()
     c.res.headers.set("X-Okta-Request-Id", c.var.requestId);
   })
   .route("/api/v1", adminApp)
-  .route("/oauth2/v1/clients", clientSecrets)
   .route("/admin", consoleApp(worker))
+  .route("/oauth2/v1/clients", clients)
   .route("/", oauthApp);
 
 app.notFound(() => {

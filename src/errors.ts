@@ -66,6 +66,15 @@ export const OAUTH_ERRORS = {
   insufficient_scope: 403,
   server_error: 500,
   temporarily_unavailable: 503,
+  // RFC 9101 6.2 / RFC 9126 2.3: request objects and pushed request_uris.
+  invalid_request_object: 400,
+  invalid_request_uri: 400,
+  // RFC 9449 5 / 8: DPoP proofs and server nonces (a resource's DPoP challenge answers 401, see OAuthError).
+  invalid_dpop_proof: 400,
+  use_dpop_nonce: 400,
+  // RFC 7591 3.2.2: dynamic client registration.
+  invalid_client_metadata: 400,
+  invalid_redirect_uri: 400,
 } as const;
 
 export type OAuthErrorCode = keyof typeof OAUTH_ERRORS;
@@ -75,8 +84,12 @@ export type OAuthErrorCode = keyof typeof OAUTH_ERRORS;
  * - "basic": RFC 6749 5.2, invalid_client for a client that authenticated with the Authorization header.
  * - "bearer": RFC 6750 3, a protected resource's answer: the error in a Bearer challenge and no body (Okta).
  * - "bearer-bare": RFC 6750 3.1, a request with no token at all: a challenge without an error code, no body.
+ * - "dpop": RFC 9449 7.1, a protected resource's answer to a DPoP-bound token: the error in a DPoP challenge, no body.
  */
-export type Challenge = "basic" | "bearer" | "bearer-bare";
+export type Challenge = "basic" | "bearer" | "bearer-bare" | "dpop";
+
+/** RFC 9449 7.1: the DPoP proof algorithms a resource accepts, named in its DPoP challenge. */
+export const DPOP_ALGS = ["ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "EdDSA"] as const;
 
 export const REALM = "Mintgate";
 
@@ -87,9 +100,12 @@ export class OAuthError extends Error {
     readonly error: OAuthErrorCode,
     readonly description: string,
     readonly challenge?: Challenge,
+    /** Extra response headers the error must carry (RFC 9449 8: DPoP-Nonce with use_dpop_nonce). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(description);
-    this.status = OAUTH_ERRORS[error];
+    // RFC 9449 7.1: at a protected resource every DPoP error but insufficient_scope is a 401 challenge.
+    this.status = challenge === "dpop" && error !== "insufficient_scope" ? 401 : OAUTH_ERRORS[error];
   }
 }
 
@@ -174,6 +190,8 @@ function challengeHeader(err: OAuthError): string | undefined {
       return `Bearer error="${err.error}", error_description="${quoted(err.description)}"`;
     case "bearer-bare":
       return `Bearer realm="${REALM}"`;
+    case "dpop":
+      return `DPoP error="${err.error}", error_description="${quoted(err.description)}", algs="${DPOP_ALGS.join(" ")}"`;
     case undefined:
       return undefined;
   }
@@ -190,8 +208,9 @@ export function handleOAuthError(err: unknown, c: Context): Response {
   if (err instanceof OAuthError) {
     const challenge = challengeHeader(err);
     if (challenge) headers["WWW-Authenticate"] = challenge;
+    Object.assign(headers, err.headers);
     // RFC 6750 3: a protected resource says it all in the challenge.
-    if (err.challenge === "bearer" || err.challenge === "bearer-bare") return c.body(null, err.status as 400, headers);
+    if (err.challenge === "bearer" || err.challenge === "bearer-bare" || err.challenge === "dpop") return c.body(null, err.status as 400, headers);
     return c.json({ error: err.error, error_description: err.description }, err.status as 400, headers);
   }
   const errorId = newErrorId();

@@ -61,6 +61,10 @@ export const AppInput = z.object({
       issuer_mode: z.enum(["ORG_URL", "CUSTOM_URL", "DYNAMIC"]).optional(),
       initiate_login_uri: z.string().url().optional(),
       jwks: z.object({ keys: z.array(PublicJwk).min(1).max(50) }).optional(),
+      // RFC 9126 6: the client must push its authorization requests.
+      require_pushed_authorization_requests: z.boolean().optional(),
+      // Okta: the client's tokens must be DPoP-bound (RFC 9449); a proof is required at the token endpoint.
+      dpop_bound_access_tokens: z.boolean().optional(),
     }),
   }),
 }).meta({ id: "OpenIdConnectApplicationRequest" });

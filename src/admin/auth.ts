@@ -59,6 +59,8 @@ async function checkOrgAccessToken(c: Context<AppEnv>, token: string): Promise<v
   const base = orgBase(c.env, c.req.url);
   const claims = await verifyAccessToken(c.env, orgBundle(base), base, token, now);
   if (!claims) throw new ApiError("E0000011", undefined, [], challenge(base, "invalid_token", "The access token is invalid."));
+  // RFC 9449 7: a DPoP-bound token is worth nothing without its proof, which the admin API does not take (yet).
+  if (claims.cnf !== undefined) throw new ApiError("E0000011", undefined, [], challenge(base, "invalid_token", "The access token is invalid."));
   const needed = requiredScope(c.req.method, new URL(c.req.url).pathname);
   const granted = Array.isArray(claims.scp) ? (claims.scp as string[]) : [];
   if (!needed || !scopeSatisfies(granted, needed)) {

@@ -6,8 +6,6 @@ import { generateClientSecret } from "../secrets";
 import { getAppByClientId, setAppSecret, type AppRecord } from "../store/apps";
 import { usesSecret } from "./app-schema";
 import { storedSecret } from "./apps";
-import { requireAdmin } from "./auth";
-import { requireJsonAccept } from "./media-types";
 import { invalidate } from "../cache/invalidate";
 import { notFoundError } from "./require";
 
@@ -34,9 +32,8 @@ function toClient(a: AppRecord, secret: string) {
  * POST /oauth2/v1/clients/{clientId}/lifecycle/newSecret (Okta): a new client secret replaces the old one, which
  * stops working at once — in every isolate within the cache staleness bound, in this one immediately.
  */
+// Authentication and Accept are checked by clients.ts, which mounts these routes.
 export const clientSecrets = new Hono<AppEnv>()
-  .use("*", requireAdmin)
-  .use("*", requireJsonAccept)
   .post("/:clientId/lifecycle/newSecret", async (c) => {
     const existing = await getAppByClientId(c.env.DB, c.req.param("clientId"));
     if (!existing) throw notFoundError(c.req.param("clientId"), "Client");

@@ -3,6 +3,7 @@
  * (policy/evaluate.ts) and claim builders (policy/claims/) the token endpoint uses — nothing is signed, issued
  * or stored.
  */
+import { epochSeconds } from "../clock";
 import { evaluatePolicies } from "../policy/evaluate";
 import { buildCustomClaims, type PreparedClaim } from "../policy/claims/custom-claims";
 import { userClaims } from "../policy/claims/user-claims";
@@ -119,7 +120,7 @@ export function previewTokens(i: PreviewInput): PreviewResult {
     grantedScopes: decision.scopes,
     now: i.now,
   };
-  const iat = Math.floor(i.now / 1000);
+  const iat = epochSeconds(i.now);
   const custom = buildCustomClaims(i.claims, "RESOURCE", ctx, log);
   const accessToken: Record<string, unknown> = {
     ...custom,

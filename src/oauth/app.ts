@@ -15,9 +15,11 @@ import { userinfoEndpoint } from "./endpoints/userinfo";
 import { jwksConditional, serveJwks } from "./endpoints/jwks";
 import { revokeEndpoint } from "./endpoints/revoke";
 import { tokenEndpoint } from "./endpoints/token";
+import { parEndpoint } from "./endpoints/par";
 import { activeServer } from "./request/server-context";
 import { pageErrors } from "./pages/errors";
 import { pageSecurity } from "./pages/html";
+import { withAuthorizationIssuer } from "./authorize/iss";
 
 
 const DISCOVERY_CACHE = "public, max-age=300";
@@ -27,15 +29,15 @@ const ALL_ENDPOINTS = Object.keys(SERVED_ENDPOINTS) as Array<keyof typeof SERVED
 const documents = new WeakMap<ServerBundle, Map<string, string>>();
 
 /** Discovery is served from a string built once per bundle and issuer: no object building or JSON per request. */
-function metadataResponse(bundle: ServerBundle, kind: MetadataKind, issuer: string, endpointBase: string): Response {
+function metadataResponse(bundle: ServerBundle, kind: MetadataKind, issuer: string, endpointBase: string, org: string): Response {
   let byIssuer = documents.get(bundle);
   if (!byIssuer) documents.set(bundle, (byIssuer = new Map()));
-  const key = `${kind} ${issuer}`;
+  const key = `${kind} ${issuer} ${org}`;
   let body = byIssuer.get(key);
   if (body === undefined) {
     // Okta: only scopes with metadataPublish ALL_CLIENTS appear in scopes_supported.
     const scopes = bundle.scopes.filter((s) => s.metadataPublish === "ALL_CLIENTS").map((s) => s.name);
-    body = JSON.stringify(buildMetadata(kind, { issuer, endpointBase, scopes, served: ALL_ENDPOINTS, signingAlg: bundle.server.signingAlg }));
+    body = JSON.stringify(buildMetadata(kind, { issuer, endpointBase, scopes, served: ALL_ENDPOINTS, signingAlg: bundle.server.signingAlg, registrationEndpoint: `${org}/oauth2/v1/clients` }));
     if (byIssuer.size > 16) byIssuer.clear();
     byIssuer.set(key, body);
   }
@@ -45,12 +47,12 @@ function metadataResponse(bundle: ServerBundle, kind: MetadataKind, issuer: stri
 async function customMetadata(c: Context<AppEnv>, kind: MetadataKind): Promise<Response> {
   const bundle = await activeServer(c);
   const issuer = issuerOf(bundle.server, c.env, c.req.url);
-  return metadataResponse(bundle, kind, issuer, `${issuer}/v1`);
+  return metadataResponse(bundle, kind, issuer, `${issuer}/v1`, orgBase(c.env, c.req.url));
 }
 
 function orgMetadata(c: Context<AppEnv>, kind: MetadataKind): Response {
   const base = orgBase(c.env, c.req.url);
-  return metadataResponse(orgBundle(base), kind, base, `${base}/oauth2/v1`);
+  return metadataResponse(orgBundle(base), kind, base, `${base}/oauth2/v1`, base);
 }
 
 /** The endpoints clients and resource servers call, for the org server and custom servers alike: the OAuth dialect. */
@@ -63,8 +65,10 @@ function clientEndpoints(prefix: string) {
     .use(`${prefix}/v1/introspect`, cors, formBodyLimit)
     .use(`${prefix}/v1/revoke`, cors, formBodyLimit)
     .use(`${prefix}/v1/userinfo`, cors, formBodyLimit)
+    .use(`${prefix}/v1/par`, cors, formBodyLimit)
     .get(`${prefix}/v1/keys`, async (c) => serveJwks(c, (await activeServer(c)).server.id))
     .post(`${prefix}/v1/token`, tokenEndpoint)
+    .post(`${prefix}/v1/par`, parEndpoint)
     .post(`${prefix}/v1/introspect`, introspectEndpoint)
     .post(`${prefix}/v1/revoke`, revokeEndpoint)
     .on(["GET", "POST"], `${prefix}/v1/userinfo`, userinfoEndpoint);
@@ -74,8 +78,8 @@ function clientEndpoints(prefix: string) {
 function pageEndpoints(prefix: string) {
   const signIn = new Hono<AppEnv>()
     .onError(pageErrors("Sign-in error"))
-    .use(`${prefix}/v1/authorize`, pageSecurity, formBodyLimit)
-    .use(`${prefix}/v1/authorize/*`, pageSecurity, formBodyLimit)
+    .use(`${prefix}/v1/authorize`, pageSecurity, formBodyLimit, withAuthorizationIssuer)
+    .use(`${prefix}/v1/authorize/*`, pageSecurity, formBodyLimit, withAuthorizationIssuer)
     .on(["GET", "POST"], `${prefix}/v1/authorize`, authorizeEndpoint)
     .post(`${prefix}/v1/authorize/signin`, signInEndpoint)
     .post(`${prefix}/v1/authorize/consent`, consentEndpoint);

@@ -17,6 +17,10 @@ export interface OAuthClientSettings {
   issuer_mode?: "ORG_URL" | "CUSTOM_URL" | "DYNAMIC";
   initiate_login_uri?: string;
   pkce_required?: boolean;
+  /** RFC 9126 6. */
+  require_pushed_authorization_requests?: boolean;
+  /** Okta's DPoP setting (RFC 9449). */
+  dpop_bound_access_tokens?: boolean;
 }
 
 export interface ClientJwks {
@@ -67,6 +71,8 @@ const SettingsSchema: z.ZodType<OAuthClientSettings> = z.looseObject({
   issuer_mode: z.enum(["ORG_URL", "CUSTOM_URL", "DYNAMIC"]).optional(),
   initiate_login_uri: z.string().optional(),
   pkce_required: z.boolean().optional(),
+  require_pushed_authorization_requests: z.boolean().optional(),
+  dpop_bound_access_tokens: z.boolean().optional(),
 });
 const JwksSchema: z.ZodType<ClientJwks> = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
 

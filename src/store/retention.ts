@@ -76,6 +76,16 @@ const PURGES: Purge[] = [
     table: "retired_client_ids",
     sql: `DELETE FROM retired_client_ids WHERE rowid IN (SELECT rowid FROM retired_client_ids WHERE until < ?1 LIMIT ?2)`,
   },
+  {
+    // RFC 9126 4: a pushed request past expires_at can no longer be used (takePushedRequest refuses it).
+    table: "pushed_requests",
+    sql: `DELETE FROM pushed_requests WHERE rowid IN (SELECT rowid FROM pushed_requests WHERE expires_at < ?1 LIMIT ?2)`,
+  },
+  {
+    // RFC 9449 11.1: past the end of its iat window a proof is refused as stale, so its jti need not be kept.
+    table: "used_dpop_proofs",
+    sql: `DELETE FROM used_dpop_proofs WHERE rowid IN (SELECT rowid FROM used_dpop_proofs WHERE expires_at < ?1 LIMIT ?2)`,
+  },
 ];
 
 export type PurgeCounts = Record<string, number>;

@@ -15,6 +15,8 @@ export const UserGrantSchema = z.object({
   /** null: the refresh token has no absolute lifetime (Okta: refreshTokenLifetimeMinutes 0). */
   refreshTokenLifetimeSeconds: z.number().int().positive().nullable(),
   refreshTokenWindowSeconds: z.number().int().nonnegative(),
+  /** RFC 9449 5: the DPoP key (jkt) a public client's refresh tokens are bound to. */
+  jkt: z.string().optional(),
 });
 
 export type UserGrant = z.infer<typeof UserGrantSchema>;

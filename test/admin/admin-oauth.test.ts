@@ -2,7 +2,7 @@ import { decodeJwt } from "jose";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freezeTime, restoreTime } from "../support/clock";
 import { adminApp } from "../../src/admin/app";
-import { clientSecrets } from "../../src/admin/client-secrets";
+import { clients } from "../../src/admin/clients";
 import { requiredScope } from "../../src/tokens/route-scopes";
 import { admin, BASE, call } from "../support/admin";
 import { appLifecycle, createApp, createScope, expectOAuthError, mintToken, type Json } from "../support/clients";
@@ -40,7 +40,7 @@ const routesOf = (routes: ReadonlyArray<{ method: string; path: string }>, prefi
 const PUBLIC_ROUTES = [{ method: "GET", pattern: "/openapi.json", path: "/api/v1/openapi.json" }];
 const isPublic = (r: { method: string; path: string }) => PUBLIC_ROUTES.some((p) => p.method === r.method && p.path === r.path);
 
-const ALL_ROUTES = [...routesOf(adminApp.routes, "/api/v1"), ...routesOf(clientSecrets.routes, "/oauth2/v1/clients")];
+const ALL_ROUTES = [...routesOf(adminApp.routes, "/api/v1"), ...routesOf(clients.routes, "/oauth2/v1/clients")];
 const ADMIN_ROUTES = ALL_ROUTES.filter((r) => !isPublic(r));
 
 const newUser = () => ({ profile: { login: `u-${crypto.randomUUID()}@example.com`, email: "x@example.com", firstName: "Grace", lastName: "Hopper" } });

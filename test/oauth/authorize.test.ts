@@ -20,6 +20,7 @@ import {
   REDIRECT,
   redeem,
   redirectParams,
+  withoutIss,
   sessionFor,
   userinfo,
   verifyIdToken,

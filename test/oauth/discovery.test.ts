@@ -40,12 +40,14 @@ const endpointFields = (doc: Record<string, any>) => Object.keys(doc).filter((k)
  */
 function expectOnlyServedEndpoints(doc: Record<string, any>, endpointBase: string, required: string[]): void {
   const served: Record<string, string> = SERVED_ENDPOINTS;
-  for (const field of endpointFields(doc)) {
+  // Okta: dynamic client registration is the org server's, whichever server's document names it.
+  expect(doc.registration_endpoint).toBe(`${BASE}/oauth2/v1/clients`);
+  for (const field of endpointFields(doc).filter((f) => f !== "registration_endpoint")) {
     expect(Object.keys(served)).toContain(field);
     expect(doc[field]).toBe(`${endpointBase}/${served[field]}`);
   }
   for (const field of OKTA_ENDPOINT_FIELDS) {
-    if (!(field in served)) expect(doc).not.toHaveProperty(field);
+    if (!(field in served) && field !== "registration_endpoint") expect(doc).not.toHaveProperty(field);
   }
   for (const field of required) expect(doc[field]).toBe(`${endpointBase}/${served[field]}`);
 }

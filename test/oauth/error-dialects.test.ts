@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError, handleOAuthError, OAUTH_ERRORS, OAuthError, PageError, RedirectError, type OAuthErrorCode } from "../../src/errors";
 import { pageErrors } from "../../src/oauth/pages/errors";
 import { pageSecurity } from "../../src/oauth/pages/html";
+import { BASE } from "../support/admin";
 import { expectErrorPage, expectRedirectError, REDIRECT } from "../support/people";
 
 /** Each dialect's one exit, fed the errors handlers throw. */
@@ -16,6 +17,11 @@ function pageApp(err: unknown) {
   return new Hono()
     .onError(pageErrors("Sign-in error"))
     .use("/x", pageSecurity)
+    // As withAuthorizationIssuer names it on the authorize routes (RFC 9207).
+    .use("/x", async (c, next) => {
+      c.set("authorizationIssuer", `${BASE}/oauth2/default`);
+      await next();
+    })
     .get("/x", () => {
       throw err;
     });

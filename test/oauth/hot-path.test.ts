@@ -240,3 +240,28 @@ describe("admin changes in the same isolate", () => {
     await jwtVerify(after, keySet, { audience: manual.audience });
   });
 });
+
+describe("the DPoP client_credentials path (RFC 9449)", () => {
+  it("costs one D1 statement per request, the atomic jti record, and no Durable Object call", async () => {
+    const { dpopKey, dpopProof } = await import("../support/dpop");
+    const server = await readyServer();
+    const created = await adminApp("/apps", { method: "POST", json: { ...appBody(), settings: { oauthClient: { application_type: "service", grant_types: ["client_credentials"], dpop_bound_access_tokens: true } } } });
+    const app = (await created.json()) as Json;
+    const client = { clientId: app.credentials.oauthClient.client_id, secret: app.credentials.oauthClient.client_secret };
+    const key = await dpopKey();
+    const htu = `${BASE}/oauth2/${server.id}/v1/token`;
+    const dpopRequest = (proof: string) =>
+      fetchApp(`/oauth2/${server.id}/v1/token`, {
+        method: "POST",
+        headers: { "Content-Type": FORM, Authorization: basicAuth(client.clientId, client.secret), DPoP: proof },
+        body: new URLSearchParams({ grant_type: "client_credentials", scope: "orders:read" }).toString(),
+      });
+    const first = await dpopRequest(await dpopProof(key, { htu }));
+    const nonce = first.headers.get("DPoP-Nonce")!;
+    await ok(await dpopRequest(await dpopProof(key, { htu, nonce })));
+
+    counting.reset();
+    for (let i = 0; i < 5; i++) expect((await ok(await dpopRequest(await dpopProof(key, { htu, nonce })))).token_type).toBe("DPoP");
+    expect(counting.counts).toEqual({ d1: 5, durableObjects: 0, calls: Array(5).fill("DB.prepare") });
+  });
+});

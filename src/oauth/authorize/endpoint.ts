@@ -12,6 +12,7 @@ import { requestParams } from "../request/params";
 import { activeServer } from "../request/server-context";
 import { currentSession, startSession } from "../request/session";
 import { runAuthorize } from "./flow";
+import { resolveAuthorizeParams } from "./pushed";
 import { renderSignIn } from "./pages";
 import { checkClientAndRedirect, parseAuthorizeRequest, redirectError, type AuthorizeRequest } from "./request";
 import type { AppRecord } from "../../store/apps";
@@ -28,7 +29,8 @@ const CONSENT_EXPIRED = "This consent form has expired or was not sent by this b
 /** GET or POST /oauth2/{id}/v1/authorize (RFC 6749 3.1: both methods are supported). */
 export async function authorizeEndpoint(c: Context<AppEnv>): Promise<Response> {
   const bundle = await activeServer(c);
-  const params = await requestParams(c.req.raw);
+  // RFC 9126 / RFC 9101: a pushed request or a request object supplies the parameters.
+  const params = await resolveAuthorizeParams(c, bundle, await requestParams(c.req.raw));
   return runAuthorize(c, bundle, params, c.var.now);
 }
 

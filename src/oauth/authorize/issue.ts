@@ -92,5 +92,7 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
     );
   }
   out.state = req.state;
+  // RFC 9207 2: the issuer identifies who answered.
+  out.iss = issuer;
   return redirectToClient(req.redirectUri, req.responseMode, out, a.cookies);
 }

@@ -5,9 +5,11 @@ import {
   OIDC_CLAIMS,
   OIDC_ONLY_ENDPOINTS,
   RESPONSE_MODES,
+  REQUEST_OBJECT_ALGS,
   RESPONSE_TYPES,
   SERVED_ENDPOINTS,
 } from "./served";
+import { DPOP_ALGS } from "../../errors";
 
 export type MetadataKind = "openid-configuration" | "oauth-authorization-server";
 
@@ -20,6 +22,8 @@ export interface MetadataInput {
   signingAlg: string;
   /** The endpoints this server serves; a server without them advertises no flows that need them. */
   served: ReadonlyArray<keyof typeof SERVED_ENDPOINTS>;
+  /** Okta: dynamic client registration lives on the org server ({org}/oauth2/v1/clients), for every server. */
+  registrationEndpoint?: string;
 }
 
 /**
@@ -51,6 +55,16 @@ export function buildMetadata(kind: MetadataKind, m: MetadataInput): Record<stri
     code_challenge_methods_supported: ["S256"],
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
-    request_parameter_supported: false,
+    ...(m.registrationEndpoint ? { registration_endpoint: m.registrationEndpoint } : {}),
+    // RFC 9101 10.1: signed request objects by value (and inside PAR); request_uri only from this server's PAR.
+    request_parameter_supported: true,
+    request_uri_parameter_supported: false,
+    request_object_signing_alg_values_supported: REQUEST_OBJECT_ALGS,
+    // RFC 9126 5: PAR is available; a client can be made to require it (require_pushed_authorization_requests).
+    require_pushed_authorization_requests: false,
+    // RFC 9449 5.1.
+    dpop_signing_alg_values_supported: DPOP_ALGS,
+    // RFC 9207 3.
+    authorization_response_iss_parameter_supported: true,
   };
 }

@@ -7,6 +7,7 @@ import { clientTokenRequest } from "../request/client-request";
 import type { ServerBundle } from "../../cache/server-bundle";
 import { verifyAccessToken } from "../../tokens/verify-access-token";
 import { epochSeconds } from "../../clock";
+import { boundJkt } from "../request/dpop-resource";
 
 const INACTIVE = { active: false } as const;
 
@@ -31,6 +32,8 @@ async function refreshTokenInfo(env: Env, bundle: ServerBundle, issuer: string, 
     iss: issuer,
     jti: refresh.id,
     uid: user.id,
+    // RFC 9449 6.2: a refresh token bound to a DPoP key.
+    ...(grant.jkt ? { cnf: { jkt: grant.jkt } } : {}),
   };
 }
 
@@ -50,7 +53,8 @@ export async function introspectEndpoint(c: Context<AppEnv>): Promise<Response> 
       // The token's claims first, so that no custom claim can change what introspection itself reports.
       ...rest,
       active: true,
-      token_type: "Bearer",
+      // RFC 9449 6.2: a DPoP-bound token says so (its cnf comes with the claims above).
+      token_type: boundJkt(claims) ? "DPoP" : "Bearer",
       scope: Array.isArray(scp) ? scp.join(" ") : undefined,
       client_id: cid,
       // Okta: username is the subject (the login for a user, the client_id for client_credentials).

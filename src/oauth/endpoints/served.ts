@@ -11,6 +11,8 @@ export const SERVED_ENDPOINTS = {
   introspection_endpoint: "introspect",
   revocation_endpoint: "revoke",
   end_session_endpoint: "logout",
+  // RFC 9126 5.
+  pushed_authorization_request_endpoint: "par",
 } as const satisfies Record<string, string>;
 
 /** Only in OpenID Provider metadata (Okta's oauth-authorization-server document has no userinfo). */
@@ -31,3 +33,6 @@ export const OIDC_CLAIMS = [
 
 /** Access-token claims (Okta's custom-server oauth-authorization-server). */
 export const ACCESS_TOKEN_CLAIMS = ["ver", "jti", "iss", "aud", "iat", "exp", "cid", "uid", "scp", "sub"] as const;
+
+/** RFC 9101 / RFC 9449: the asymmetric algorithms request objects and DPoP proofs may be signed with (never none or HMAC). */
+export const REQUEST_OBJECT_ALGS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "EdDSA"] as const;

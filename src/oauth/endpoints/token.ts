@@ -4,6 +4,7 @@ import { OAuthError } from "../../errors";
 import { issuerOf } from "../../issuer";
 import { authenticateClient, endpointAudiences } from "../request/client-auth";
 import { GRANTS } from "../grants";
+import { tokenRequestDpop } from "../request/dpop-token";
 import { readForm } from "../request/params";
 import { activeServer } from "../request/server-context";
 
@@ -28,7 +29,9 @@ export async function tokenEndpoint(c: Context<AppEnv>): Promise<Response> {
   if (!client.settings.grant_types.includes(grantType)) {
     throw new OAuthError("unauthorized_client", `The client is not authorized to use the provided grant type. Configured grant types: [${client.settings.grant_types.join(", ")}].`);
   }
-  const body = await grant.handle({ env: c.env, bundle, client, params, issuer, now });
-  // RFC 6749 5.1: token responses are never cached.
-  return c.json(body, 200, { "Cache-Control": "no-store", Pragma: "no-cache" });
+  // RFC 9449 5: a DPoP proof binds the tokens to the client's key (null, at no cost, when there is none).
+  const dpop = await tokenRequestDpop(c, client, issuer);
+  const body = await grant.handle({ env: c.env, bundle, client, params, issuer, now, dpopJkt: dpop?.jkt });
+  // RFC 6749 5.1: token responses are never cached. RFC 9449 8: a DPoP response hands on the current nonce.
+  return c.json(body, 200, { "Cache-Control": "no-store", Pragma: "no-cache", ...(dpop ? { "DPoP-Nonce": dpop.nonce } : {}) });
 }

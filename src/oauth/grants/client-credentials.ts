@@ -10,7 +10,7 @@ import type { Grant } from "./grant";
 /** RFC 6749 4.4: the client acts on its own behalf; sub is the client_id (Okta). */
 export const clientCredentials: Grant = {
   type: "client_credentials",
-  async handle({ env, bundle, client, params, issuer, now }) {
+  async handle({ env, bundle, client, params, issuer, now, dpopJkt }) {
     const scopes = resolveScopes(bundle.scopes, params.get("scope"));
     // Okta: OpenID Connect scopes need a user, which client_credentials does not have.
     const system = scopes.filter((name) => bundle.scopes.find((s) => s.name === name)?.system);
@@ -31,10 +31,12 @@ export const clientCredentials: Grant = {
         sub: client.clientId,
         cid: client.clientId,
         scp: decision.scopes,
+        // RFC 9449 6.1: the confirmation of the DPoP key.
+        ...(dpopJkt ? { cnf: { jkt: dpopJkt } } : {}),
       },
       decision.accessTokenLifetimeSeconds,
       now,
     );
-    return { token_type: "Bearer", expires_in: minted.expiresIn, access_token: minted.token, scope: decision.scopes.join(" ") };
+    return { token_type: dpopJkt ? "DPoP" : "Bearer", expires_in: minted.expiresIn, access_token: minted.token, scope: decision.scopes.join(" ") };
   },
 };

@@ -10,11 +10,14 @@ export interface GrantContext {
   params: Map<string, string>;
   issuer: string;
   now: number;
+  /** RFC 9449 6.1: the thumbprint of the DPoP proof's key the tokens are bound to, when the request had a proof. */
+  dpopJkt?: string;
 }
 
 /** RFC 6749 5.1 successful response. */
 export interface TokenResponse {
-  token_type: "Bearer";
+  /** RFC 9449 5: "DPoP" when the access token is bound to a key. */
+  token_type: "Bearer" | "DPoP";
   expires_in: number;
   access_token: string;
   scope: string;

@@ -15,7 +15,7 @@ import { checkRefreshStillAllowed, INVALID_REFRESH as INVALID } from "./refresh-
  */
 export const refreshToken: Grant = {
   type: "refresh_token",
-  async handle({ env, bundle, client, params, issuer, now }) {
+  async handle({ env, bundle, client, params, issuer, now, dpopJkt }) {
     const token = params.get("refresh_token");
     if (!token) throw new OAuthError("invalid_request", "The 'refresh_token' parameter is required.");
     const nowSeconds = epochSeconds(now);
@@ -28,6 +28,11 @@ export const refreshToken: Grant = {
     const live = await findRefreshToken(env.DB, tokenHash, bundle.server.id, nowSeconds);
     if (!live) throw await reused();
     if (live.clientId !== client.clientId) throw new OAuthError("invalid_grant", INVALID);
+    // RFC 9449 5: a public client's refresh token may be bound to a DPoP key; checked before anything is consumed.
+    if (live.grant.jkt && live.grant.jkt !== dpopJkt) {
+      if (!dpopJkt) throw new OAuthError("invalid_dpop_proof", "The refresh token is DPoP-bound: the DPoP proof JWT header is missing.");
+      throw new OAuthError("invalid_grant", "The refresh token is bound to a different DPoP key.");
+    }
     let scopes: string[] | undefined;
     const asked = params.get("scope");
     if (asked !== undefined) {
@@ -50,6 +55,7 @@ export const refreshToken: Grant = {
       grant: live.grant,
       accessScopes: scopes,
       now,
+      dpopJkt,
       familyId: live.familyId,
       refreshExpiresAt: live.expiresAt,
       includeNonce: false,

@@ -50,6 +50,8 @@ export interface UserTokenInput {
   includeNonce: boolean;
   /** Narrower scopes for this response's access and ID tokens (refresh with scope); the grant keeps its own. */
   accessScopes?: string[];
+  /** RFC 9449: the DPoP key the access token (and a public client's refresh token) is bound to. */
+  dpopJkt?: string;
 }
 
 export const newFamilyId = () => newId("oar");
@@ -64,7 +66,7 @@ export async function readySigners(env: Env, serverId: string, now: number): Pro
 }
 
 /** The access token for a person: Okta's uid, sub = login, scp, cid, auth_time. */
-export function mintUserAccessToken(i: Pick<UserTokenInput, "env" | "bundle" | "client" | "issuer" | "user" | "grant" | "now" | "accessJti">) {
+export function mintUserAccessToken(i: Pick<UserTokenInput, "env" | "bundle" | "client" | "issuer" | "user" | "grant" | "now" | "accessJti" | "dpopJkt">) {
   return mintAccessToken(
     i.env,
     i.bundle.server.id,
@@ -77,6 +79,8 @@ export function mintUserAccessToken(i: Pick<UserTokenInput, "env" | "bundle" | "
       uid: i.user.id,
       scp: i.grant.scopes,
       auth_time: i.grant.authTime,
+      // RFC 9449 6.1.
+      ...(i.dpopJkt ? { cnf: { jkt: i.dpopJkt } } : {}),
     },
     i.grant.accessTokenLifetimeSeconds,
     i.now,
@@ -91,6 +95,15 @@ export interface PreparedTokens {
 }
 
 /**
+ * RFC 9449 5: a public client's refresh token is bound to the DPoP key it was issued under (a confidential
+ * client's is bound to its authentication instead, and keeps no key).
+ */
+function boundGrant(i: UserTokenInput): UserGrant {
+  const { jkt: _previous, ...grant } = i.grant;
+  return i.client.tokenEndpointAuthMethod === "none" && i.dpopJkt ? { ...grant, jkt: i.dpopJkt } : grant;
+}
+
+/**
  * The token-endpoint response for a person (authorization_code and refresh_token grants): an access token, an ID
  * token when openid was granted, and a refresh token when offline_access was granted to a client allowed to
  * refresh (Okta). Nothing is written: the caller stores the refresh token in the same batch as what it consumes.
@@ -98,7 +111,7 @@ export interface PreparedTokens {
 export async function prepareUserTokens(i: UserTokenInput): Promise<PreparedTokens> {
   const scopes = i.accessScopes ?? i.grant.scopes;
   const access = await mintUserAccessToken({ ...i, grant: { ...i.grant, scopes } });
-  const response: TokenResponse = { token_type: "Bearer", expires_in: access.expiresIn, access_token: access.token, scope: scopes.join(" ") };
+  const response: TokenResponse = { token_type: i.dpopJkt ? "DPoP" : "Bearer", expires_in: access.expiresIn, access_token: access.token, scope: scopes.join(" ") };
   let successor: Successor | null = null;
   if (i.grant.scopes.includes("offline_access") && i.client.settings.grant_types.includes("refresh_token")) {
     const token = randomBase62(43);
@@ -117,7 +130,7 @@ export async function prepareUserTokens(i: UserTokenInput): Promise<PreparedToke
         authServerId: i.bundle.server.id,
         clientId: i.client.clientId,
         userId: i.user.id,
-        grant: i.grant,
+        grant: boundGrant(i),
         created: nowSeconds,
         expiresAt,
         idleExpiresAt: nowSeconds + i.grant.refreshTokenWindowSeconds,

@@ -1,5 +1,6 @@
 import type { Context, ErrorHandler } from "hono";
 import { ApiError, handleApiError, isTransient, logUnexpected, newErrorId, OAUTH_ERRORS, OAuthError, PageError, RedirectError } from "../../errors";
+import "../authorize/iss";
 import { redirectToClient } from "../authorize/respond";
 import { pageResponse } from "./html";
 import { errorPage } from "./messages";
@@ -31,7 +32,9 @@ export function pageErrors(title: string): ErrorHandler {
     if (err instanceof ApiError) return handleApiError(err, c);
     if (err instanceof RedirectError) {
       const { oauth, redirectUri, responseMode, state } = err;
-      return redirectToClient(redirectUri, responseMode, { error: oauth.error, error_description: oauth.description, state }, c.get("pageCookies") ?? []);
+      // RFC 9207 2: error responses carry iss too (set by withAuthorizationIssuer on the authorize routes).
+      const iss = c.get("authorizationIssuer");
+      return redirectToClient(redirectUri, responseMode, { error: oauth.error, error_description: oauth.description, state, iss }, c.get("pageCookies") ?? []);
     }
     if (err instanceof PageError) return page(c, title, err.error, err.description, err.status);
     // A request error from the shared request readers (duplicate or malformed parameters): shown, never challenged.
