@@ -54,5 +54,13 @@ export interface AppEnv {
     /** The request's time, read once from clock.ts (epoch milliseconds). */
     now: number;
     requestId: string;
+    /** Who called the admin API (set by requireAdmin): an SSWS API token, or an org access token's scopes. */
+    adminCaller?: AdminCaller;
   };
+}
+
+/** The admin API's caller: an API token acts as a super admin; a service or a person's token by its scopes. */
+export interface AdminCaller {
+  kind: "apiToken" | "service" | "person";
+  scopes: readonly string[];
 }

@@ -34,6 +34,7 @@ import {
   UserReplaceInput,
 } from "./user-schema";
 import { requireUser, notFoundError } from "./require";
+import { requireMayChangeAdmin } from "./super-admin-guard";
 
 const WHAT = "User";
 
@@ -136,17 +137,20 @@ export const users = new Hono<AppEnv>()
   .post("/:id", async (c) => {
     const user = await requireUser(c.env, c.req.param("id"));
     const input = await readBody(c, UserPatchInput, WHAT);
+    await requireMayChangeAdmin(c, user.id);
     // Okta: POST is a partial update, merging the given attributes into the profile.
     return writeProfile(c, user, { ...user.profile, ...input.profile }, input.credentials?.password?.value);
   })
   .put("/:id", async (c) => {
     const user = await requireUser(c.env, c.req.param("id"));
     const input = await readBody(c, UserReplaceInput, WHAT);
+    await requireMayChangeAdmin(c, user.id);
     // Okta: PUT replaces the whole profile; a password is changed only when one is given.
     return writeProfile(c, user, input.profile, input.credentials?.password?.value);
   })
   .delete("/:id", async (c) => {
     const user = await requireUser(c.env, c.req.param("id"));
+    await requireMayChangeAdmin(c, user.id);
     const now = isoTime(nowMs());
     // Okta: deleting a user who is not DEPROVISIONED deactivates them; a second delete removes them.
     if (user.status !== "DEPROVISIONED") {
@@ -158,6 +162,7 @@ export const users = new Hono<AppEnv>()
   .post(LIFECYCLE_PATH, async (c) => {
     const user = await requireUser(c.env, c.req.param("id"));
     const op = LIFECYCLE[c.req.param("action")]!;
+    if (c.req.param("action") === "deactivate") await requireMayChangeAdmin(c, user.id);
     const moved = await transitionUser(c.env.DB, user.id, op.from, op.to, isoTime(nowMs()));
     // Okta: activating a user who is already active is 403 E0000016; suspending one who is not ACTIVE (and the
     // other refusals) is E0000001 (Okta's error catalog).
