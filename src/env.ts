@@ -12,6 +12,9 @@ export interface Env {
   KEY_ROTATION_PERIOD_SECONDS?: string;
   KEY_OVERLAP_SECONDS?: string;
   CACHE_STALENESS_SECONDS?: string;
+  /** Workers Rate Limiting bindings checked before every PBKDF2 (src/oauth/request/throttle.ts). */
+  PBKDF2_THROTTLE_IP?: RateLimit;
+  PBKDF2_THROTTLE_ACCOUNT?: RateLimit;
 }
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);

@@ -18,6 +18,8 @@ import { trustedOrigins } from "./trusted-origins";
 import { userGrants } from "./user-grants";
 import { userRoles } from "./user-roles";
 import { users } from "./users";
+import { userUnlock } from "./user-unlock";
+import { passwordPolicies } from "./password-policies";
 
 /**
  * Okta: the org authorization server cannot be customised — no audience, scopes, claims or policies of its own — and
@@ -55,11 +57,13 @@ export const adminApp = new Hono<AppEnv>()
   .route("/apps", appGrants)
   .route("/apps", apps)
   .route("/apps", appAssignments)
+  .route("/users", userUnlock)
   .route("/users", userRoles)
   .route("/users", userGrants)
   .route("/users", users)
   .route("/groups", groups)
-  .route("/trustedOrigins", trustedOrigins);
+  .route("/trustedOrigins", trustedOrigins)
+  .route("/policies", passwordPolicies);
 
 adminApp.notFound(() => {
   throw new ApiError("E0000008");

@@ -16,6 +16,8 @@ import { trustedOriginOperations } from "./trusted-origins";
 import { userGrantOperations } from "./user-grants";
 import { userRoleOperations } from "./user-roles";
 import { userOperations } from "./users";
+import { userUnlockOperations } from "./user-unlock";
+import { passwordPolicyOperations } from "./password-policies";
 
 /** Every admin route, by where app.ts mounts it; a test checks that this and the router agree both ways. */
 export const OPERATION_GROUPS: OperationGroup[] = [
@@ -40,6 +42,8 @@ export const OPERATION_GROUPS: OperationGroup[] = [
   { prefix: "/users", tag: "UserGrant", operations: userGrantOperations },
   { prefix: "/groups", tag: "Group", operations: groupOperations },
   { prefix: "/trustedOrigins", tag: "TrustedOrigin", operations: trustedOriginOperations },
+  { prefix: "/users", tag: "UserLifecycle", operations: userUnlockOperations },
+  { prefix: "/policies", tag: "Policy", operations: passwordPolicyOperations },
 ];
 
 // The document depends only on the org's base URL; built once per base in this isolate.

@@ -48,18 +48,6 @@ export const UserPatchInput = z.object({ profile: UserProfilePatch.optional(), c
 
 export type UserProfileInput = z.infer<typeof UserProfileInput>;
 
-/**
- * Okta's default password policy: at least 8 characters, a lowercase letter, an uppercase letter, a number, and no
- * part of the username (the parts of the login before any @, split on . - _ of three or more characters).
- */
-export function passwordViolation(password: string, login: string): string | undefined {
-  const parts = (login.split("@")[0] ?? "").toLowerCase().split(/[.\-_+#,]/).filter((p) => p.length >= 3);
-  const ok =
-    password.length >= 8 && /\p{Ll}/u.test(password) && /\p{Lu}/u.test(password) && /\d/.test(password) &&
-    !parts.some((p) => password.toLowerCase().includes(p));
-  if (ok) return undefined;
-  return "credentials.password.value: Password requirements were not met. Password requirements: at least 8 characters, a lowercase letter, an uppercase letter, a number, no parts of your username.";
-}
 
 /** The users list's search parameters (limit and after are read by readPaging). */
 export const UserListQuery = z.object({
@@ -138,6 +126,7 @@ export function toUserResponse(u: UserRecord, base: string): z.input<typeof User
       ...(u.status === "STAGED" || u.status === "DEPROVISIONED" ? { activate: lifecycle("activate") } : {}),
       ...(u.status === "ACTIVE" ? { suspend: lifecycle("suspend") } : {}),
       ...(u.status === "SUSPENDED" ? { unsuspend: lifecycle("unsuspend") } : {}),
+      ...(u.status === "LOCKED_OUT" ? { unlock: lifecycle("unlock") } : {}),
       ...(u.status !== "DEPROVISIONED" ? { deactivate: lifecycle("deactivate") } : {}),
     },
   };

@@ -6,6 +6,9 @@ import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
 import { hashSecret } from "../secrets";
+import { passwordViolation } from "../policy/password";
+import { passwordSettings } from "../store/password-policy";
+import { clientIp, requireMayHash } from "../throttle";
 import { listUserGroups } from "../store/groups";
 import {
   deleteDeprovisionedUser,
@@ -24,7 +27,6 @@ import { EmptyObject, PagingQuery, type Operation } from "./openapi";
 import { linkPage, readPaging } from "./paging";
 import {
   parseFilter,
-  passwordViolation,
   toUserResponse,
   User,
   UserCreateInput,
@@ -55,10 +57,12 @@ function searchClauses(param: "search" | "filter", expression: string): UserClau
   });
 }
 
-async function passwordFor(value: string | undefined, login: string, now: string) {
+async function passwordFor(c: Context<AppEnv>, value: string | undefined, login: string, now: string) {
   if (value === undefined) return undefined;
-  const violation = passwordViolation(value, login);
-  if (violation) throw validationError("password", [violation]);
+  // The default password policy's complexity (Okta), then the throttle before PBKDF2.
+  const violation = passwordViolation(value, login, (await passwordSettings(c.env.DB)).complexity);
+  if (violation) throw validationError("password", [`credentials.password.value: ${violation}`]);
+  await requireMayHash(c.env, { ip: clientIp(c.req.raw), account: `user:${login}` });
   return { hash: await hashSecret(value), changed: now };
 }
 
@@ -68,7 +72,7 @@ async function writeProfile(c: Context<AppEnv>, user: UserRecord, merged: Record
   if (!checked.success) throw validationError(WHAT, checked.error.issues.map((i) => `profile.${i.path.join(".")}: ${i.message}`));
   const profile = checked.data as UserProfile;
   const now = isoTime(nowMs());
-  const pw = await passwordFor(password, profile.login, now);
+  const pw = await passwordFor(c, password, profile.login, now);
   // A PROVISIONED user (activated without a password) becomes ACTIVE once an admin sets one.
   const updated = await updateUser(c.env.DB, { id: user.id, profile, password: pw, activate: pw !== undefined, now });
   if (updated === "login_taken") throw loginTaken();
@@ -81,7 +85,7 @@ const ActivateQuery = z.object({ activate: z.enum(["true", "false"]).default("tr
 /** Okta's lifecycle operations: which statuses each starts from, where it leads, and the cause when refused. */
 const LIFECYCLE: Record<string, { from: UserStatus[]; to: UserStatus | "ACTIVATED"; refused: string }> = {
   activate: { from: ["STAGED", "DEPROVISIONED"], to: "ACTIVATED", refused: "Activation failed because the user is already active" },
-  deactivate: { from: ["STAGED", "PROVISIONED", "ACTIVE", "SUSPENDED"], to: "DEPROVISIONED", refused: "Cannot deactivate a user that is already deactivated" },
+  deactivate: { from: ["STAGED", "PROVISIONED", "ACTIVE", "SUSPENDED", "LOCKED_OUT"], to: "DEPROVISIONED", refused: "Cannot deactivate a user that is already deactivated" },
   suspend: { from: ["ACTIVE"], to: "SUSPENDED", refused: "Cannot suspend a user that is not active" },
   unsuspend: { from: ["SUSPENDED"], to: "ACTIVE", refused: "Cannot unsuspend a user that is not suspended" },
 };
@@ -114,7 +118,7 @@ export const users = new Hono<AppEnv>()
     const { activate } = readQuery(c, ActivateQuery, WHAT);
     const input = await readBody(c, UserCreateInput, WHAT);
     const now = isoTime(nowMs());
-    const pw = await passwordFor(input.credentials?.password?.value, input.profile.login, now);
+    const pw = await passwordFor(c, input.credentials?.password?.value, input.profile.login, now);
     // Okta: activate=false stages the user; activating needs a password to reach ACTIVE, else PROVISIONED.
     const status: UserStatus = activate === "false" ? "STAGED" : pw ? "ACTIVE" : "PROVISIONED";
     const user = await insertUser(c.env.DB, {

@@ -4,8 +4,8 @@ import { EVERYONE_GROUP_ID, groupRowsToRefs, userGroupsStatement } from "./group
 import { startsWith } from "./sql";
 import { at, parseStored } from "./stored-json";
 
-/** The Okta statuses Mintgate moves users through (Okta also has RECOVERY, PASSWORD_EXPIRED, LOCKED_OUT). */
-export type UserStatus = "STAGED" | "PROVISIONED" | "ACTIVE" | "SUSPENDED" | "DEPROVISIONED";
+/** The Okta statuses Mintgate moves users through (Okta also has RECOVERY, PASSWORD_EXPIRED). */
+export type UserStatus = "STAGED" | "PROVISIONED" | "ACTIVE" | "SUSPENDED" | "DEPROVISIONED" | "LOCKED_OUT";
 
 /** Okta's open user profile: login and email are always present; custom attributes are scalars or arrays. */
 export type UserProfile = { login: string; email: string } & Record<string, unknown>;
