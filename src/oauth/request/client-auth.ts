@@ -3,12 +3,11 @@ import { epochSeconds } from "../../clock";
 import { config, type Env } from "../../env";
 import { OAuthError } from "../../errors";
 import { withoutQuery } from "../../issuer";
-import { sha256Hex, timingSafeEqualStrings } from "../../digest";
 import { unseal } from "../../seal";
-import { verifySecret } from "../../secrets";
 import { recordAssertion } from "../../store/assertions";
 import type { AppRecord, TokenEndpointAuthMethod } from "../../store/apps";
-import { cachedClient, verifiedSecrets } from "../../cache/clients";
+import { cachedClient } from "../../cache/clients";
+import { clientSecretMatches } from "./secret-check";
 
 /** The URLs a client assertion may name as its audience: the endpoint as invoked, and as the issuer names it. */
 export function endpointAudiences(requestUrl: string, issuer: string, endpoint: string): string[] {
@@ -102,16 +101,6 @@ function presented(req: Request, params: Map<string, string>): Presented {
   return { method: "none", clientId: params.get("client_id"), viaBasic: false };
 }
 
-async function secretMatches(app: AppRecord, secret: string): Promise<boolean> {
-  if (!app.secretHash) return false;
-  const digest = await sha256Hex(secret);
-  const known = verifiedSecrets.get(app.clientId);
-  if (known && known.storedHash === app.secretHash && timingSafeEqualStrings(known.digest, digest)) return true;
-  if (!(await verifySecret(secret, app.secretHash))) return false;
-  verifiedSecrets.set(app.clientId, { storedHash: app.secretHash, digest });
-  return true;
-}
-
 async function verifyAssertion(env: Env, app: AppRecord, assertion: string, audiences: string[], now: number): Promise<void> {
   let payload: JWTPayload;
   const opts = { issuer: app.clientId, subject: app.clientId, audience: audiences, requiredClaims: ["exp", "jti"], currentDate: new Date(now) };
@@ -163,11 +152,15 @@ export async function authenticateClient(
   const p = presented(req, params);
   if (!p.clientId) throw invalidClient("No client credentials found.", p.viaBasic);
   const app = await cachedClient(env, p.clientId, now);
-  if (!app || app.status !== "ACTIVE") throw invalidClient(FAILED, p.viaBasic);
+  if (!app || app.status !== "ACTIVE") {
+    // An unknown client_id costs what a wrong secret does (a dummy PBKDF2, throttled): no oracle for client_ids.
+    if (p.secret !== undefined) await clientSecretMatches(env, req, p.clientId, app, p.secret);
+    throw invalidClient(FAILED, p.viaBasic);
+  }
   const registered = app.tokenEndpointAuthMethod;
   const jwtMethod = registered === "client_secret_jwt" || registered === "private_key_jwt";
   if (p.method === "private_key_jwt" ? !jwtMethod : p.method !== registered) throw invalidClient(FAILED, p.viaBasic);
-  if (p.secret !== undefined && !(await secretMatches(app, p.secret))) throw invalidClient(FAILED, p.viaBasic);
+  if (p.secret !== undefined && !(await clientSecretMatches(env, req, p.clientId, app, p.secret))) throw invalidClient(FAILED, p.viaBasic);
   if (p.assertion !== undefined) await verifyAssertion(env, app, p.assertion, audiences, now);
   return app;
 }
