@@ -6,6 +6,7 @@ import { nowMs } from "./clock";
 import type { AppEnv } from "./env";
 import { ApiError, handleApiError } from "./errors";
 import { oauthApp } from "./oauth/app";
+import { rateLimits } from "./rate-limits";
 
 /** The whole Worker: the OAuth/OIDC endpoints and the admin API, each with its own error dialect. */
 export const app = new Hono<AppEnv>()
@@ -19,6 +20,7 @@ export const app = new Hono<AppEnv>()
     await next();
     c.res.headers.set("X-Okta-Request-Id", c.var.requestId);
   })
+  .use("*", rateLimits)
   .route("/api/v1", adminApp)
   .route("/oauth2/v1/clients", clientSecrets)
   .route("/", oauthApp);

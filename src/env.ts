@@ -14,10 +14,19 @@ export interface Env {
   CACHE_STALENESS_SECONDS?: string;
   /** Workers Rate Limiting bindings checked before every PBKDF2 (src/oauth/request/throttle.ts). */
   PBKDF2_THROTTLE_IP?: RateLimit;
+  RATE_LIMIT_OAUTH_TOKEN_PER_MINUTE?: string;
+  RATE_LIMIT_OAUTH_AUTHORIZE_PER_MINUTE?: string;
+  RATE_LIMIT_OAUTH_OTHER_PER_MINUTE?: string;
+  RATE_LIMIT_CLIENT_REGISTRATION_PER_MINUTE?: string;
+  RATE_LIMIT_API_USERS_PER_MINUTE?: string;
+  RATE_LIMIT_API_APPS_PER_MINUTE?: string;
+  RATE_LIMIT_API_GROUPS_PER_MINUTE?: string;
+  RATE_LIMIT_API_OTHER_PER_MINUTE?: string;
   PBKDF2_THROTTLE_ACCOUNT?: RateLimit;
 }
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const perMinute = seconds;
 const url = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ""));
 
 const ConfigSchema = z.object({
@@ -30,6 +39,15 @@ const ConfigSchema = z.object({
   // Longer than the longest token lifetime (Okta: access tokens up to 1 day) plus cache staleness.
   KEY_OVERLAP_SECONDS: seconds(2 * 24 * 3600),
   CACHE_STALENESS_SECONDS: seconds(30),
+  // Okta's per-minute limits for a small org ("One App" column; src/rate-limits.ts, README Security).
+  RATE_LIMIT_OAUTH_TOKEN_PER_MINUTE: perMinute(1200),
+  RATE_LIMIT_OAUTH_AUTHORIZE_PER_MINUTE: perMinute(1200),
+  RATE_LIMIT_OAUTH_OTHER_PER_MINUTE: perMinute(1200),
+  RATE_LIMIT_CLIENT_REGISTRATION_PER_MINUTE: perMinute(100),
+  RATE_LIMIT_API_USERS_PER_MINUTE: perMinute(600),
+  RATE_LIMIT_API_APPS_PER_MINUTE: perMinute(100),
+  RATE_LIMIT_API_GROUPS_PER_MINUTE: perMinute(600),
+  RATE_LIMIT_API_OTHER_PER_MINUTE: perMinute(600),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
