@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { AppRecord } from "../store/apps";
 import { link } from "./links";
 import { Links } from "./openapi";
+import { redirectUriViolations } from "./redirect-uri-rules";
 
 /** Okta's GrantType enum (REFERENCE 7.4). */
 export const GRANT_TYPES = [
@@ -82,6 +83,7 @@ export function appRuleViolations(input: AppInput): string[] {
   if ((o.grant_types.includes("authorization_code") || o.grant_types.includes("implicit")) && o.redirect_uris.length === 0) {
     causes.push("settings.oauthClient.redirect_uris: required for the authorization_code and implicit grant types");
   }
+  causes.push(...redirectUriViolations(o));
   if (o.application_type === "browser" && method !== "none") {
     causes.push("credentials.oauthClient.token_endpoint_auth_method: browser applications are public clients and must use 'none'");
   }
