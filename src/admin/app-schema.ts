@@ -84,6 +84,11 @@ export function appRuleViolations(input: AppInput): string[] {
     causes.push("settings.oauthClient.redirect_uris: required for the authorization_code and implicit grant types");
   }
   causes.push(...redirectUriViolations(o));
+  // RFC 7518 3.2: an HS256 key must be at least as long as the hash output, 256 bits (security finding 4).
+  const chosen = input.credentials.oauthClient.client_secret;
+  if (method === "client_secret_jwt" && chosen !== undefined && new TextEncoder().encode(chosen).length < MIN_HMAC_SECRET_BYTES) {
+    causes.push(`credentials.oauthClient.client_secret: client_secret_jwt needs a secret of at least ${MIN_HMAC_SECRET_BYTES} characters (RFC 7518 3.2); leave it out to have one generated`);
+  }
   if (o.application_type === "browser" && method !== "none") {
     causes.push("credentials.oauthClient.token_endpoint_auth_method: browser applications are public clients and must use 'none'");
   }
@@ -98,6 +103,9 @@ export function appRuleViolations(input: AppInput): string[] {
   }
   return causes;
 }
+
+/** RFC 7518 3.2: HS256 needs a key of at least 256 bits. */
+export const MIN_HMAC_SECRET_BYTES = 32;
 
 export const usesSecret = (method: string) => method === "client_secret_basic" || method === "client_secret_post" || method === "client_secret_jwt";
 

@@ -109,6 +109,8 @@ async function verifyAssertion(env: Env, app: AppRecord, assertion: string, audi
     if (!app.secretSealed) throw invalidClient(FAILED, false);
     // Sealed by this server: failing to open it is this server's fault, not the client's.
     const secret = await unseal(config(env).KEY_ENCRYPTION_SECRET, "client-secret", app.clientId, app.secretSealed);
+    // RFC 7518 3.2: a secret shorter than 256 bits (set before this was checked on write) is no HS256 key.
+    if (new TextEncoder().encode(secret).length < 32) throw invalidClient(FAILED, false);
     verify = () => jwtVerify(assertion, new TextEncoder().encode(secret), { ...opts, algorithms: ["HS256", "HS384", "HS512"] });
   } else {
     const jwks = createLocalJWKSet({ keys: (app.jwks?.keys ?? []) as never[] });
