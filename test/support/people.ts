@@ -15,8 +15,8 @@ export const REDIRECT = "https://app.example/callback";
 export const LOGOUT_REDIRECT = "https://app.example/bye";
 /** The BUILT_IN Everyone group seeded by schema.sql. */
 export const EVERYONE = "00geveryone000000000";
-export const SESSION_COOKIE = "mg_sid";
-export const CSRF_COOKIE = "mg_csrf";
+export const SESSION_COOKIE = "__Host-mg_sid";
+export const CSRF_COOKIE = "__Host-mg_csrf";
 
 /** The sign-in page's one generic error (it never says which part was wrong). */
 export const SIGN_IN_FAILED = "Unable to sign in. Check your username and password and try again.";
@@ -275,7 +275,7 @@ export interface FormPage {
   html: string;
   tx: string;
   csrf: string;
-  /** The mg_csrf cookie the page set, as `mg_csrf=value`. */
+  /** The __Host-mg_csrf cookie the page set, as `__Host-mg_csrf=value`. */
   csrfCookie: string;
   action: string;
 }
@@ -322,7 +322,7 @@ export function submitConsent(page: FormPage, decision: "allow" | "deny", cookie
 export interface SignedIn {
   /** The response to the sign-in form (a redirect to the client, a consent page, …). */
   res: Response;
-  /** The session cookie, as `mg_sid=value`. */
+  /** The session cookie, as `__Host-mg_sid=value`. */
   sid: string;
 }
 

@@ -39,7 +39,7 @@ export async function authorizeEndpoint(c: Context<AppEnv>): Promise<Response> {
 async function checkedTransaction(c: Context<AppEnv>, form: Map<string, string>, serverId: string, now: number): Promise<Transaction | null> {
   const sealed = form.get("tx");
   const csrf = form.get("csrf");
-  const cookie = readCookie(c.req.header("Cookie"), CSRF_COOKIE);
+  const cookie = readCookie(c, CSRF_COOKIE);
   if (!sealed || !csrf || !cookie) return null;
   const tx = await openTransaction(c.env, serverId, sealed, now);
   if (!tx || !timingSafeEqualStrings(tx.csrf, csrf) || !timingSafeEqualStrings(cookie, csrf)) return null;

@@ -10,7 +10,7 @@ export const SESSION_LIFETIME_SECONDS = 2 * 3600;
 
 /** The SSO session the request's cookie names, if it is live. */
 export async function currentSession(c: Context<AppEnv>, now: number): Promise<SessionRecord | null> {
-  const id = readCookie(c.req.header("Cookie"), SESSION_COOKIE);
+  const id = readCookie(c, SESSION_COOKIE);
   if (!id || !/^[0-9A-Za-z]{43}$/.test(id)) return null;
   return getLiveSession(c.env.DB, await sha256Hex(id), Math.floor(now / 1000));
 }
@@ -21,12 +21,12 @@ export async function startSession(c: Context<AppEnv>, userId: string, amr: stri
   const nowSeconds = Math.floor(now / 1000);
   const session: SessionRecord = { userId, authTime: nowSeconds, amr, expiresAt: nowSeconds + SESSION_LIFETIME_SECONDS };
   await createSession(c.env.DB, await sha256Hex(id), session, nowSeconds);
-  return { session, cookie: setCookie(c.req.url, SESSION_COOKIE, id, SESSION_LIFETIME_SECONDS) };
+  return { session, cookie: setCookie(SESSION_COOKIE, id, SESSION_LIFETIME_SECONDS) };
 }
 
 /** Ends the request's session (RP-initiated logout); returns the Set-Cookie value that clears the cookie. */
 export async function endSession(c: Context<AppEnv>): Promise<string> {
-  const id = readCookie(c.req.header("Cookie"), SESSION_COOKIE);
+  const id = readCookie(c, SESSION_COOKIE);
   if (id) await deleteSession(c.env.DB, await sha256Hex(id));
-  return clearCookie(c.req.url, SESSION_COOKIE);
+  return clearCookie(SESSION_COOKIE);
 }
