@@ -7,6 +7,7 @@ import type { AppEnv } from "./env";
 import { ApiError, handleApiError } from "./errors";
 import { oauthApp } from "./oauth/app";
 import { rateLimits } from "./rate-limits";
+import { requireOrgUrlOffLocal } from "./host-guard";
 
 /** The whole Worker: the OAuth/OIDC endpoints and the admin API, each with its own error dialect. */
 export const app = new Hono<AppEnv>()
@@ -20,6 +21,7 @@ export const app = new Hono<AppEnv>()
     await next();
     c.res.headers.set("X-Okta-Request-Id", c.var.requestId);
   })
+  .use("*", requireOrgUrlOffLocal)
   .use("*", rateLimits)
   .route("/api/v1", adminApp)
   .route("/oauth2/v1/clients", clientSecrets)
