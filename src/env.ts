@@ -7,6 +7,8 @@ export interface Env {
   KEYS: DurableObjectNamespace<KeyStore>;
   ADMIN_TOKEN?: string;
   KEY_ENCRYPTION_SECRET?: string;
+  /** The secret before the last rotation: read only, until everything is re-sealed (README, Security). */
+  KEY_ENCRYPTION_SECRET_PREVIOUS?: string;
   ORG_URL?: string;
   CUSTOM_DOMAIN_URL?: string;
   KEY_ROTATION_PERIOD_SECONDS?: string;
@@ -32,6 +34,7 @@ const url = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, "
 const ConfigSchema = z.object({
   ADMIN_TOKEN: z.string().min(16).optional(),
   KEY_ENCRYPTION_SECRET: z.string().min(32, "KEY_ENCRYPTION_SECRET must be at least 32 characters"),
+  KEY_ENCRYPTION_SECRET_PREVIOUS: z.string().min(32, "KEY_ENCRYPTION_SECRET_PREVIOUS must be at least 32 characters").optional(),
   ORG_URL: url.optional(),
   CUSTOM_DOMAIN_URL: url.optional(),
   // Okta: keys rotate about four times a year.
@@ -84,4 +87,9 @@ export interface AppEnv {
 export interface AdminCaller {
   kind: "apiToken" | "service" | "person";
   scopes: readonly string[];
+}
+
+/** The secrets sealed values are opened with: the current one first, then the previous one while it is set. */
+export function openingSecrets(cfg: Config): string[] {
+  return cfg.KEY_ENCRYPTION_SECRET_PREVIOUS ? [cfg.KEY_ENCRYPTION_SECRET, cfg.KEY_ENCRYPTION_SECRET_PREVIOUS] : [cfg.KEY_ENCRYPTION_SECRET];
 }

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { epochSeconds } from "../../clock";
-import { config, type Env } from "../../env";
+import { config, openingSecrets, type Env } from "../../env";
 import { OAuthError } from "../../errors";
 import { withoutQuery } from "../../issuer";
 import { unseal } from "../../seal";
@@ -108,7 +108,7 @@ async function verifyAssertion(env: Env, app: AppRecord, assertion: string, audi
   if (app.tokenEndpointAuthMethod === "client_secret_jwt") {
     if (!app.secretSealed) throw invalidClient(FAILED, false);
     // Sealed by this server: failing to open it is this server's fault, not the client's.
-    const secret = await unseal(config(env).KEY_ENCRYPTION_SECRET, "client-secret", app.clientId, app.secretSealed);
+    const secret = await unseal(openingSecrets(config(env)), "client-secret", app.clientId, app.secretSealed);
     // RFC 7518 3.2: a secret shorter than 256 bits (set before this was checked on write) is no HS256 key.
     if (new TextEncoder().encode(secret).length < 32) throw invalidClient(FAILED, false);
     verify = () => jwtVerify(assertion, new TextEncoder().encode(secret), { ...opts, algorithms: ["HS256", "HS384", "HS512"] });
