@@ -387,3 +387,12 @@ CREATE TABLE IF NOT EXISTS sign_in_failures (
   failures  INTEGER NOT NULL,
   locked_at INTEGER
 );
+
+-- Whether a person's primary email is verified (Okta credentials.emails[type=PRIMARY].status; OIDC email_verified).
+-- Invariants: one row per user, deleted with them; the status applies only while email_lower is still the user's
+-- email (a changed email is UNVERIFIED again); no row means UNVERIFIED.
+CREATE TABLE IF NOT EXISTS user_emails (
+  user_id     TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  email_lower TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('VERIFIED', 'UNVERIFIED'))
+);

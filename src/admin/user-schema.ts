@@ -37,7 +37,12 @@ export const UserProfileInput = z.object(profileShape).catchall(Attribute);
 /** Some of the profile, as a partial update (POST /users/{id}) takes it. */
 export const UserProfilePatch = z.object(profileShape).partial().catchall(Attribute);
 
+// Okta's read-only credentials.emails shape, accepted on write by Mintgate (it sends no verification mail): an
+// admin states whether the primary email is verified; OIDC email_verified says what is stored (security finding 9).
+const PrimaryEmail = z.object({ type: z.literal("PRIMARY"), status: z.enum(["VERIFIED", "UNVERIFIED"]), value: z.string().optional() });
+
 const Credentials = z.object({
+  emails: z.array(PrimaryEmail).max(1, "only the PRIMARY email is supported").optional(),
   password: z.object({ value: z.string({ error: required }).min(1, "The field cannot be left blank").max(256, "must be at most 256 characters") }).optional(),
 });
 
@@ -99,7 +104,10 @@ export const User = z
     passwordChanged: z.string().nullable(),
     type: z.object({ id: z.string() }),
     profile: z.record(z.string(), z.unknown()),
-    credentials: z.object({ password: z.object({}).optional(), provider: z.object({ type: z.string(), name: z.string() }) }),
+    credentials: z.object({
+      password: z.object({}).optional(),
+      emails: z.array(z.object({ value: z.string(), status: z.enum(["VERIFIED", "UNVERIFIED"]), type: z.literal("PRIMARY") })).optional(),
+      provider: z.object({ type: z.string(), name: z.string() }) }),
     _links: Links,
   })
   .meta({ id: "User" });
@@ -119,7 +127,11 @@ export function toUserResponse(u: UserRecord, base: string): z.input<typeof User
     passwordChanged: u.passwordChanged,
     type: { id: DEFAULT_USER_TYPE_ID },
     profile: u.profile,
-    credentials: { ...(u.passwordHash ? { password: {} } : {}), provider: { type: "OKTA", name: "OKTA" } },
+    credentials: {
+      ...(u.passwordHash ? { password: {} } : {}),
+      emails: [{ value: u.profile.email, status: u.emailStatus, type: "PRIMARY" }],
+      provider: { type: "OKTA", name: "OKTA" },
+    },
     // Okta: links reflect the lifecycle operations the user's status allows.
     _links: {
       self: { href: self },

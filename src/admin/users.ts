@@ -16,6 +16,7 @@ import {
   listUsers,
   transitionUser,
   updateUser,
+  setPrimaryEmailStatus,
   type UserClause,
   type UserProfile,
   type UserRecord,
@@ -66,7 +67,21 @@ async function passwordFor(c: Context<AppEnv>, value: string | undefined, login:
   return { hash: await hashSecret(value), changed: now };
 }
 
-async function writeProfile(c: Context<AppEnv>, user: UserRecord, merged: Record<string, unknown>, password: string | undefined) {
+/** An admin's statement about the primary email (credentials.emails), stored for email_verified. */
+async function withEmailStatus(c: Context<AppEnv>, user: UserRecord, emails: Array<{ status: "VERIFIED" | "UNVERIFIED" }> | undefined): Promise<UserRecord> {
+  const status = emails?.[0]?.status;
+  if (!status) return user;
+  await setPrimaryEmailStatus(c.env.DB, user.id, user.profile.email, status);
+  return { ...user, emailStatus: status };
+}
+
+async function writeProfile(
+  c: Context<AppEnv>,
+  user: UserRecord,
+  merged: Record<string, unknown>,
+  password: string | undefined,
+  emails?: Array<{ status: "VERIFIED" | "UNVERIFIED" }>,
+) {
   // The merged profile must still be a whole, valid profile.
   const checked = UserProfileInput.safeParse(merged);
   if (!checked.success) throw validationError(WHAT, checked.error.issues.map((i) => `profile.${i.path.join(".")}: ${i.message}`));
@@ -77,7 +92,7 @@ async function writeProfile(c: Context<AppEnv>, user: UserRecord, merged: Record
   const updated = await updateUser(c.env.DB, { id: user.id, profile, password: pw, activate: pw !== undefined, now });
   if (updated === "login_taken") throw loginTaken();
   if (!updated) throw notFoundError(user.id, "User");
-  return c.json(toUserResponse(updated, orgBase(c.env, c.req.url)));
+  return c.json(toUserResponse(await withEmailStatus(c, updated, emails), orgBase(c.env, c.req.url)));
 }
 
 const ActivateQuery = z.object({ activate: z.enum(["true", "false"]).default("true") });
@@ -134,7 +149,7 @@ export const users = new Hono<AppEnv>()
     });
     if (!user) throw loginTaken();
     // Okta: creating a user answers 200, not 201.
-    return c.json(toUserResponse(user, orgBase(c.env, c.req.url)));
+    return c.json(toUserResponse(await withEmailStatus(c, user, input.credentials?.emails), orgBase(c.env, c.req.url)));
   })
   // Okta: the id may also be the user's login.
   .get("/:id", async (c) => c.json(toUserResponse(await requireUser(c.env, c.req.param("id")), orgBase(c.env, c.req.url))))
@@ -143,14 +158,14 @@ export const users = new Hono<AppEnv>()
     const input = await readBody(c, UserPatchInput, WHAT);
     await requireMayChangeAdmin(c, user.id);
     // Okta: POST is a partial update, merging the given attributes into the profile.
-    return writeProfile(c, user, { ...user.profile, ...input.profile }, input.credentials?.password?.value);
+    return writeProfile(c, user, { ...user.profile, ...input.profile }, input.credentials?.password?.value, input.credentials?.emails);
   })
   .put("/:id", async (c) => {
     const user = await requireUser(c.env, c.req.param("id"));
     const input = await readBody(c, UserReplaceInput, WHAT);
     await requireMayChangeAdmin(c, user.id);
     // Okta: PUT replaces the whole profile; a password is changed only when one is given.
-    return writeProfile(c, user, input.profile, input.credentials?.password?.value);
+    return writeProfile(c, user, input.profile, input.credentials?.password?.value, input.credentials?.emails);
   })
   .delete("/:id", async (c) => {
     const user = await requireUser(c.env, c.req.param("id"));
