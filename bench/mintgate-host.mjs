@@ -33,7 +33,7 @@ export function mintgateOptions({ root, scriptPath, persistDir, secrets, inspect
         // tokens a minute, so the measured paths run with the counting but limits out of reach.
         bindings: { ...cfg.vars, ...benchLimits(cfg.vars), ...secrets },
         // The Rate Limiting bindings wrangler.toml declares (the throttle before PBKDF2).
-        ratelimits: Object.fromEntries((cfg.ratelimits ?? []).map((r) => [r.name, { simple: r.simple }])),
+        ratelimits: Object.fromEntries((cfg.ratelimits ?? []).map((r) => [r.name, { namespace_id: r.namespace_id, simple: r.simple }])),
         d1Databases: Object.fromEntries(cfg.d1_databases.map((d) => [d.binding, d.database_id ?? d.database_name])),
         durableObjects: Object.fromEntries(
           (cfg.durable_objects?.bindings ?? []).map((b) => [b.name, { className: b.class_name, useSQLite: sqliteClasses.has(b.class_name) }]),
