@@ -395,3 +395,45 @@ CREATE TABLE IF NOT EXISTS used_dpop_proofs (
   PRIMARY KEY (jkt, jti)
 );
 CREATE INDEX IF NOT EXISTS used_dpop_proofs_by_expiry ON used_dpop_proofs (expires_at);
+-- Org-wide policies outside authorization servers (Okta /api/v1/policies). Mintgate serves the default PASSWORD
+-- policy. Invariants: the default policy (system = 1) always exists and cannot be deleted; settings is the Okta
+-- PasswordPolicySettings object as last written (zod-checked on write and on read); conditions is Okta's object.
+CREATE TABLE IF NOT EXISTS org_policies (
+  id           TEXT PRIMARY KEY,
+  type         TEXT NOT NULL CHECK (type IN ('PASSWORD')),
+  name         TEXT NOT NULL,
+  description  TEXT,
+  priority     INTEGER NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('ACTIVE', 'INACTIVE')),
+  system       INTEGER NOT NULL DEFAULT 0,
+  conditions   TEXT NOT NULL,
+  settings     TEXT NOT NULL,
+  created      TEXT NOT NULL,
+  last_updated TEXT NOT NULL
+);
+
+-- Okta's default password policy, with the values of Okta's shipped default (README, Security).
+INSERT OR IGNORE INTO org_policies (id, type, name, description, priority, status, system, conditions, settings, created, last_updated)
+VALUES ('00pdefaultpassword01', 'PASSWORD', 'Default Policy', 'The default policy applies in all situations if no other policy applies.', 1, 'ACTIVE', 1,
+  '{"people":{"groups":{"include":["00geveryone000000000"]}},"authProvider":{"provider":"OKTA"}}',
+  '{"password":{"complexity":{"minLength":8,"minLowerCase":1,"minUpperCase":1,"minNumber":1,"minSymbol":0,"excludeUsername":true,"excludeAttributes":[],"dictionary":{"common":{"exclude":false}}},"age":{"maxAgeDays":0,"expireWarnDays":0,"minAgeMinutes":0,"historyCount":0},"lockout":{"maxAttempts":10,"autoUnlockMinutes":0,"showLockoutFailures":false,"userLockoutNotificationChannels":[]}},"recovery":{"factors":{"recovery_question":{"status":"ACTIVE","properties":{"complexity":{"minLength":4}}},"okta_email":{"status":"ACTIVE","properties":{"recoveryToken":{"tokenLifetimeMinutes":10080}}},"okta_sms":{"status":"INACTIVE"},"okta_call":{"status":"INACTIVE"}}},"delegation":{"options":{"skipUnlock":false}}}',
+  strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+
+-- Consecutive failed sign-ins per person (Okta password policy lockout). Invariants: one row per user, deleted with
+-- them; a sign-in attempt increments failures BEFORE the password is checked (one conditional write, so parallel
+-- guesses cannot all slip under maxAttempts) and a success deletes the row; locked_at (epoch ms) is set when the
+-- attempt that reached maxAttempts locked the user, for autoUnlockMinutes.
+CREATE TABLE IF NOT EXISTS sign_in_failures (
+  user_id   TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  failures  INTEGER NOT NULL,
+  locked_at INTEGER
+);
+
+-- Whether a person's primary email is verified (Okta credentials.emails[type=PRIMARY].status; OIDC email_verified).
+-- Invariants: one row per user, deleted with them; the status applies only while email_lower is still the user's
+-- email (a changed email is UNVERIFIED again); no row means UNVERIFIED.
+CREATE TABLE IF NOT EXISTS user_emails (
+  user_id     TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  email_lower TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('VERIFIED', 'UNVERIFIED'))
+);

@@ -10,6 +10,10 @@ export default defineConfig({
         bindings: {
           ADMIN_TOKEN: "test-admin-token-0123456789",
           KEY_ENCRYPTION_SECRET: "test-key-encryption-secret-0123456789abcdef",
+          // The suites make thousands of admin and token calls a minute; test/rate-limits.test.ts sets its own limits.
+          ...Object.fromEntries(
+            ["OAUTH_TOKEN", "OAUTH_AUTHORIZE", "OAUTH_OTHER", "CLIENT_REGISTRATION", "API_USERS", "API_APPS", "API_GROUPS", "API_OTHER"].map((b) => [`RATE_LIMIT_${b}_PER_MINUTE`, "1000000"]),
+          ),
         },
       },
     }),

@@ -146,8 +146,14 @@ async function main() {
       r.cpuUsPerRequest = (r.cpu.targetSeconds * 1e6) / r.requests;
       // What the table shows: answers that were not errors, per second (wrk's Requests/sec counts all).
       r.okRps = (r.requests - r.non2xx) / r.seconds;
-      r.problems = problems(r);
-      r.warmup = { rps: warm.rps, problems: problems(warm) };
+      r.problems = problems(r, s);
+      r.warmup = { rps: warm.rps, problems: problems(warm, s) };
+      if (s.flood) {
+        // Each 401 to a wrong secret ran one PBKDF2 (it is never cached); each 429 ran none.
+        const counted = (status) => r.lua.reduce((a, l) => a + (l.counted?.[status] ?? 0), 0);
+        r.flood = { pbkdf2PerSecond: counted("401") / r.seconds, throttledPerSecond: counted("429") / r.seconds };
+        log(`round ${round}: ${s.key}: ${r.flood.pbkdf2PerSecond.toFixed(1)} PBKDF2 runs/s (401), ${Math.round(r.flood.throttledPerSecond)} throttled/s (429)`);
+      }
       results[s.key] = r;
       const l = r.latencyMs;
       log(`round ${round}: ${s.key.padEnd(16)} ${Math.round(r.okRps).toLocaleString("en-US").padStart(7)} req/s  p50 ${l.p50} ms  p99 ${l.p99} ms  max ${l.max} ms  server CPU ${Math.round(r.cpuUsPerRequest)} us/req, core ${SERVER_CORE} ${Math.round(r.cpu.foreign * 100)}% busy elsewhere${r.problems.length ? `  PROBLEMS: ${r.problems.join("; ")}` : ""}`);

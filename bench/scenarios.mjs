@@ -61,6 +61,18 @@ export const SCENARIOS = [
       ),
   },
   { key: "auth_code", target: "mintgate", label: "authorization_code redemption (PKCE)", prepare: prepareCodes },
+  {
+    // Wrong client secrets from one IP: each 401 cost a PBKDF2 (100,000 rounds), each 429 none (the throttle).
+    key: "wrong_secret_flood",
+    target: "mintgate",
+    label: "token endpoint, a flood of wrong client secrets from one IP",
+    flood: true,
+    prepare: (c) => ({
+      url: `${c.mg.url}/oauth2/${c.mg.setup.rs.id}/v1/token`,
+      script: "status-count.lua",
+      args: ["POST", CC_BODY, FORM, `Authorization: ${basic(c.mg.setup.service.clientId, "wrong-secret")}`, "CF-Connecting-IP: 203.0.113.7"],
+    }),
+  },
   { key: "refresh", target: "mintgate", label: "refresh_token rotation", prepare: prepareRefresh },
 ];
 
@@ -138,8 +150,13 @@ async function prepareRefresh(c) {
 }
 
 /** Whether a run's answers were all good: a run that sent non-2xx or ran out of credentials is not a figure. */
-export function problems(result) {
+export function problems(result, scenario) {
   const out = [];
+  // A flood is refused by design: only answers other than 401 (a PBKDF2 ran) and 429 (throttled) are problems.
+  if (scenario?.flood) {
+    const other = result.lua.flatMap((l) => Object.entries(l.counted ?? {})).filter(([k]) => k !== "401" && k !== "429");
+    return other.length ? [`statuses ${other.map(([k, v]) => `${k}x${v}`).join(" ")}`] : [];
+  }
   if (result.non2xx) out.push(`${result.non2xx} non-2xx`);
   const s = result.socketErrors;
   const sockets = s.connect + s.read + s.write + s.timeout;

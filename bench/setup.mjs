@@ -137,7 +137,8 @@ async function signIn(base, p) {
   const html = await page.text();
   const tx = /name="tx" value="([^"]+)"/.exec(html)?.[1];
   const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
-  const csrfCookie = cookiePair(page, "mg_csrf");
+  // __Host- since issue 11 (security finding 5); the plain names for a bundle built before it (BENCH_SCRIPT).
+  const csrfCookie = cookiePair(page, "__Host-mg_csrf") ?? cookiePair(page, "mg_csrf");
   if (page.status !== 200 || !tx || !csrf || !csrfCookie) throw new Error(`no sign-in form: ${page.status} ${html.slice(0, 300)}`);
   const res = await fetch(`${base}/oauth2/${p.serverId}/v1/authorize/signin`, {
     method: "POST",
@@ -146,7 +147,7 @@ async function signIn(base, p) {
     body: new URLSearchParams({ tx, csrf, username: p.user.login, password: p.user.password }).toString(),
   });
   codeFrom(res);
-  const sid = cookiePair(res, "mg_sid");
+  const sid = cookiePair(res, "__Host-mg_sid") ?? cookiePair(res, "mg_sid");
   if (!sid) throw new Error("sign-in set no session cookie");
   return sid;
 }

@@ -8,6 +8,8 @@ import { nowMs } from "./clock";
 import type { AppEnv } from "./env";
 import { ApiError, handleApiError } from "./errors";
 import { oauthApp } from "./oauth/app";
+import { rateLimits } from "./rate-limits";
+import { requireOrgUrlOffLocal } from "./host-guard";
 
 // The console reaches the admin API and the org server's endpoints through the Worker itself, in-process.
 const worker: WorkerFetch = async (req, env, ctx) => app.fetch(req, env, ctx);
@@ -24,6 +26,8 @@ export const app = new Hono<AppEnv>()
     await next();
     c.res.headers.set("X-Okta-Request-Id", c.var.requestId);
   })
+  .use("*", requireOrgUrlOffLocal)
+  .use("*", rateLimits)
   .route("/api/v1", adminApp)
   .route("/admin", consoleApp(worker))
   .route("/oauth2/v1/clients", clients)

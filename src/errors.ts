@@ -27,6 +27,8 @@ export const OKTA_ERRORS = {
   E0000031: { status: 400, summary: "Invalid search criteria." },
   E0000033: { status: 400, summary: "Bad request. Can't specify a search query and filter in the same request." },
   E0000056: { status: 403, summary: "Delete application forbidden." },
+  E0000032: { status: 403, summary: "Unlock is not allowed for this user." },
+  E0000047: { status: 429, summary: "API call exceeded rate limit due to too many requests." },
 } as const;
 
 export type OktaErrorCode = keyof typeof OKTA_ERRORS;

@@ -1,11 +1,16 @@
 import { app } from "./app";
 import type { Env } from "./env";
 import { runRetention } from "./jobs/retention";
+import { resealClientSecrets } from "./jobs/reseal-secrets";
 
 export { KeyStore } from "./keys/key-store";
 
 export default {
   fetch: app.fetch,
   // The Cron Trigger in wrangler.toml: purge expired codes, tokens, sessions and assertion ids.
-  scheduled: (controller, env) => runRetention(env, controller.scheduledTime),
+  // And, after a KEY_ENCRYPTION_SECRET rotation, re-seal client secrets under the new secret.
+  scheduled: async (controller, env) => {
+    await runRetention(env, controller.scheduledTime);
+    await resealClientSecrets(env);
+  },
 } satisfies ExportedHandler<Env>;

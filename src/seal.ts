@@ -36,7 +36,25 @@ export async function seal(secret: string, purpose: string, aad: string, text: s
   return `${base64url(iv)}.${base64url(ciphertext)}`;
 }
 
-export async function unseal(secret: string, purpose: string, aad: string, sealed: string): Promise<string> {
+/**
+ * Opens a sealed value. `secret` may list the current secret and then KEY_ENCRYPTION_SECRET_PREVIOUS: a value the
+ * current one cannot open (AES-GCM authentication fails) is tried with the previous one, so a rotated secret breaks
+ * nothing while values are re-sealed (README, Security: rotating KEY_ENCRYPTION_SECRET).
+ */
+export async function unseal(secret: string | readonly string[], purpose: string, aad: string, sealed: string): Promise<string> {
+  const secrets = typeof secret === "string" ? [secret] : secret;
+  for (let i = 0; i < secrets.length - 1; i++) {
+    try {
+      return await unsealWith(secrets[i]!, purpose, aad, sealed);
+    } catch (err) {
+      // Only a failed authentication means "sealed under another secret"; anything else is not ours to hide.
+      if (!(err instanceof DOMException)) throw err;
+    }
+  }
+  return unsealWith(secrets[secrets.length - 1]!, purpose, aad, sealed);
+}
+
+async function unsealWith(secret: string, purpose: string, aad: string, sealed: string): Promise<string> {
   const [iv, ciphertext] = sealed.split(".");
   if (!iv || !ciphertext) throw new Error("malformed sealed value");
   const plain = await crypto.subtle.decrypt(

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { AppRecord } from "../store/apps";
 import { link } from "./links";
 import { Links } from "./openapi";
+import { redirectUriViolations } from "./redirect-uri-rules";
 
 /** Okta's GrantType enum (REFERENCE 7.4). */
 export const GRANT_TYPES = [
@@ -86,6 +87,12 @@ export function appRuleViolations(input: AppInput): string[] {
   if ((o.grant_types.includes("authorization_code") || o.grant_types.includes("implicit")) && o.redirect_uris.length === 0) {
     causes.push("settings.oauthClient.redirect_uris: required for the authorization_code and implicit grant types");
   }
+  causes.push(...redirectUriViolations(o));
+  // RFC 7518 3.2: an HS256 key must be at least as long as the hash output, 256 bits (security finding 4).
+  const chosen = input.credentials.oauthClient.client_secret;
+  if (method === "client_secret_jwt" && chosen !== undefined && new TextEncoder().encode(chosen).length < MIN_HMAC_SECRET_BYTES) {
+    causes.push(`credentials.oauthClient.client_secret: client_secret_jwt needs a secret of at least ${MIN_HMAC_SECRET_BYTES} characters (RFC 7518 3.2); leave it out to have one generated`);
+  }
   if (o.application_type === "browser" && method !== "none") {
     causes.push("credentials.oauthClient.token_endpoint_auth_method: browser applications are public clients and must use 'none'");
   }
@@ -100,6 +107,9 @@ export function appRuleViolations(input: AppInput): string[] {
   }
   return causes;
 }
+
+/** RFC 7518 3.2: HS256 needs a key of at least 256 bits. */
+export const MIN_HMAC_SECRET_BYTES = 32;
 
 export const usesSecret = (method: string) => method === "client_secret_basic" || method === "client_secret_post" || method === "client_secret_jwt";
 

@@ -21,6 +21,8 @@ import { users } from "./users";
 import { serverClients } from "./server-clients";
 import { userClients } from "./user-clients";
 import { userSessions } from "./user-sessions";
+import { userUnlock } from "./user-unlock";
+import { passwordPolicies } from "./password-policies";
 
 /**
  * Okta: the org authorization server cannot be customised — no audience, scopes, claims or policies of its own — and
@@ -59,13 +61,15 @@ export const adminApp = new Hono<AppEnv>()
   .route("/apps", appGrants)
   .route("/apps", apps)
   .route("/apps", appAssignments)
+  .route("/users", userUnlock)
   .route("/users", userRoles)
   .route("/users", userGrants)
   .route("/users", userClients)
   .route("/users", userSessions)
   .route("/users", users)
   .route("/groups", groups)
-  .route("/trustedOrigins", trustedOrigins);
+  .route("/trustedOrigins", trustedOrigins)
+  .route("/policies", passwordPolicies);
 
 adminApp.notFound(() => {
   throw new ApiError("E0000008");

@@ -8,7 +8,8 @@ import { orgBundle } from "../tokens/org-server";
 import { verifyAccessToken } from "../tokens/verify-access-token";
 import { hasRole } from "../store/admin-access";
 import { findApiTokenByHash, saveApiToken } from "../store/api-tokens";
-import { requiredScope, scopeSatisfies } from "../tokens/route-scopes";
+import { scopeSatisfies } from "../tokens/route-scopes";
+import { matchedRouteScope } from "./matched-route";
 
 const BOOTSTRAP_ID = "bootstrap";
 export const SUPER_ADMIN = "SUPER_ADMIN";
@@ -61,7 +62,8 @@ async function checkOrgAccessToken(c: Context<AppEnv>, token: string): Promise<v
   if (!claims) throw new ApiError("E0000011", undefined, [], challenge(base, "invalid_token", "The access token is invalid."));
   // RFC 9449 7: a DPoP-bound token is worth nothing without its proof, which the admin API does not take (yet).
   if (claims.cnf !== undefined) throw new ApiError("E0000011", undefined, [], challenge(base, "invalid_token", "The access token is invalid."));
-  const needed = requiredScope(c.req.method, new URL(c.req.url).pathname);
+  // Security finding 1: the scope follows the route Hono matched, never the raw path (`/%72oles` routes to /roles).
+  const needed = matchedRouteScope(c);
   const granted = Array.isArray(claims.scp) ? (claims.scp as string[]) : [];
   if (!needed || !scopeSatisfies(granted, needed)) {
     throw new ApiError("E0000006", undefined, [], challenge(base, "insufficient_scope", "The access token provided does not contain the required scopes.", needed ?? undefined));
@@ -69,6 +71,7 @@ async function checkOrgAccessToken(c: Context<AppEnv>, token: string): Promise<v
   if (typeof claims.uid === "string" && !(await hasRole(c.env.DB, claims.uid, SUPER_ADMIN))) {
     throw new ApiError("E0000006", undefined, ["The user has no administrator role that allows this action."]);
   }
+  c.set("adminCaller", { kind: typeof claims.uid === "string" ? "person" : "service", scopes: granted });
 }
 
 /** Admin API authentication: `SSWS <api token>` or `Bearer <org access token>`; anything else is 401 E0000011. */
@@ -76,7 +79,11 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   const header = c.req.header("Authorization") ?? "";
   const ssws = /^SSWS +([\x21-\x7e]{1,512})$/.exec(header);
   const bearer = /^Bearer +([\x21-\x7e]{1,8192})$/i.exec(header);
-  if (ssws) await checkApiToken(c, ssws[1]!);
+  if (ssws) {
+    await checkApiToken(c, ssws[1]!);
+    // Okta: an API token acts with its creator's (a super admin's) permissions.
+    c.set("adminCaller", { kind: "apiToken", scopes: [] });
+  }
   else if (bearer) await checkOrgAccessToken(c, bearer[1]!);
   else throw new ApiError("E0000011");
   await next();

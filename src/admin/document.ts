@@ -19,6 +19,8 @@ import { userOperations } from "./users";
 import { serverClientOperations } from "./server-clients";
 import { userClientOperations } from "./user-clients";
 import { userSessionOperations } from "./user-sessions";
+import { userUnlockOperations } from "./user-unlock";
+import { passwordPolicyOperations } from "./password-policies";
 
 /** Every admin route, by where app.ts mounts it; a test checks that this and the router agree both ways. */
 export const OPERATION_GROUPS: OperationGroup[] = [
@@ -46,6 +48,8 @@ export const OPERATION_GROUPS: OperationGroup[] = [
   { prefix: "/users", tag: "UserSessions", operations: userSessionOperations },
   { prefix: "/groups", tag: "Group", operations: groupOperations },
   { prefix: "/trustedOrigins", tag: "TrustedOrigin", operations: trustedOriginOperations },
+  { prefix: "/users", tag: "UserLifecycle", operations: userUnlockOperations },
+  { prefix: "/policies", tag: "Policy", operations: passwordPolicyOperations },
 ];
 
 // The document depends only on the org's base URL; built once per base in this isolate.

@@ -37,7 +37,12 @@ export const UserProfileInput = z.object(profileShape).catchall(Attribute);
 /** Some of the profile, as a partial update (POST /users/{id}) takes it. */
 export const UserProfilePatch = z.object(profileShape).partial().catchall(Attribute);
 
+// Okta's read-only credentials.emails shape, accepted on write by Mintgate (it sends no verification mail): an
+// admin states whether the primary email is verified; OIDC email_verified says what is stored (security finding 9).
+const PrimaryEmail = z.object({ type: z.literal("PRIMARY"), status: z.enum(["VERIFIED", "UNVERIFIED"]), value: z.string().optional() });
+
 const Credentials = z.object({
+  emails: z.array(PrimaryEmail).max(1, "only the PRIMARY email is supported").optional(),
   password: z.object({ value: z.string({ error: required }).min(1, "The field cannot be left blank").max(256, "must be at most 256 characters") }).optional(),
 });
 
@@ -48,18 +53,6 @@ export const UserPatchInput = z.object({ profile: UserProfilePatch.optional(), c
 
 export type UserProfileInput = z.infer<typeof UserProfileInput>;
 
-/**
- * Okta's default password policy: at least 8 characters, a lowercase letter, an uppercase letter, a number, and no
- * part of the username (the parts of the login before any @, split on . - _ of three or more characters).
- */
-export function passwordViolation(password: string, login: string): string | undefined {
-  const parts = (login.split("@")[0] ?? "").toLowerCase().split(/[.\-_+#,]/).filter((p) => p.length >= 3);
-  const ok =
-    password.length >= 8 && /\p{Ll}/u.test(password) && /\p{Lu}/u.test(password) && /\d/.test(password) &&
-    !parts.some((p) => password.toLowerCase().includes(p));
-  if (ok) return undefined;
-  return "credentials.password.value: Password requirements were not met. Password requirements: at least 8 characters, a lowercase letter, an uppercase letter, a number, no parts of your username.";
-}
 
 /** The users list's search parameters (limit and after are read by readPaging). */
 export const UserListQuery = z.object({
@@ -111,7 +104,10 @@ export const User = z
     passwordChanged: z.string().nullable(),
     type: z.object({ id: z.string() }),
     profile: z.record(z.string(), z.unknown()),
-    credentials: z.object({ password: z.object({}).optional(), provider: z.object({ type: z.string(), name: z.string() }) }),
+    credentials: z.object({
+      password: z.object({}).optional(),
+      emails: z.array(z.object({ value: z.string(), status: z.enum(["VERIFIED", "UNVERIFIED"]), type: z.literal("PRIMARY") })).optional(),
+      provider: z.object({ type: z.string(), name: z.string() }) }),
     _links: Links,
   })
   .meta({ id: "User" });
@@ -131,13 +127,18 @@ export function toUserResponse(u: UserRecord, base: string): z.input<typeof User
     passwordChanged: u.passwordChanged,
     type: { id: DEFAULT_USER_TYPE_ID },
     profile: u.profile,
-    credentials: { ...(u.passwordHash ? { password: {} } : {}), provider: { type: "OKTA", name: "OKTA" } },
+    credentials: {
+      ...(u.passwordHash ? { password: {} } : {}),
+      emails: [{ value: u.profile.email, status: u.emailStatus, type: "PRIMARY" }],
+      provider: { type: "OKTA", name: "OKTA" },
+    },
     // Okta: links reflect the lifecycle operations the user's status allows.
     _links: {
       self: { href: self },
       ...(u.status === "STAGED" || u.status === "DEPROVISIONED" ? { activate: lifecycle("activate") } : {}),
       ...(u.status === "ACTIVE" ? { suspend: lifecycle("suspend") } : {}),
       ...(u.status === "SUSPENDED" ? { unsuspend: lifecycle("unsuspend") } : {}),
+      ...(u.status === "LOCKED_OUT" ? { unlock: lifecycle("unlock") } : {}),
       ...(u.status !== "DEPROVISIONED" ? { deactivate: lifecycle("deactivate") } : {}),
     },
   };

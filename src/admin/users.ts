@@ -6,6 +6,9 @@ import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
 import { hashSecret } from "../secrets";
+import { passwordViolation } from "../policy/password";
+import { passwordSettings } from "../store/password-policy";
+import { clientIp, requireMayHash } from "../throttle";
 import { listUserGroups } from "../store/groups";
 import {
   deleteDeprovisionedUser,
@@ -13,6 +16,7 @@ import {
   listUsers,
   transitionUser,
   updateUser,
+  setPrimaryEmailStatus,
   type UserClause,
   type UserProfile,
   type UserRecord,
@@ -24,7 +28,6 @@ import { EmptyObject, PagingQuery, type Operation } from "./openapi";
 import { linkPage, readPaging } from "./paging";
 import {
   parseFilter,
-  passwordViolation,
   toUserResponse,
   User,
   UserCreateInput,
@@ -36,6 +39,7 @@ import {
 import { requireUser, notFoundError } from "./require";
 import { epochSeconds } from "../clock";
 import { endUserAccess } from "../store/token-revocation";
+import { requireMayChangeAdmin } from "./super-admin-guard";
 
 const WHAT = "User";
 
@@ -56,27 +60,43 @@ function searchClauses(param: "search" | "filter", expression: string): UserClau
   });
 }
 
-async function passwordFor(value: string | undefined, login: string, now: string) {
+async function passwordFor(c: Context<AppEnv>, value: string | undefined, login: string, now: string) {
   if (value === undefined) return undefined;
-  const violation = passwordViolation(value, login);
-  if (violation) throw validationError("password", [violation]);
+  // The default password policy's complexity (Okta), then the throttle before PBKDF2.
+  const violation = passwordViolation(value, login, (await passwordSettings(c.env.DB)).complexity);
+  if (violation) throw validationError("password", [`credentials.password.value: ${violation}`]);
+  await requireMayHash(c.env, { ip: clientIp(c.req.raw), account: `user:${login}` });
   return { hash: await hashSecret(value), changed: now };
 }
 
-async function writeProfile(c: Context<AppEnv>, user: UserRecord, merged: Record<string, unknown>, password: string | undefined) {
+/** An admin's statement about the primary email (credentials.emails), stored for email_verified. */
+async function withEmailStatus(c: Context<AppEnv>, user: UserRecord, emails: Array<{ status: "VERIFIED" | "UNVERIFIED" }> | undefined): Promise<UserRecord> {
+  const status = emails?.[0]?.status;
+  if (!status) return user;
+  await setPrimaryEmailStatus(c.env.DB, user.id, user.profile.email, status);
+  return { ...user, emailStatus: status };
+}
+
+async function writeProfile(
+  c: Context<AppEnv>,
+  user: UserRecord,
+  merged: Record<string, unknown>,
+  password: string | undefined,
+  emails?: Array<{ status: "VERIFIED" | "UNVERIFIED" }>,
+) {
   // The merged profile must still be a whole, valid profile.
   const checked = UserProfileInput.safeParse(merged);
   if (!checked.success) throw validationError(WHAT, checked.error.issues.map((i) => `profile.${i.path.join(".")}: ${i.message}`));
   const profile = checked.data as UserProfile;
   const now = isoTime(c.var.now);
-  const pw = await passwordFor(password, profile.login, now);
+  const pw = await passwordFor(c, password, profile.login, now);
   // A PROVISIONED user (activated without a password) becomes ACTIVE once an admin sets one.
   const updated = await updateUser(c.env.DB, { id: user.id, profile, password: pw, activate: pw !== undefined, now });
   if (updated === "login_taken") throw loginTaken();
   if (!updated) throw notFoundError(user.id, "User");
   // Okta: a password set by an admin ends the person's sessions and revokes their refresh tokens.
   if (pw) await endUserAccess(c.env.DB, user.id, epochSeconds(c.var.now));
-  return c.json(toUserResponse(updated, orgBase(c.env, c.req.url)));
+  return c.json(toUserResponse(await withEmailStatus(c, updated, emails), orgBase(c.env, c.req.url)));
 }
 
 const ActivateQuery = z.object({ activate: z.enum(["true", "false"]).default("true") });
@@ -84,7 +104,7 @@ const ActivateQuery = z.object({ activate: z.enum(["true", "false"]).default("tr
 /** Okta's lifecycle operations: which statuses each starts from, where it leads, and the cause when refused. */
 const LIFECYCLE: Record<string, { from: UserStatus[]; to: UserStatus | "ACTIVATED"; refused: string }> = {
   activate: { from: ["STAGED", "DEPROVISIONED"], to: "ACTIVATED", refused: "Activation failed because the user is already active" },
-  deactivate: { from: ["STAGED", "PROVISIONED", "ACTIVE", "SUSPENDED"], to: "DEPROVISIONED", refused: "Cannot deactivate a user that is already deactivated" },
+  deactivate: { from: ["STAGED", "PROVISIONED", "ACTIVE", "SUSPENDED", "LOCKED_OUT"], to: "DEPROVISIONED", refused: "Cannot deactivate a user that is already deactivated" },
   suspend: { from: ["ACTIVE"], to: "SUSPENDED", refused: "Cannot suspend a user that is not active" },
   unsuspend: { from: ["SUSPENDED"], to: "ACTIVE", refused: "Cannot unsuspend a user that is not suspended" },
 };
@@ -117,7 +137,7 @@ export const users = new Hono<AppEnv>()
     const { activate } = readQuery(c, ActivateQuery, WHAT);
     const input = await readBody(c, UserCreateInput, WHAT);
     const now = isoTime(c.var.now);
-    const pw = await passwordFor(input.credentials?.password?.value, input.profile.login, now);
+    const pw = await passwordFor(c, input.credentials?.password?.value, input.profile.login, now);
     // Okta: activate=false stages the user; activating needs a password to reach ACTIVE, else PROVISIONED.
     const status: UserStatus = activate === "false" ? "STAGED" : pw ? "ACTIVE" : "PROVISIONED";
     const user = await insertUser(c.env.DB, {
@@ -133,24 +153,27 @@ export const users = new Hono<AppEnv>()
     });
     if (!user) throw loginTaken();
     // Okta: creating a user answers 200, not 201.
-    return c.json(toUserResponse(user, orgBase(c.env, c.req.url)));
+    return c.json(toUserResponse(await withEmailStatus(c, user, input.credentials?.emails), orgBase(c.env, c.req.url)));
   })
   // Okta: the id may also be the user's login.
   .get("/:id", async (c) => c.json(toUserResponse(await requireUser(c.env, c.req.param("id")), orgBase(c.env, c.req.url))))
   .post("/:id", async (c) => {
     const user = await requireUser(c.env, c.req.param("id"));
     const input = await readBody(c, UserPatchInput, WHAT);
+    await requireMayChangeAdmin(c, user.id);
     // Okta: POST is a partial update, merging the given attributes into the profile.
-    return writeProfile(c, user, { ...user.profile, ...input.profile }, input.credentials?.password?.value);
+    return writeProfile(c, user, { ...user.profile, ...input.profile }, input.credentials?.password?.value, input.credentials?.emails);
   })
   .put("/:id", async (c) => {
     const user = await requireUser(c.env, c.req.param("id"));
     const input = await readBody(c, UserReplaceInput, WHAT);
+    await requireMayChangeAdmin(c, user.id);
     // Okta: PUT replaces the whole profile; a password is changed only when one is given.
-    return writeProfile(c, user, input.profile, input.credentials?.password?.value);
+    return writeProfile(c, user, input.profile, input.credentials?.password?.value, input.credentials?.emails);
   })
   .delete("/:id", async (c) => {
     const user = await requireUser(c.env, c.req.param("id"));
+    await requireMayChangeAdmin(c, user.id);
     const now = isoTime(c.var.now);
     // Okta: deleting a user who is not DEPROVISIONED deactivates them; a second delete removes them.
     // Okta: deactivating or deleting a person ends their sessions and revokes their refresh tokens.
@@ -164,6 +187,7 @@ export const users = new Hono<AppEnv>()
   .post(LIFECYCLE_PATH, async (c) => {
     const user = await requireUser(c.env, c.req.param("id"));
     const op = LIFECYCLE[c.req.param("action")]!;
+    if (c.req.param("action") === "deactivate") await requireMayChangeAdmin(c, user.id);
     const moved = await transitionUser(c.env.DB, user.id, op.from, op.to, isoTime(c.var.now));
     // Okta: activating a user who is already active is 403 E0000016; suspending one who is not ACTIVE (and the
     // other refusals) is E0000001 (Okta's error catalog).

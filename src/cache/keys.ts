@@ -1,5 +1,5 @@
 import { createLocalJWKSet } from "jose";
-import { config, type Env } from "../env";
+import { config, openingSecrets, type Env } from "../env";
 import { isolateCache } from "./isolate-cache";
 import { sha256Hex } from "../digest";
 import { importSigningKey, openPrivateKey } from "../keys/crypto";
@@ -36,7 +36,7 @@ async function load(env: Env, serverId: string, now: number): Promise<CachedKeys
     signer: async () => {
       if (signer) return signer;
       const { kid, alg, sealed } = snapshot.active;
-      const jwk = await openPrivateKey(config(env).KEY_ENCRYPTION_SECRET, serverId, kid, sealed);
+      const jwk = await openPrivateKey(openingSecrets(config(env)), serverId, kid, sealed);
       signer = { kid, alg, key: await importSigningKey(jwk, alg) };
       return signer;
     },

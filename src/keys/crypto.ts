@@ -50,7 +50,7 @@ export async function sealPrivateKey(secret: string, serverId: string, kid: stri
   return seal(secret, `signing-key:${serverId}`, kid, JSON.stringify(jwk));
 }
 
-export async function openPrivateKey(secret: string, serverId: string, kid: string, sealed: string): Promise<JWK> {
+export async function openPrivateKey(secret: string | readonly string[], serverId: string, kid: string, sealed: string): Promise<JWK> {
   return parseStored(PrivateJwkSchema, await unseal(secret, `signing-key:${serverId}`, kid, sealed), `private signing key ${kid} of ${serverId}`);
 }
 

@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { isoTime, nowMs } from "../clock";
 import { config, type Env } from "../env";
 import { StoredDataError, at, parseStored } from "../store/stored-json";
+import { resealUnderCurrent } from "./reseal";
 import { generateSigningKey, PublicJwkSchema, type PublicJwk, type SigningAlg } from "./crypto";
 import {
   addNextKey,
@@ -73,7 +74,26 @@ export class KeyStore extends DurableObject<Env> {
         if (!(err instanceof StoredDataError)) throw err;
         this.broken = err;
       }
+      if (!this.broken) await this.resealAfterSecretRotation();
     });
+  }
+
+  /** KEY_ENCRYPTION_SECRET was rotated: private keys sealed under the previous secret are sealed again (reseal.ts). */
+  private async resealAfterSecretRotation(): Promise<void> {
+    const cfg = config(this.env);
+    if (!cfg.KEY_ENCRYPTION_SECRET_PREVIOUS || !this.serverId) return;
+    const purpose = `signing-key:${this.serverId}`;
+    const items = [...this.material].map(([kid, m]) => ({ aad: kid, sealed: m.sealed }));
+    const changed = await resealUnderCurrent(cfg.KEY_ENCRYPTION_SECRET, cfg.KEY_ENCRYPTION_SECRET_PREVIOUS, purpose, items);
+    if (!changed.length) return;
+    const version = this.version + 1;
+    this.ctx.storage.transactionSync(() => {
+      for (const c of changed) this.ctx.storage.sql.exec(`UPDATE keys SET sealed = ? WHERE kid = ?`, c.sealed, c.aad);
+      this.ctx.storage.sql.exec(`INSERT OR REPLACE INTO meta (k, v) VALUES ('version', ?)`, String(version));
+    });
+    for (const c of changed) this.material.get(c.aad)!.sealed = c.sealed;
+    // A new version: isolates fetch the re-sealed snapshot (the old one still opens while the previous secret is set).
+    this.version = version;
   }
 
   private createTables(): void {

@@ -3,7 +3,7 @@
  * through a group assigned to it; the built-in Everyone group covers every user.
  */
 import { EVERYONE_GROUP_ID } from "./groups";
-import { USER_COLUMNS, toUser, type UserRecord } from "./users";
+import { USER_COLUMNS, emailStatusColumn, toUser, type UserRecord } from "./users";
 
 /** A user assigned to an app: scope USER when assigned directly, GROUP when only through a group. */
 export interface AppUserRecord {
@@ -25,7 +25,7 @@ const GROUP_ASSIGNED = `SELECT MIN(ag.created) FROM app_group_assignments ag
                             OR ag.group_id IN (SELECT group_id FROM group_members WHERE user_id = u.id))`;
 
 const APP_USER_SELECT = `SELECT * FROM (
-  SELECT ${USER_COLUMNS.split(", ").map((c) => `u.${c}`).join(", ")}, d.created AS direct_created, (${GROUP_ASSIGNED}) AS group_created
+  SELECT ${USER_COLUMNS.split(", ").map((c) => `u.${c}`).join(", ")}, ${emailStatusColumn("u")}, d.created AS direct_created, (${GROUP_ASSIGNED}) AS group_created
   FROM users u LEFT JOIN app_user_assignments d ON d.app_id = ?1 AND d.user_id = u.id
 ) WHERE (direct_created IS NOT NULL OR group_created IS NOT NULL)`;
 

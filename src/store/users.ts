@@ -4,8 +4,8 @@ import { EVERYONE_GROUP_ID, groupRowsToRefs, userGroupsStatement } from "./group
 import { startsWith } from "./sql";
 import { at, parseStored } from "./stored-json";
 
-/** The Okta statuses Mintgate moves users through (Okta also has RECOVERY, PASSWORD_EXPIRED, LOCKED_OUT). */
-export type UserStatus = "STAGED" | "PROVISIONED" | "ACTIVE" | "SUSPENDED" | "DEPROVISIONED";
+/** The Okta statuses Mintgate moves users through (Okta also has RECOVERY, PASSWORD_EXPIRED). */
+export type UserStatus = "STAGED" | "PROVISIONED" | "ACTIVE" | "SUSPENDED" | "DEPROVISIONED" | "LOCKED_OUT";
 
 /** Okta's open user profile: login and email are always present; custom attributes are scalars or arrays. */
 export type UserProfile = { login: string; email: string } & Record<string, unknown>;
@@ -24,6 +24,8 @@ export interface UserRecord {
   lastLogin: string | null;
   lastUpdated: string;
   passwordChanged: string | null;
+  /** Okta credentials.emails[PRIMARY].status, as user_emails records it for the current email. */
+  emailStatus: "VERIFIED" | "UNVERIFIED";
 }
 
 interface Row {
@@ -38,10 +40,16 @@ interface Row {
   last_login: string | null;
   last_updated: string;
   password_changed: string | null;
+  email_status: "VERIFIED" | "UNVERIFIED";
 }
 
 export const USER_COLUMNS =
   "seq, id, status, profile, password_hash, created, activated, status_changed, last_login, last_updated, password_changed";
+
+/** The primary email's verification (user_emails) for the users row named `alias`, as the email_status column. */
+export const emailStatusColumn = (alias: string) =>
+  `COALESCE((SELECT e.status FROM user_emails e WHERE e.user_id = ${alias}.id AND e.email_lower = ${alias}.email_lower), 'UNVERIFIED') AS email_status`;
+const USER_SELECT = `${USER_COLUMNS}, ${emailStatusColumn("users")}`;
 
 export const toUser = (r: Row): UserRecord => ({
   seq: r.seq,
@@ -55,25 +63,26 @@ export const toUser = (r: Row): UserRecord => ({
   lastLogin: r.last_login,
   lastUpdated: r.last_updated,
   passwordChanged: r.password_changed,
+  emailStatus: r.email_status === "VERIFIED" ? "VERIFIED" : "UNVERIFIED",
 });
 
 // Okta: login is unique case-insensitively; email is matched the same way.
 const fold = (s: string) => s.toLowerCase();
 
 export async function getUser(db: D1Database, id: string): Promise<UserRecord | null> {
-  const row = await db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?1`).bind(id).first<Row>();
+  const row = await db.prepare(`SELECT ${USER_SELECT} FROM users WHERE id = ?1`).bind(id).first<Row>();
   return row ? toUser(row) : null;
 }
 
 /** A user and their groups (Everyone included) in one round trip, for minting a person's tokens. */
 export async function getUserWithGroups(db: D1Database, id: string): Promise<{ user: UserRecord; groups: Array<{ id: string; name: string }> } | null> {
-  const [user, groups] = await db.batch([db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?1`).bind(id), userGroupsStatement(db, id)]);
+  const [user, groups] = await db.batch([db.prepare(`SELECT ${USER_SELECT} FROM users WHERE id = ?1`).bind(id), userGroupsStatement(db, id)]);
   const row = user?.results[0] as Row | undefined;
   return row ? { user: toUser(row), groups: groupRowsToRefs(groups?.results ?? []) } : null;
 }
 
 export async function getUserByLogin(db: D1Database, login: string): Promise<UserRecord | null> {
-  const row = await db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE login_lower = ?1`).bind(fold(login)).first<Row>();
+  const row = await db.prepare(`SELECT ${USER_SELECT} FROM users WHERE login_lower = ?1`).bind(fold(login)).first<Row>();
   return row ? toUser(row) : null;
 }
 
@@ -123,7 +132,7 @@ export async function listUsers(
     binds.push(opts.q);
   }
   const { results } = await db
-    .prepare(`SELECT ${USER_COLUMNS} FROM users WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?2`)
+    .prepare(`SELECT ${USER_SELECT} FROM users WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?2`)
     .bind(...binds)
     .all<Row>();
   return { items: results.slice(0, opts.limit).map(toUser), more: results.length > opts.limit };
@@ -137,7 +146,7 @@ export async function listGroupMembers(
 ): Promise<{ items: UserRecord[]; more: boolean }> {
   const { results } = await db
     .prepare(
-      `SELECT ${USER_COLUMNS} FROM users
+      `SELECT ${USER_SELECT} FROM users
        WHERE seq > ?2 AND (?1 = ?4 OR id IN (SELECT user_id FROM group_members WHERE group_id = ?1))
        ORDER BY seq LIMIT ?3`,
     )
@@ -146,7 +155,7 @@ export async function listGroupMembers(
   return { items: results.slice(0, opts.limit).map(toUser), more: results.length > opts.limit };
 }
 
-export type NewUser = Omit<UserRecord, "seq" | "lastLogin">;
+export type NewUser = Omit<UserRecord, "seq" | "lastLogin" | "emailStatus">;
 
 /** Inserts a user; null when the login is taken (case-insensitively). Everyone's membership changes with it. */
 export async function insertUser(db: D1Database, u: NewUser): Promise<UserRecord | null> {
@@ -154,7 +163,7 @@ export async function insertUser(db: D1Database, u: NewUser): Promise<UserRecord
     db
       .prepare(
         `INSERT INTO users (id, status, login_lower, email_lower, profile, password_hash, created, activated, status_changed, last_updated, password_changed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (login_lower) DO NOTHING RETURNING ${USER_COLUMNS}`,
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (login_lower) DO NOTHING RETURNING ${USER_SELECT}`,
       )
       .bind(
         u.id, u.status, fold(u.profile.login), fold(u.profile.email), JSON.stringify(u.profile), u.passwordHash,
@@ -185,7 +194,7 @@ export async function updateUser(
          activated = CASE WHEN ?8 = 1 AND status = 'PROVISIONED' THEN ?5 ELSE activated END,
          status_changed = CASE WHEN ?8 = 1 AND status = 'PROVISIONED' THEN ?5 ELSE status_changed END
        WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM users WHERE login_lower = ?3 AND id <> ?1)
-       RETURNING ${USER_COLUMNS}`,
+       RETURNING ${USER_SELECT}`,
     )
     .bind(
       u.id, JSON.stringify(u.profile), fold(u.profile.login), fold(u.profile.email), u.now,
@@ -215,7 +224,7 @@ export async function transitionUser(
            status = CASE WHEN ?2 <> 'ACTIVATED' THEN ?2 WHEN password_hash IS NULL THEN 'PROVISIONED' ELSE 'ACTIVE' END,
            activated = CASE WHEN ?2 = 'ACTIVATED' AND password_hash IS NOT NULL THEN ?3 ELSE activated END,
            status_changed = ?3, last_updated = ?3
-         WHERE id = ?1 AND status IN (SELECT value FROM json_each(?4)) RETURNING ${USER_COLUMNS}`,
+         WHERE id = ?1 AND status IN (SELECT value FROM json_each(?4)) RETURNING ${USER_SELECT}`,
       )
       .bind(id, to, now, JSON.stringify(from)),
   ];
@@ -253,4 +262,15 @@ export async function deleteDeprovisionedUser(db: D1Database, id: string, now: s
 /** Records a successful sign-in (Okta lastLogin); lastUpdated is about the profile and does not move. */
 export async function recordLogin(db: D1Database, userId: string, now: string): Promise<void> {
   await db.prepare(`UPDATE users SET last_login = ?2 WHERE id = ?1`).bind(userId, now).run();
+}
+
+/** Records the primary email's verification status (for the email the user has now). */
+export async function setPrimaryEmailStatus(db: D1Database, userId: string, email: string, status: "VERIFIED" | "UNVERIFIED"): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO user_emails (user_id, email_lower, status) VALUES (?1, ?2, ?3)
+       ON CONFLICT (user_id) DO UPDATE SET email_lower = ?2, status = ?3`,
+    )
+    .bind(userId, fold(email), status)
+    .run();
 }

@@ -12,6 +12,7 @@ export const ROUTE_SCOPES: ReadonlyArray<{ path: string; read: string; manage: s
   { path: "/api/v1/groups", read: "okta.groups.read", manage: "okta.groups.manage" },
   { path: "/api/v1/trustedOrigins", read: "okta.trustedOrigins.read", manage: "okta.trustedOrigins.manage" },
   { path: "/oauth2/v1/clients", read: "okta.clients.read", manage: "okta.clients.manage" },
+  { path: "/api/v1/policies", read: "okta.policies.read", manage: "okta.policies.manage" },
 ];
 
 /** Every admin API scope the org authorization server can grant. */

@@ -100,11 +100,15 @@ const READS: [string, string][] = [
   ["GET", `${AS}/clients/{clientId}/tokens`],
   ["GET", "/api/v1/users/{userId}/clients"],
   ["GET", "/api/v1/users/{userId}/clients/{clientId}/tokens"],
+  ["GET", "/api/v1/policies"],
+  ["GET", "/api/v1/policies/{policyId}"],
 ];
 
 /** The document's {id} is the resource of the path it ends: an app, a user, a group or a trusted origin. */
 function concrete(template: string): string {
   const kind = template.split("/")[3];
+  // Okta's org policies: the default PASSWORD policy, listed by type.
+  if (kind === "policies") return template === "/api/v1/policies" ? "/policies?type=PASSWORD" : "/policies/00pdefaultpassword01";
   const id = { apps: ids.appId, users: ids.userId, groups: ids.groupId, trustedOrigins: ids.trustedOriginId }[kind!];
   return at(template.replace("{id}", id ?? "{id}"));
 }

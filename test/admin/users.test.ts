@@ -87,7 +87,7 @@ describe("users: create and read", () => {
       passwordChanged: user.created,
       type: { id: "otydefault0000000000" },
       profile: { login: l, email: l, firstName: "Isaac", lastName: "Brock", locale: "en_US", employeeNumber: "42" },
-      credentials: { password: {}, provider: { type: "OKTA", name: "OKTA" } },
+      credentials: { password: {}, emails: [{ value: l, status: "UNVERIFIED", type: "PRIMARY" }], provider: { type: "OKTA", name: "OKTA" } },
       _links: userLinks(user.id, "suspend", "deactivate"),
     });
     expect(JSON.stringify(user)).not.toContain(PASSWORD);
@@ -107,7 +107,7 @@ describe("users: create and read", () => {
     expect(user.activated).toBeNull();
     expect(user.statusChanged).toBe(user.created);
     expect(user.passwordChanged).toBeNull();
-    expect(user.credentials).toEqual({ provider: { type: "OKTA", name: "OKTA" } });
+    expect(user.credentials).toEqual({ emails: [{ value: user.profile.email, status: "UNVERIFIED", type: "PRIMARY" }], provider: { type: "OKTA", name: "OKTA" } });
     expect(user._links).toEqual(userLinks(user.id, "deactivate"));
   });
 

@@ -170,7 +170,7 @@ describe("signing in with a real browser", () => {
       await expect(page.title()).resolves.toBe("Callback received");
       const callbackUrl = new URL(page.url());
       expect(callbackUrl.searchParams.get("state")).toBe(state);
-      const sessionCookies = (await page.context().cookies(baseUrl)).filter((c) => c.name === "mg_sid");
+      const sessionCookies = (await page.context().cookies(baseUrl)).filter((c) => c.name === "__Host-mg_sid");
       expect(sessionCookies).toHaveLength(1);
       expect(sessionCookies[0]).toMatchObject({ httpOnly: true, sameSite: "Lax" });
 
@@ -245,7 +245,7 @@ describe("signing in with a real browser", () => {
       expect(afterSignOut, `${await spaError(page)} ${JSON.stringify(fromIssuer.filter((c) => c.path.endsWith("/revoke")))}`).toBe("Signed out.");
       expect(page.url()).toBe(`${spa.origin}/`);
       for (const c of fromIssuer.filter((c) => c.path === "/oauth2/default/v1/revoke")) expect(c).toMatchObject({ status: 200, acao: spa.origin });
-      expect((await page.context().cookies(baseUrl)).filter((c) => c.name === "mg_sid")).toEqual([]);
+      expect((await page.context().cookies(baseUrl)).filter((c) => c.name === "__Host-mg_sid")).toEqual([]);
       expect(await page.evaluate(() => localStorage.getItem("okta-token-storage"))).toMatch(/^(\{\})?$|^null$/);
       // signOut revoked both tokens (RFC 7009): neither works any more.
       const afterUserinfo = await fetch(`${issuer}/v1/userinfo`, { headers: { Authorization: `Bearer ${accessToken}` } });

@@ -124,7 +124,7 @@ describe("response types", () => {
     expect(back).toEqual({ access_token: expect.any(String), token_type: "Bearer", expires_in: "3600", scope: "openid email", state: params.state });
     expect(claimsOf(back.access_token!)).toMatchObject({ iss: server.issuer, aud: server.audience, sub: person.login, uid: person.id, cid: web.clientId, scp: ["openid", "email"] });
     const ui = await userinfo(server.id, back.access_token!);
-    expect(await ui.json()).toEqual({ sub: person.id, email: person.login, email_verified: true });
+    expect(await ui.json()).toEqual({ sub: person.id, email: person.login, email_verified: false });
   });
 
   it.each(["id_token token", "token id_token"])("%s: at_hash of the access token, and a thin ID token", async (type) => {

@@ -160,7 +160,7 @@ describe("errors sent back to the redirect_uri with error, error_description and
     ["response_mode query with token", (p) => ({ ...p, response_type: "token", response_mode: "query" }), "invalid_request", NO_QUERY_MODE, "query"],
     ["response_mode query with id_token", (p) => ({ ...p, response_type: "id_token", response_mode: "query" }), "invalid_request", NO_QUERY_MODE, "query"],
     ["response_mode query with code id_token", (p) => ({ ...p, response_type: "code id_token", response_mode: "query" }), "invalid_request", NO_QUERY_MODE, "query"],
-    ["the plain PKCE method", (p) => ({ ...p, code_challenge: "x".repeat(43), code_challenge_method: "plain" }), "invalid_request", "The PKCE code challenge method 'plain' is not supported. Use 'S256'.", "query"],
+    ["the plain PKCE method", (p) => ({ ...p, code_challenge: "x".repeat(43), code_challenge_method: "plain" }), "invalid_request", "The PKCE code challenge method is not supported. Use 'S256'.", "query"],
     ["a code_challenge of 42 characters", (p) => ({ ...p, code_challenge: "A".repeat(42), code_challenge_method: "S256" }), "invalid_request", BAD_CHALLENGE, "query"],
     ["a code_challenge of 129 characters", (p) => ({ ...p, code_challenge: BIG, code_challenge_method: "S256" }), "invalid_request", BAD_CHALLENGE, "query"],
     ["a code_challenge with characters outside RFC 7636", (p) => ({ ...p, code_challenge: `${"A".repeat(42)}+`, code_challenge_method: "S256" }), "invalid_request", BAD_CHALLENGE, "query"],

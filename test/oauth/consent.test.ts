@@ -251,7 +251,7 @@ describe("the consent form's CSRF protection", () => {
   it.each([
     ["no session cookie", (p: FormPage, _s: Setup) => ({ fields: { tx: p.tx, csrf: p.csrf, decision: "allow" }, cookies: [p.csrfCookie] })],
     ["no CSRF cookie", (p: FormPage, s: Setup) => ({ fields: { tx: p.tx, csrf: p.csrf, decision: "allow" }, cookies: [s.sid] })],
-    ["a csrf field that differs from the cookie", (p: FormPage, s: Setup) => ({ fields: { tx: p.tx, csrf: "B".repeat(32), decision: "allow" }, cookies: [`mg_csrf=${"B".repeat(32)}`, s.sid] })],
+    ["a csrf field that differs from the cookie", (p: FormPage, s: Setup) => ({ fields: { tx: p.tx, csrf: "B".repeat(32), decision: "allow" }, cookies: [`__Host-mg_csrf=${"B".repeat(32)}`, s.sid] })],
     ["a tampered tx", (p: FormPage, s: Setup) => ({ fields: { tx: tamper(p.tx), csrf: p.csrf, decision: "allow" }, cookies: [p.csrfCookie, s.sid] })],
   ])("refuses %s with a 400 page", async (_name, attack) => {
     const s = await setup();

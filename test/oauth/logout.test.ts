@@ -26,7 +26,7 @@ import { personWithApp } from "../support/person-with-app";
 const HINT_REQUIRED = "The 'id_token_hint' parameter is required.";
 const FOREIGN_HINT = "The 'id_token_hint' is not an ID token of this authorization server.";
 const TARGET_REFUSED = "The 'post_logout_redirect_uri' parameter must be a Logout redirect URI in the client app settings.";
-const CLEARED = "mg_sid=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure";
+const CLEARED = "__Host-mg_sid=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax";
 
 let server: PeopleServer;
 let person: Person;

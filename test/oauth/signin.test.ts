@@ -98,7 +98,7 @@ describe("the sign-in page", () => {
   it("sets a CSRF cookie bound to the form, and reuses it for a second tab", async () => {
     const first = await authorize(server.id, codeParams(client));
     const page1 = await formPage(first.clone());
-    expect(setCookieOf(first, CSRF_COOKIE)).toBe(`${CSRF_COOKIE}=${page1.csrf}; Path=/; HttpOnly; SameSite=Lax; Max-Age=1800; Secure`);
+    expect(setCookieOf(first, CSRF_COOKIE)).toBe(`${CSRF_COOKIE}=${page1.csrf}; Max-Age=1800; Path=/; HttpOnly; Secure; SameSite=Lax`);
     const page2 = await openPage({}, [page1.csrfCookie]);
     expect(page2.csrf).toBe(page1.csrf);
     expect(page2.tx).not.toBe(page1.tx);
@@ -122,7 +122,7 @@ describe("signing in", () => {
     const back = redirectParams(res);
     expect(back).toEqual({ code: expect.any(String), state: params.state });
     const cookie = setCookieOf(res, SESSION_COOKIE)!;
-    expect(cookie).toMatch(/^mg_sid=[0-9A-Za-z]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=7200; Secure$/);
+    expect(cookie).toMatch(/^__Host-mg_sid=[0-9A-Za-z]{43}; Max-Age=7200; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
   });
 
   it("accepts the login in another letter case and with surrounding spaces", async () => {
@@ -259,22 +259,16 @@ describe("the sign-in form's CSRF protection", () => {
   });
 });
 
-describe("cookies are Secure except on local http", () => {
+describe("cookies are __Host- and Secure everywhere, loopback http included (security finding 5)", () => {
   const path = () => authorizePath(server.id, codeParams(client));
 
-  it.each(["http://localhost", "http://127.0.0.1", "http://localhost:8787"])("leaves Secure off at %s", async (origin) => {
+  it.each(["http://localhost", "http://127.0.0.1", "http://localhost:8787", "http://mintgate.test", "https://mintgate.test"])("sets __Host-mg_csrf with Secure at %s", async (origin) => {
     const res = await fetchAt(`${origin}${path()}`);
     expect(res.status).toBe(200);
-    expect(setCookieOf(res, CSRF_COOKIE)).toMatch(/^mg_csrf=[0-9A-Za-z]{32}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=1800$/);
+    expect(setCookieOf(res, CSRF_COOKIE)).toMatch(/^__Host-mg_csrf=[0-9A-Za-z]{32}; Max-Age=1800; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
   });
 
-  it.each(["http://mintgate.test", "https://mintgate.test", "https://localhost", "http://localhost.mintgate.test"])("sets Secure at %s", async (origin) => {
-    const res = await fetchAt(`${origin}${path()}`);
-    expect(res.status).toBe(200);
-    expect(setCookieOf(res, CSRF_COOKIE)).toMatch(/; Secure$/);
-  });
-
-  it("starts a session without Secure on http://localhost", async () => {
+  it("starts a __Host- session with Secure on http://localhost (Chromium keeps Secure cookies from loopback)", async () => {
     const page = await formPage(await fetchAt(`http://localhost${path()}`));
     const res = await fetchAt(`http://localhost${page.action}`, {
       method: "POST",
@@ -282,10 +276,31 @@ describe("cookies are Secure except on local http", () => {
       body: new URLSearchParams({ tx: page.tx, csrf: page.csrf, username: person.login, password: person.password }).toString(),
     });
     expect(res.status).toBe(302);
-    expect(setCookieOf(res, SESSION_COOKIE)).toMatch(/^mg_sid=[0-9A-Za-z]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=7200$/);
-    expect(cookieFrom(res, SESSION_COOKIE)).toBeTruthy();
+    expect(setCookieOf(res, SESSION_COOKIE)).toMatch(/^__Host-mg_sid=[0-9A-Za-z]{43}; Max-Age=7200; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+  });
+
+  it("ignores an unprefixed mg_sid or mg_csrf a sibling subdomain could have planted", async () => {
+    const page = await formPage(await fetchAt(`https://mintgate.test${path()}`));
+    const planted = `mg_csrf=${page.csrf}`;
+    const res = await fetchAt(`https://mintgate.test${page.action}`, {
+      method: "POST",
+      headers: { "Content-Type": FORM, Cookie: planted },
+      body: new URLSearchParams({ tx: page.tx, csrf: page.csrf, username: person.login, password: person.password }).toString(),
+    });
+    expect(res.status).toBe(400);
+    const sid = cookieFrom(await signInAt(page), SESSION_COOKIE)!.split("=")[1]!;
+    const planting = await fetchAt(`https://mintgate.test${path()}`, { headers: { Cookie: `mg_sid=${sid}` } });
+    expect(isSignInPage(await planting.text())).toBe(true);
   });
 });
+
+async function signInAt(page: FormPage): Promise<Response> {
+  return fetchAt(`https://mintgate.test${page.action}`, {
+    method: "POST",
+    headers: { "Content-Type": FORM, Cookie: page.csrfCookie },
+    body: new URLSearchParams({ tx: page.tx, csrf: page.csrf, username: person.login, password: person.password }).toString(),
+  });
+}
 
 describe("the sign-in page after a refused sign-in", () => {
   it("is still a sign-in page with the same security headers", async () => {

@@ -114,7 +114,7 @@ describe("claims by scope (OIDC Core 5.4)", () => {
         locale: "en_GB",
         updated_at: updated,
       },
-      email: { email: person.login, email_verified: true },
+      email: { email: person.login, email_verified: false },
       address: { address: { street_address: "12 St James's Square", locality: "London", region: "Westminster", postal_code: "SW1Y 4JH", country: "GB" } },
       phone: { phone_number: "+44 20 7946 0000" },
     };

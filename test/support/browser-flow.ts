@@ -52,7 +52,7 @@ export interface FormPage {
   html: string;
   tx: string;
   csrf: string;
-  /** The mg_csrf cookie the page set, as `mg_csrf=value`. */
+  /** The __Host-mg_csrf cookie the page set, as `__Host-mg_csrf=value`. */
   csrfCookie: string;
   action: string;
 }
@@ -99,7 +99,7 @@ export function submitConsent(page: FormPage, decision: "allow" | "deny", cookie
 export interface SignedIn {
   /** The response to the sign-in form (a redirect to the client, a consent page, …). */
   res: Response;
-  /** The session cookie, as `mg_sid=value`. */
+  /** The session cookie, as `__Host-mg_sid=value`. */
   sid: string;
 }
 

@@ -5,8 +5,8 @@ export const REDIRECT = "https://app.example/callback";
 export const LOGOUT_REDIRECT = "https://app.example/bye";
 /** The BUILT_IN Everyone group seeded by schema.sql. */
 export const EVERYONE = "00geveryone000000000";
-export const SESSION_COOKIE = "mg_sid";
-export const CSRF_COOKIE = "mg_csrf";
+export const SESSION_COOKIE = "__Host-mg_sid";
+export const CSRF_COOKIE = "__Host-mg_csrf";
 
 /** The sign-in page's one generic error (it never says which part was wrong). */
 export const SIGN_IN_FAILED = "Unable to sign in. Check your username and password and try again.";

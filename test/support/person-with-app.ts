@@ -26,7 +26,7 @@ export async function personWithApp(o: PersonWithAppOptions = {}): Promise<Perso
   return { server, person, client };
 }
 
-/** personWithApp, signed in: `sid` is the session cookie as `mg_sid=value`. */
+/** personWithApp, signed in: `sid` is the session cookie as `__Host-mg_sid=value`. */
 export async function signedInWithApp(o: PersonWithAppOptions = {}): Promise<PersonWithApp & { sid: string }> {
   const f = await personWithApp(o);
   return { ...f, sid: await sessionFor(f.server.id, f.client, f.person) };

@@ -3,9 +3,7 @@ import { isoTime } from "../../clock";
 import type { AppEnv } from "../../env";
 import { OAuthError, PageError, RedirectError } from "../../errors";
 import { timingSafeEqualStrings } from "../../digest";
-import { verifySecret } from "../../secrets";
 import { saveConsent } from "../../store/consents";
-import { getUserByLogin, recordLogin } from "../../store/users";
 import { cachedClient } from "../../cache/clients";
 import { CSRF_COOKIE, readCookie } from "../request/cookies";
 import { requestParams } from "../request/params";
@@ -13,15 +11,20 @@ import { activeServer } from "../request/server-context";
 import { currentSession, startSession } from "../request/session";
 import { runAuthorize } from "./flow";
 import { resolveAuthorizeParams } from "./pushed";
+import { checkPassword } from "./password-sign-in";
 import { renderSignIn } from "./pages";
 import { checkClientAndRedirect, parseAuthorizeRequest, redirectError, type AuthorizeRequest } from "./request";
 import type { AppRecord } from "../../store/apps";
 import type { ScopeRecord } from "../../store/scopes";
 import { openTransaction, type Transaction } from "./transaction";
 
-// Compared against when the login is unknown, so that an unknown login costs as much time as a wrong password.
-const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 const SIGN_IN_FAILED = "Unable to sign in. Check your username and password and try again.";
+// Okta: with showLockoutFailures the person is told; a throttled browser is asked to wait (429, RFC 6585).
+const SIGN_IN_REFUSED = {
+  failed: { error: SIGN_IN_FAILED, status: 401 },
+  locked: { error: "Your account is locked. Please contact your administrator.", status: 401 },
+  throttled: { error: "Too many sign-in attempts. Wait a minute, then try again.", status: 429 },
+} as const;
 
 const FORM_EXPIRED = "This sign-in form has expired or was not sent by this browser. Go back to the application and start again.";
 const CONSENT_EXPIRED = "This consent form has expired or was not sent by this browser. Go back to the application and start again.";
@@ -38,7 +41,7 @@ export async function authorizeEndpoint(c: Context<AppEnv>): Promise<Response> {
 async function checkedTransaction(c: Context<AppEnv>, form: Map<string, string>, serverId: string, now: number): Promise<Transaction | null> {
   const sealed = form.get("tx");
   const csrf = form.get("csrf");
-  const cookie = readCookie(c.req.header("Cookie"), CSRF_COOKIE);
+  const cookie = readCookie(c, CSRF_COOKIE);
   if (!sealed || !csrf || !cookie) return null;
   const tx = await openTransaction(c.env, serverId, sealed, now);
   if (!tx || !timingSafeEqualStrings(tx.csrf, csrf) || !timingSafeEqualStrings(cookie, csrf)) return null;
@@ -54,14 +57,10 @@ export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
   if (!tx) throw new PageError("invalid_request", FORM_EXPIRED);
   const params = new Map(tx.params);
   const login = (form.get("username") ?? "").trim();
-  const password = form.get("password") ?? "";
-  const user = login && login.length <= 100 ? await getUserByLogin(c.env.DB, login) : null;
-  const ok = await verifySecret(password, user?.passwordHash ?? DUMMY_HASH);
-  if (!user || !ok || user.status !== "ACTIVE") {
-    return renderSignIn(c, bundle, params, now, { login, error: SIGN_IN_FAILED, status: 401 });
-  }
+  const outcome = await checkPassword(c, login, form.get("password") ?? "");
+  if (outcome.kind !== "ok") return renderSignIn(c, bundle, params, now, { login, ...SIGN_IN_REFUSED[outcome.kind] });
+  const user = outcome.user;
   const { session, cookie } = await startSession(c, user.id, ["pwd"], now);
-  await recordLogin(c.env.DB, user.id, isoTime(now));
   return runAuthorize(c, bundle, params, now, { freshSession: session, cookies: [cookie] });
 }
 

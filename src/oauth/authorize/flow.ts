@@ -14,6 +14,7 @@ import { admitAdminScopes } from "../minting/org-scopes";
 import { policyDenied } from "../minting/policy-errors";
 import type { ServerBundle } from "../../cache/server-bundle";
 import { currentSession } from "../request/session";
+import { refuseAdminTokensInFrontChannel } from "./front-channel";
 import { issueAuthorization } from "./issue";
 import { renderConsent, renderSignIn } from "./pages";
 import { checkClientAndRedirect, parseAuthorizeRequest, redirectError, type AuthorizeRequest } from "./request";
@@ -59,6 +60,7 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
     throw fail(new OAuthError("access_denied", "User is not assigned to the client application."));
   }
   try {
+    refuseAdminTokensInFrontChannel(bundle, req.responseTypes, req.scopes);
     await admitAdminScopes(c.env, bundle, client!, req.scopes, req.responseTypes.includes("code") ? "authorization_code" : "implicit", now);
   } catch (err) {
     // Only the refusal goes back to the client; an outage reaches the handler as it is.

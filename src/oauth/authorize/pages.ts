@@ -14,9 +14,9 @@ const CSRF_COOKIE_SECONDS = 30 * 60;
 
 /** The CSRF token for this browser: reused while its cookie lives, so two open tabs both work. */
 function csrfFor(c: Context<AppEnv>): { csrf: string; cookie: string } {
-  const existing = readCookie(c.req.header("Cookie"), CSRF_COOKIE);
+  const existing = readCookie(c, CSRF_COOKIE);
   const csrf = existing && /^[0-9A-Za-z]{32}$/.test(existing) ? existing : newCsrf();
-  return { csrf, cookie: setCookie(c.req.url, CSRF_COOKIE, csrf, CSRF_COOKIE_SECONDS) };
+  return { csrf, cookie: setCookie(CSRF_COOKIE, csrf, CSRF_COOKIE_SECONDS) };
 }
 
 export async function renderSignIn(

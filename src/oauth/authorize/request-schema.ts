@@ -27,7 +27,8 @@ export const AuthorizeParamsSchema = z
   .object({
     response_type: responseType,
     response_mode: z.enum(["query", "fragment", "form_post"], { error: "The response mode is not supported. Valid response modes: [query, fragment, form_post]." }).optional(),
-    code_challenge_method: z.literal("S256", { error: (iss) => `The PKCE code challenge method '${String(iss.input)}' is not supported. Use 'S256'.` }).optional(),
+    // A fixed text: the request's value is never echoed into the redirect (security finding 7).
+    code_challenge_method: z.literal("S256", { error: "The PKCE code challenge method is not supported. Use 'S256'." }).optional(),
     code_challenge: z.string().regex(PKCE_CHALLENGE, "The PKCE code challenge must be 43 to 128 characters with code_challenge_method 'S256'.").optional(),
     prompt: z
       .string()

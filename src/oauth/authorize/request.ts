@@ -2,6 +2,7 @@ import type { AppRecord } from "../../store/apps";
 import type { ScopeRecord } from "../../store/scopes";
 import { OAuthError, PageError, RedirectError, type ResponseMode } from "../../errors";
 import { resolveScopes } from "../minting/scopes";
+import { safeErrorDescription } from "./error-description";
 import { authorizeParamsError, AuthorizeParamsSchema } from "./request-schema";
 
 export type { ResponseMode };
@@ -24,7 +25,7 @@ export interface AuthorizeRequest {
 
 /** The error for the client's redirect_uri, in the mode and with the state the request asked for. */
 export function redirectError(to: Pick<AuthorizeRequest, "redirectUri" | "responseMode" | "state">, error: OAuthError): RedirectError {
-  return new RedirectError(error, to.redirectUri, to.responseMode, to.state);
+  return new RedirectError(new OAuthError(error.error, safeErrorDescription(error.description)), to.redirectUri, to.responseMode, to.state);
 }
 
 

@@ -1,4 +1,4 @@
-import { config, type Env } from "../../env";
+import { config, openingSecrets, type Env } from "../../env";
 import { randomBase62 } from "../../ids";
 import { seal, unseal } from "../../seal";
 
@@ -28,7 +28,7 @@ export function sealTransaction(env: Env, tx: Omit<Transaction, "exp">, now: num
  * tampered: AES-GCM authentication fails) or it has expired. Anything else is not the form's fault and is thrown.
  */
 export async function openTransaction(env: Env, serverId: string, sealed: string, now: number): Promise<Transaction | null> {
-  const secret = config(env).KEY_ENCRYPTION_SECRET;
+  const secret = openingSecrets(config(env));
   let text: string;
   try {
     text = await unseal(secret, "authorize-transaction", serverId, sealed);

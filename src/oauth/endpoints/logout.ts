@@ -11,12 +11,14 @@ import { signedOutPage } from "../pages/messages";
 import { requestParams } from "../request/params";
 import { redirectToClient } from "../authorize/respond";
 import { activeServer } from "../request/server-context";
-import { endSession } from "../request/session";
+import { currentSession, endSession } from "../request/session";
+import { confirmed, confirmLogoutPage, needsConfirmation } from "./logout-confirm";
 
 const NOT_AN_ID_TOKEN = "The 'id_token_hint' is not an ID token of this authorization server.";
 
 interface HintClaims {
   iss?: string;
+  sub?: string;
   aud?: string | string[];
   jti?: string;
 }
@@ -63,6 +65,7 @@ export async function logoutEndpoint(c: Context<AppEnv>): Promise<Response> {
   if (target !== undefined && !client?.settings.post_logout_redirect_uris.includes(target)) {
     throw new PageError("invalid_request", "The 'post_logout_redirect_uri' parameter must be a Logout redirect URI in the client app settings.");
   }
+  if (needsConfirmation(await currentSession(c, now), claims.sub) && !confirmed(c, params)) return confirmLogoutPage(c, params);
   const cleared = await endSession(c);
   if (target) return redirectToClient(target, "query", { state: params.get("state") }, [cleared]);
   return pageResponse(signedOutPage(), 200, [cleared]);

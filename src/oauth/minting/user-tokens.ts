@@ -25,7 +25,7 @@ export interface TokenUser extends ClaimsUser {
 
 /** A person as tokens describe them: their profile and their groups (for GROUPS claims and group expressions). */
 export function tokenUser(user: UserRecord, groups: Array<{ id: string; name: string }>): TokenUser {
-  return { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated, groups };
+  return { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated, emailStatus: user.emailStatus, groups };
 }
 
 /** The ACTIVE person a code or refresh token was issued to, with their groups, in one D1 round trip; else null. */

@@ -1,3 +1,4 @@
+import type { MiddlewareHandler } from "hono";
 import { html, raw } from "hono/html";
 import { secureHeaders } from "hono/secure-headers";
 import type { HtmlEscapedString } from "hono/utils/html";
@@ -39,15 +40,24 @@ const cspWithScript = (nonce: string) =>
 /**
  * Security headers for every response of the page routes (hono/secure-headers): the CSP above, no framing
  * (X-Frame-Options for old browsers), no referrer, no sniffing. A CSP a response sets itself (form_post) is kept.
- * No HSTS: whether a deployment's domain and its subdomains are HTTPS-only is the operator's call.
  */
-export const pageSecurity = secureHeaders({
+const securityHeaders = secureHeaders({
   contentSecurityPolicy: CSP,
   xFrameOptions: "DENY",
   referrerPolicy: "no-referrer",
   strictTransportSecurity: false,
   overwrite: false,
 });
+
+/**
+ * And HSTS on every page served over https (security finding 11), so a browser that has seen a sign-in page never
+ * again sends a password or session cookie over http. One year (RFC 6797); without includeSubDomains, because
+ * whether the domain's other hosts are https-only is the operator's call. Not sent over http (RFC 6797 7.2).
+ */
+export const pageSecurity: MiddlewareHandler = async (c, next) => {
+  await securityHeaders(c, next);
+  if (c.req.url.startsWith("https://")) c.res.headers.set("Strict-Transport-Security", "max-age=31536000");
+};
 
 /** A page with the cookies it sets; never cached (the security headers come from pageSecurity). */
 export async function pageResponse(body: Html, status: number, cookies: readonly string[] = [], scriptNonce?: string): Promise<Response> {

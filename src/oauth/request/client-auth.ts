@@ -1,14 +1,13 @@
 import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { epochSeconds } from "../../clock";
-import { config, type Env } from "../../env";
+import { config, openingSecrets, type Env } from "../../env";
 import { OAuthError } from "../../errors";
 import { withoutQuery } from "../../issuer";
-import { sha256Hex, timingSafeEqualStrings } from "../../digest";
 import { unseal } from "../../seal";
-import { verifySecret } from "../../secrets";
 import { recordAssertion } from "../../store/assertions";
 import type { AppRecord, TokenEndpointAuthMethod } from "../../store/apps";
-import { cachedClient, verifiedSecrets } from "../../cache/clients";
+import { cachedClient } from "../../cache/clients";
+import { clientSecretMatches } from "./secret-check";
 
 /** The URLs a client assertion may name as its audience: the endpoint as invoked, and as the issuer names it. */
 export function endpointAudiences(requestUrl: string, issuer: string, endpoint: string): string[] {
@@ -102,16 +101,6 @@ function presented(req: Request, params: Map<string, string>): Presented {
   return { method: "none", clientId: params.get("client_id"), viaBasic: false };
 }
 
-async function secretMatches(app: AppRecord, secret: string): Promise<boolean> {
-  if (!app.secretHash) return false;
-  const digest = await sha256Hex(secret);
-  const known = verifiedSecrets.get(app.clientId);
-  if (known && known.storedHash === app.secretHash && timingSafeEqualStrings(known.digest, digest)) return true;
-  if (!(await verifySecret(secret, app.secretHash))) return false;
-  verifiedSecrets.set(app.clientId, { storedHash: app.secretHash, digest });
-  return true;
-}
-
 async function verifyAssertion(env: Env, app: AppRecord, assertion: string, audiences: string[], now: number): Promise<void> {
   let payload: JWTPayload;
   const opts = { issuer: app.clientId, subject: app.clientId, audience: audiences, requiredClaims: ["exp", "jti"], currentDate: new Date(now) };
@@ -119,7 +108,9 @@ async function verifyAssertion(env: Env, app: AppRecord, assertion: string, audi
   if (app.tokenEndpointAuthMethod === "client_secret_jwt") {
     if (!app.secretSealed) throw invalidClient(FAILED, false);
     // Sealed by this server: failing to open it is this server's fault, not the client's.
-    const secret = await unseal(config(env).KEY_ENCRYPTION_SECRET, "client-secret", app.clientId, app.secretSealed);
+    const secret = await unseal(openingSecrets(config(env)), "client-secret", app.clientId, app.secretSealed);
+    // RFC 7518 3.2: a secret shorter than 256 bits (set before this was checked on write) is no HS256 key.
+    if (new TextEncoder().encode(secret).length < 32) throw invalidClient(FAILED, false);
     verify = () => jwtVerify(assertion, new TextEncoder().encode(secret), { ...opts, algorithms: ["HS256", "HS384", "HS512"] });
   } else {
     const jwks = createLocalJWKSet({ keys: (app.jwks?.keys ?? []) as never[] });
@@ -163,11 +154,15 @@ export async function authenticateClient(
   const p = presented(req, params);
   if (!p.clientId) throw invalidClient("No client credentials found.", p.viaBasic);
   const app = await cachedClient(env, p.clientId, now);
-  if (!app || app.status !== "ACTIVE") throw invalidClient(FAILED, p.viaBasic);
+  if (!app || app.status !== "ACTIVE") {
+    // An unknown client_id costs what a wrong secret does (a dummy PBKDF2, throttled): no oracle for client_ids.
+    if (p.secret !== undefined) await clientSecretMatches(env, req, p.clientId, app, p.secret);
+    throw invalidClient(FAILED, p.viaBasic);
+  }
   const registered = app.tokenEndpointAuthMethod;
   const jwtMethod = registered === "client_secret_jwt" || registered === "private_key_jwt";
   if (p.method === "private_key_jwt" ? !jwtMethod : p.method !== registered) throw invalidClient(FAILED, p.viaBasic);
-  if (p.secret !== undefined && !(await secretMatches(app, p.secret))) throw invalidClient(FAILED, p.viaBasic);
+  if (p.secret !== undefined && !(await clientSecretMatches(env, req, p.clientId, app, p.secret))) throw invalidClient(FAILED, p.viaBasic);
   if (p.assertion !== undefined) await verifyAssertion(env, app, p.assertion, audiences, now);
   return app;
 }

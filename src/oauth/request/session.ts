@@ -11,7 +11,7 @@ export const SESSION_LIFETIME_SECONDS = 2 * 3600;
 
 /** The SSO session the request's cookie names, if it is live. */
 export async function currentSession(c: Context<AppEnv>, now: number): Promise<SessionRecord | null> {
-  const id = readCookie(c.req.header("Cookie"), SESSION_COOKIE);
+  const id = readCookie(c, SESSION_COOKIE);
   if (!id || !/^[0-9A-Za-z]{43}$/.test(id)) return null;
   return getLiveSession(c.env.DB, await sha256Hex(id), epochSeconds(now));
 }
@@ -21,14 +21,14 @@ export async function startSession(c: Context<AppEnv>, userId: string, amr: stri
   const id = randomBase62(43);
   const nowSeconds = epochSeconds(now);
   const session: SessionRecord = { userId, authTime: nowSeconds, amr, expiresAt: nowSeconds + SESSION_LIFETIME_SECONDS };
-  const replaced = readCookie(c.req.header("Cookie"), SESSION_COOKIE);
+  const replaced = readCookie(c, SESSION_COOKIE);
   await replaceSession(c.env.DB, replaced ? await sha256Hex(replaced) : null, await sha256Hex(id), session, nowSeconds);
-  return { session, cookie: setCookie(c.req.url, SESSION_COOKIE, id, SESSION_LIFETIME_SECONDS) };
+  return { session, cookie: setCookie(SESSION_COOKIE, id, SESSION_LIFETIME_SECONDS) };
 }
 
 /** Ends the request's session (RP-initiated logout); returns the Set-Cookie value that clears the cookie. */
 export async function endSession(c: Context<AppEnv>): Promise<string> {
-  const id = readCookie(c.req.header("Cookie"), SESSION_COOKIE);
+  const id = readCookie(c, SESSION_COOKIE);
   if (id) await deleteSession(c.env.DB, await sha256Hex(id));
-  return clearCookie(c.req.url, SESSION_COOKIE);
+  return clearCookie(SESSION_COOKIE);
 }

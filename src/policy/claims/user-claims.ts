@@ -6,6 +6,8 @@ export interface ClaimsUser {
   id: string;
   profile: Record<string, unknown>;
   lastUpdated: string;
+  /** Okta: the primary email's credentials.emails status (security finding 9: never assumed). */
+  emailStatus?: "VERIFIED" | "UNVERIFIED";
 }
 
 const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
@@ -38,7 +40,7 @@ export function userClaims(user: ClaimsUser, scopes: readonly string[]): Record<
   }
   if (scopes.includes("email") && str(p.email)) {
     out.email = p.email;
-    out.email_verified = true;
+    out.email_verified = user.emailStatus === "VERIFIED";
   }
   if (scopes.includes("address")) {
     const address = defined({

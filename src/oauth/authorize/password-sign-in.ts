@@ -1,0 +1,48 @@
+import type { Context } from "hono";
+import { isoTime } from "../../clock";
+import type { AppEnv } from "../../env";
+import { verifySecret } from "../../secrets";
+import { recordSignInFailure, recordSignInSuccess, reserveSignInAttempt } from "../../store/lockout";
+import { passwordSettings } from "../../store/password-policy";
+import { getUserByLogin, type UserRecord } from "../../store/users";
+import { clientIp, mayHash } from "../../throttle";
+
+// Compared against when there is no password to check, so every refusal costs the time a wrong password does.
+export const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+export type SignInOutcome =
+  | { kind: "ok"; user: UserRecord }
+  /** Wrong login or password, or an inactive person: one answer, no oracle. */
+  | { kind: "failed" }
+  /** Locked out, told only when the policy's showLockoutFailures is true (Okta). */
+  | { kind: "locked" }
+  /** The throttle refused before any PBKDF2. */
+  | { kind: "throttled" };
+
+/**
+ * Checks a login and password the way Okta's password policy says: throttle first (no PBKDF2 past the limit), then
+ * the attempt is counted before the password is checked (lockout.ts), a wrong password that reaches maxAttempts
+ * locks the person, and the right password of a LOCKED_OUT person is refused like a wrong one.
+ */
+export async function checkPassword(c: Context<AppEnv>, login: string, password: string): Promise<SignInOutcome> {
+  const now = c.var.now;
+  if (!(await mayHash(c.env, { ip: clientIp(c.req.raw), account: `login:${login}` }))) return { kind: "throttled" };
+  const user = login && login.length <= 100 ? await getUserByLogin(c.env.DB, login) : null;
+  if (!user || !user.passwordHash) {
+    await verifySecret(password, DUMMY_HASH);
+    return { kind: "failed" };
+  }
+  const { lockout } = await passwordSettings(c.env.DB);
+  const nowIso = isoTime(now);
+  const reservation = await reserveSignInAttempt(c.env.DB, user.id, lockout, now, nowIso);
+  if (!reservation.allowed) {
+    await verifySecret(password, DUMMY_HASH);
+    return reservation.status === "LOCKED_OUT" && lockout.showLockoutFailures ? { kind: "locked" } : { kind: "failed" };
+  }
+  if (!(await verifySecret(password, user.passwordHash))) {
+    const locked = await recordSignInFailure(c.env.DB, user.id, lockout, now, nowIso);
+    return locked && lockout.showLockoutFailures ? { kind: "locked" } : { kind: "failed" };
+  }
+  await recordSignInSuccess(c.env.DB, user.id, nowIso);
+  return { kind: "ok", user };
+}

@@ -1,0 +1,64 @@
+/**
+ * SQL for Okta's lockout: consecutive failed sign-ins per person (sign_in_failures) and the LOCKED_OUT status.
+ * Each step is one D1 batch (a transaction), so the counter and the status never disagree.
+ */
+import type { PasswordLockout } from "../policy/password";
+
+export interface AttemptReservation {
+  /** The person may have their password checked: ACTIVE and within maxAttempts counting this attempt. */
+  allowed: boolean;
+  status: string | null;
+}
+
+/**
+ * Counts an attempt before its password is checked. First, a LOCKED_OUT person whose lock is older than
+ * autoUnlockMinutes is unlocked (Okta); then the counter goes up by one in the same transaction. Counting first
+ * means N parallel guesses take N slots: no more than maxAttempts passwords are ever checked between resets.
+ */
+export async function reserveSignInAttempt(db: D1Database, userId: string, lockout: PasswordLockout, nowMs: number, nowIso: string): Promise<AttemptReservation> {
+  const cutoff = lockout.autoUnlockMinutes > 0 ? nowMs - lockout.autoUnlockMinutes * 60_000 : null;
+  const unlockable = `?3 IS NOT NULL AND EXISTS (SELECT 1 FROM sign_in_failures WHERE user_id = ?1 AND locked_at IS NOT NULL AND locked_at <= ?3)`;
+  const [, , counted, user] = await db.batch([
+    db.prepare(`UPDATE users SET status = 'ACTIVE', status_changed = ?2, last_updated = ?2 WHERE id = ?1 AND status = 'LOCKED_OUT' AND ${unlockable}`).bind(userId, nowIso, cutoff),
+    db.prepare(`DELETE FROM sign_in_failures WHERE user_id = ?1 AND ?3 IS NOT NULL AND locked_at IS NOT NULL AND locked_at <= ?3`).bind(userId, null, cutoff),
+    db
+      .prepare(`INSERT INTO sign_in_failures (user_id, failures) VALUES (?1, 1) ON CONFLICT (user_id) DO UPDATE SET failures = failures + 1 RETURNING failures`)
+      .bind(userId),
+    db.prepare(`SELECT status FROM users WHERE id = ?1`).bind(userId),
+  ]);
+  const failures = (counted?.results[0] as { failures: number } | undefined)?.failures ?? 0;
+  const status = (user?.results[0] as { status: string } | undefined)?.status ?? null;
+  return { allowed: status === "ACTIVE" && (lockout.maxAttempts === 0 || failures <= lockout.maxAttempts), status };
+}
+
+/** A wrong password: locks the person when the counter has reached maxAttempts. True when this attempt locked them. */
+export async function recordSignInFailure(db: D1Database, userId: string, lockout: PasswordLockout, nowMs: number, nowIso: string): Promise<boolean> {
+  if (lockout.maxAttempts === 0) return false;
+  const [locked] = await db.batch([
+    db
+      .prepare(
+        `UPDATE users SET status = 'LOCKED_OUT', status_changed = ?2, last_updated = ?2
+         WHERE id = ?1 AND status = 'ACTIVE' AND (SELECT failures FROM sign_in_failures WHERE user_id = ?1) >= ?3 RETURNING id`,
+      )
+      .bind(userId, nowIso, lockout.maxAttempts),
+    db.prepare(`UPDATE sign_in_failures SET locked_at = ?2 WHERE user_id = ?1 AND locked_at IS NULL AND (SELECT status FROM users WHERE id = ?1) = 'LOCKED_OUT'`).bind(userId, nowMs),
+  ]);
+  return (locked?.results.length ?? 0) > 0;
+}
+
+/** A successful sign-in: the counter resets (Okta) and lastLogin moves, in one transaction. */
+export async function recordSignInSuccess(db: D1Database, userId: string, nowIso: string): Promise<void> {
+  await db.batch([
+    db.prepare(`DELETE FROM sign_in_failures WHERE user_id = ?1`).bind(userId),
+    db.prepare(`UPDATE users SET last_login = ?2 WHERE id = ?1`).bind(userId, nowIso),
+  ]);
+}
+
+/** Okta's unlock: LOCKED_OUT becomes ACTIVE and the counter resets; false when the person was not locked out. */
+export async function unlockUser(db: D1Database, userId: string, nowIso: string): Promise<boolean> {
+  const [, unlocked] = await db.batch([
+    db.prepare(`DELETE FROM sign_in_failures WHERE user_id = ?1 AND (SELECT status FROM users WHERE id = ?1) = 'LOCKED_OUT'`).bind(userId),
+    db.prepare(`UPDATE users SET status = 'ACTIVE', status_changed = ?2, last_updated = ?2 WHERE id = ?1 AND status = 'LOCKED_OUT' RETURNING id`).bind(userId, nowIso),
+  ]);
+  return (unlocked?.results.length ?? 0) > 0;
+}
