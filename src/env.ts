@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { KeyStore } from "./keys/key-store";
+import type { Actor, LogEvent } from "./log/event";
 
 /** The Worker's bindings, as wrangler.toml and the secrets declare them. */
 export interface Env {
@@ -12,6 +13,11 @@ export interface Env {
   KEY_ROTATION_PERIOD_SECONDS?: string;
   KEY_OVERLAP_SECONDS?: string;
   CACHE_STALENESS_SECONDS?: string;
+  /** The System Log queue (wrangler.toml); without it, events are not recorded (the bench's "logging off"). */
+  LOG_QUEUE?: Queue<LogEvent>;
+  LOG_RETENTION_DAYS?: string;
+  /** Service bindings hooks may name as `service://BINDING/path` (README "Hooks through a Service Binding"). */
+  [binding: `HOOK_${string}`]: Fetcher | undefined;
 }
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -27,6 +33,8 @@ const ConfigSchema = z.object({
   // Longer than the longest token lifetime (Okta: access tokens up to 1 day) plus cache staleness.
   KEY_OVERLAP_SECONDS: seconds(2 * 24 * 3600),
   CACHE_STALENESS_SECONDS: seconds(30),
+  // Okta keeps System Log events 90 days.
+  LOG_RETENTION_DAYS: seconds(90),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -54,5 +62,7 @@ export interface AppEnv {
     /** The request's time, read once from clock.ts (epoch milliseconds). */
     now: number;
     requestId: string;
+    /** Who is calling the admin API (set by requireAdmin): the System Log's actor. */
+    actor?: Actor;
   };
 }

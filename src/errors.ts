@@ -27,6 +27,8 @@ export const OKTA_ERRORS = {
   E0000031: { status: 400, summary: "Invalid search criteria." },
   E0000033: { status: 400, summary: "Bad request. Can't specify a search query and filter in the same request." },
   E0000056: { status: 403, summary: "Delete application forbidden." },
+  // Okta's System Log puts the detail (the filter and what is wrong with it) in the summary itself.
+  E0000053: { status: 400, summary: "{0}" },
 } as const;
 
 export type OktaErrorCode = keyof typeof OKTA_ERRORS;
@@ -87,9 +89,11 @@ export class OAuthError extends Error {
     readonly error: OAuthErrorCode,
     readonly description: string,
     readonly challenge?: Challenge,
+    /** Only where Okta documents another status for the code (a token inline hook's error: server_error, 400). */
+    status?: 400,
   ) {
     super(description);
-    this.status = OAUTH_ERRORS[error];
+    this.status = status ?? OAUTH_ERRORS[error];
   }
 }
 

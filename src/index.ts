@@ -1,6 +1,7 @@
 import { app } from "./app";
 import type { Env } from "./env";
 import { runRetention } from "./jobs/retention";
+import { consumeLogBatch } from "./log/consumer";
 
 export { KeyStore } from "./keys/key-store";
 
@@ -8,4 +9,6 @@ export default {
   fetch: app.fetch,
   // The Cron Trigger in wrangler.toml: purge expired codes, tokens, sessions and assertion ids.
   scheduled: (controller, env) => runRetention(env, controller.scheduledTime),
+  // The System Log queue (wrangler.toml): events to D1, then to event hooks.
+  queue: (batch, env) => consumeLogBatch(batch, env),
 } satisfies ExportedHandler<Env>;

@@ -16,6 +16,9 @@ import { trustedOriginOperations } from "./trusted-origins";
 import { userGrantOperations } from "./user-grants";
 import { userRoleOperations } from "./user-roles";
 import { userOperations } from "./users";
+import { eventHookOperations } from "./event-hooks";
+import { inlineHookOperations } from "./inline-hooks";
+import { logOperations } from "./logs";
 
 /** Every admin route, by where app.ts mounts it; a test checks that this and the router agree both ways. */
 export const OPERATION_GROUPS: OperationGroup[] = [
@@ -40,6 +43,9 @@ export const OPERATION_GROUPS: OperationGroup[] = [
   { prefix: "/users", tag: "UserGrant", operations: userGrantOperations },
   { prefix: "/groups", tag: "Group", operations: groupOperations },
   { prefix: "/trustedOrigins", tag: "TrustedOrigin", operations: trustedOriginOperations },
+  { prefix: "/logs", tag: "SystemLog", operations: logOperations },
+  { prefix: "/eventHooks", tag: "EventHook", operations: eventHookOperations },
+  { prefix: "/inlineHooks", tag: "InlineHook", operations: inlineHookOperations },
 ];
 
 // The document depends only on the org's base URL; built once per base in this isolate.

@@ -15,6 +15,8 @@ export const UserGrantSchema = z.object({
   /** null: the refresh token has no absolute lifetime (Okta: refreshTokenLifetimeMinutes 0). */
   refreshTokenLifetimeSeconds: z.number().int().positive().nullable(),
   refreshTokenWindowSeconds: z.number().int().nonnegative(),
+  /** The token inline hook of the rule that granted it (Okta: it runs for the tokens of this grant). */
+  hook: z.object({ id: z.string(), policyId: z.string(), ruleId: z.string() }).optional(),
 });
 
 export type UserGrant = z.infer<typeof UserGrantSchema>;

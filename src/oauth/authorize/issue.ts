@@ -43,6 +43,7 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
     accessTokenLifetimeSeconds: decision.accessTokenLifetimeSeconds,
     refreshTokenLifetimeSeconds: decision.refreshTokenLifetimeSeconds,
     refreshTokenWindowSeconds: decision.refreshTokenWindowSeconds,
+    ...(decision.inlineHookId ? { hook: { id: decision.inlineHookId, policyId: decision.policyId, ruleId: decision.ruleId } } : {}),
   };
   const out: Record<string, string | undefined> = {};
   // Keys first: a Durable Object failure then leaves no code stored for a response that never went out.

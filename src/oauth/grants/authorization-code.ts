@@ -23,7 +23,7 @@ async function s256(verifier: string): Promise<string> {
  */
 export const authorizationCode: Grant = {
   type: "authorization_code",
-  async handle({ env, bundle, client, params, issuer, now }) {
+  async handle({ env, bundle, client, params, issuer, now, log, request }) {
     const code = params.get("code");
     if (!code) throw new OAuthError("invalid_request", "The 'code' parameter is required.");
     const nowSeconds = Math.floor(now / 1000);
@@ -67,6 +67,9 @@ export const authorizationCode: Grant = {
       accessJti,
       familyId,
       includeNonce: true,
+      grantType: "authorization_code",
+      request,
+      log,
     });
   },
 };

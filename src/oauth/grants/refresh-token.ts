@@ -3,6 +3,7 @@ import { sha256Hex } from "../../digest";
 import { consumeRefreshToken, findRefreshToken, revokeFamily } from "../../store/refresh-tokens";
 import { activeTokenUser, issueUserTokens, readySigners } from "../minting/user-tokens";
 import type { Grant } from "./grant";
+import { ORG_SERVER_ID } from "../../issuer";
 
 const INVALID = "The refresh token is invalid or expired.";
 
@@ -13,7 +14,7 @@ const INVALID = "The refresh token is invalid or expired.";
  */
 export const refreshToken: Grant = {
   type: "refresh_token",
-  async handle({ env, bundle, client, params, issuer, now }) {
+  async handle({ env, bundle, client, params, issuer, now, log, request }) {
     const token = params.get("refresh_token");
     if (!token) throw new OAuthError("invalid_request", "The 'refresh_token' parameter is required.");
     const nowSeconds = Math.floor(now / 1000);
@@ -35,6 +36,17 @@ export const refreshToken: Grant = {
     const result = await consumeRefreshToken(env.DB, tokenHash, bundle.server.id, client.clientId, nowSeconds);
     if (result.kind === "reused") {
       await revokeFamily(env.DB, result.familyId, nowSeconds);
+      // Okta: one-time refresh token reuse is its own event (the family is revoked).
+      log?.([
+        {
+          eventType: bundle.server.id === ORG_SERVER_ID ? "app.oauth2.token.detect_reuse" : "app.oauth2.as.token.detect_reuse",
+          displayMessage: "One-time refresh token reuse detected",
+          severity: "WARN",
+          outcome: { result: "FAILURE", reason: "refresh_token_reuse" },
+          clientId: client.clientId,
+          debugData: { refreshTokenFamilyId: result.familyId, authorizationServerId: bundle.server.id },
+        },
+      ]);
       throw new OAuthError("invalid_grant", INVALID);
     }
     if (result.kind === "invalid") throw new OAuthError("invalid_grant", INVALID);
@@ -53,6 +65,9 @@ export const refreshToken: Grant = {
       familyId: result.token.familyId,
       refreshExpiresAt: result.token.expiresAt,
       includeNonce: false,
+      grantType: "refresh_token",
+      request,
+      log,
     });
   },
 };
