@@ -17,6 +17,8 @@ import { checkClientAndRedirect, parseAuthorizeRequest, redirectError, type Auth
 import type { AppRecord } from "../../store/apps";
 import type { ScopeRecord } from "../../store/scopes";
 import { openTransaction, type Transaction } from "./transaction";
+import { logEvent } from "../../log/emit";
+import { consentEvent, signInEvent } from "../people-events";
 
 // Compared against when the login is unknown, so that an unknown login costs as much time as a wrong password.
 const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -56,10 +58,12 @@ export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
   const user = login && login.length <= 100 ? await getUserByLogin(c.env.DB, login) : null;
   const ok = await verifySecret(password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok || user.status !== "ACTIVE") {
+    logEvent(c, signInEvent(user && ok ? user : null, login, false, user && ok ? "USER_NOT_ACTIVE" : "INVALID_CREDENTIALS"));
     return renderSignIn(c, bundle, params, now, { login, error: SIGN_IN_FAILED, status: 401 });
   }
   const { session, cookie } = await startSession(c, user.id, ["pwd"], now);
   await recordLogin(c.env.DB, user.id, isoTime(now));
+  logEvent(c, signInEvent(user, login, true));
   return runAuthorize(c, bundle, params, now, { freshSession: session, cookies: [cookie] });
 }
 
@@ -92,6 +96,7 @@ export async function consentEndpoint(c: Context<AppEnv>): Promise<Response> {
   const implicit = new Set(bundle.scopes.filter((s) => s.consent === "IMPLICIT").map((s) => s.name));
   const scopes = (params.get("scope") ?? "").split(" ").filter((s) => s && !implicit.has(s));
   await saveConsent(c.env.DB, session.userId, params.get("client_id") ?? "", bundle.server.id, scopes, isoTime(now));
+  logEvent(c, consentEvent(bundle, session.userId, params.get("client_id") ?? "", scopes));
   const signedInHere = tx.userId !== undefined && tx.userId === session.userId;
   return runAuthorize(c, bundle, params, now, { consented: true, freshSession: signedInHere ? session : undefined });
 }

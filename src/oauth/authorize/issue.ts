@@ -14,6 +14,8 @@ import { customClaimsFor, standardClaims } from "../minting/token-claims";
 import { mintUserAccessToken, readySigners, type TokenUser, type UserGrant } from "../minting/user-tokens";
 import type { AuthorizeRequest } from "./request";
 import { redirectToClient } from "./respond";
+import { logEvent } from "../../log/emit";
+import { codeIssuedEvent } from "../people-events";
 
 /** Okta: authorization codes live 300 seconds. */
 export const CODE_LIFETIME_SECONDS = 300;
@@ -60,6 +62,7 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
       expiresAt: Math.floor(now / 1000) + CODE_LIFETIME_SECONDS,
     });
     out.code = code;
+    logEvent(c, codeIssuedEvent(bundle, user.id, client.clientId, grant.scopes));
   }
   const person: TokenUser = { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated, groups: a.groups };
   let accessToken: string | undefined;
