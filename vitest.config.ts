@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { hookService } from "./test/support/hook-service";
 
 // Unit and integration tests run inside workerd with real D1 and Durable Objects (miniflare).
 export default defineConfig({
@@ -11,6 +12,8 @@ export default defineConfig({
           ADMIN_TOKEN: "test-admin-token-0123456789",
           KEY_ENCRYPTION_SECRET: "test-key-encryption-secret-0123456789abcdef",
         },
+        // A hook server in Node, reached as the Service Binding HOOK_TEST (test/support/hook-service.ts).
+        serviceBindings: { HOOK_TEST: hookService },
       },
     }),
   ],

@@ -46,6 +46,21 @@ export function tokenIssuedEvents(bundle: ServerBundle, client: AppRecord, grant
     .map(([, kind, displayMessage]) => ({ ...common, eventType: `${prefix}token.grant.${kind}`, displayMessage, ...(kind === "access_token" ? { debugData: { ...common.debugData, expiresIn: body.expires_in } } : {}) }));
 }
 
+/** The client_id a request names, in its form or its Basic credentials (RFC 6749 2.3.1), for the log only. */
+export function presentedClientId(authorization: string | undefined, params: Map<string, string> | null): string | null {
+  const fromForm = params?.get("client_id");
+  if (fromForm) return fromForm;
+  const basic = /^Basic +([A-Za-z0-9+/=]{1,2048})$/i.exec(authorization ?? "");
+  if (!basic) return null;
+  try {
+    const id = atob(basic[1]!).split(":")[0]!;
+    return decodeURIComponent(id).slice(0, 100) || null;
+  } catch {
+    // Not base64 or not percent-encoding: the request named no client we can tell.
+    return null;
+  }
+}
+
 export function tokenRefusedEvent(bundle: ServerBundle, client: AppRecord | null, clientId: string | null, grantType: string | null, err: OAuthError): EventInput {
   return {
     eventType: `${eventPrefix(bundle)}token.grant`,

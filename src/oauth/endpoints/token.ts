@@ -10,7 +10,7 @@ import { activeServer } from "../request/server-context";
 import type { EventInput } from "../../log/event";
 import { logEvent, logEvents } from "../../log/emit";
 import type { AppRecord } from "../../store/apps";
-import { tokenIssuedEvents, tokenRefusedEvent } from "../token-events";
+import { presentedClientId, tokenIssuedEvents, tokenRefusedEvent } from "../token-events";
 
 /**
  * POST /oauth2/{id}/v1/token: one fixed pipeline (RFC 6749 3.2) — server, form parameters (duplicates refused),
@@ -44,7 +44,7 @@ export async function tokenEndpoint(c: Context<AppEnv>): Promise<Response> {
     return c.json(body, 200, { "Cache-Control": "no-store", Pragma: "no-cache" });
   } catch (err) {
     // Okta: a refused token request is in the System Log with the reason.
-    if (err instanceof OAuthError) logEvent(c, tokenRefusedEvent(bundle, client, params?.get("client_id") ?? null, params?.get("grant_type") ?? null, err));
+    if (err instanceof OAuthError) logEvent(c, tokenRefusedEvent(bundle, client, presentedClientId(c.req.header("Authorization"), params), params?.get("grant_type") ?? null, err));
     throw err;
   }
 }
