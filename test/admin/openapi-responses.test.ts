@@ -35,7 +35,16 @@ beforeAll(async () => {
   const origin = (await (
     await admin("/trustedOrigins", { method: "POST", json: { name: `o-${crypto.randomUUID()}`, origin: `https://${crypto.randomUUID()}.example`, scopes: [{ type: "CORS" }] } })
   ).json()) as Json;
+  const channel = { type: "HTTP", version: "1.0.0", config: { uri: "https://hooks.example/x" } };
+  const eventHook = (await (
+    await admin("/eventHooks", { method: "POST", json: { name: "docs", events: { type: "EVENT_TYPE", items: ["user.session.start"] }, channel } })
+  ).json()) as Json;
+  const inlineHook = (await (
+    await admin("/inlineHooks", { method: "POST", json: { name: "docs", type: "com.okta.oauth2.tokens.transform", version: "1.0.0", channel } })
+  ).json()) as Json;
   Object.assign(ids, {
+    eventHookId: eventHook.id,
+    inlineHookId: inlineHook.id,
     authServerId: ready.id,
     manualServerId: manual.id,
     keyId: ready.server.credentials.signing.kid,
@@ -95,12 +104,17 @@ const READS: [string, string][] = [
   ["GET", "/api/v1/groups/{id}/users"],
   ["GET", "/api/v1/trustedOrigins"],
   ["GET", "/api/v1/trustedOrigins/{id}"],
+  ["GET", "/api/v1/logs"],
+  ["GET", "/api/v1/eventHooks"],
+  ["GET", "/api/v1/eventHooks/{id}"],
+  ["GET", "/api/v1/inlineHooks"],
+  ["GET", "/api/v1/inlineHooks/{id}"],
 ];
 
 /** The document's {id} is the resource of the path it ends: an app, a user, a group or a trusted origin. */
 function concrete(template: string): string {
   const kind = template.split("/")[3];
-  const id = { apps: ids.appId, users: ids.userId, groups: ids.groupId, trustedOrigins: ids.trustedOriginId }[kind!];
+  const id = { apps: ids.appId, users: ids.userId, groups: ids.groupId, trustedOrigins: ids.trustedOriginId, eventHooks: ids.eventHookId, inlineHooks: ids.inlineHookId }[kind!];
   return at(template.replace("{id}", id ?? "{id}"));
 }
 
