@@ -8,6 +8,17 @@ import { allowedCores, childPids, SERVER_CORE, startPinned } from "./pinned-proc
 
 const here = import.meta.dirname;
 
+function queueOptions(cfg) {
+  const producers = cfg.queues?.producers ?? [];
+  const consumers = cfg.queues?.consumers ?? [];
+  return {
+    queueProducers: Object.fromEntries(producers.map((p) => [p.binding, { queueName: p.queue }])),
+    queueConsumers: Object.fromEntries(
+      consumers.map((q) => [q.queue, { maxBatchSize: q.max_batch_size, maxBatchTimeout: q.max_batch_timeout, maxRetries: q.max_retries }]),
+    ),
+  };
+}
+
 /** Miniflare options for the Mintgate bundle, from wrangler.toml. */
 export function mintgateOptions({ root, scriptPath, persistDir, secrets, inspectorPort }) {
   const cfg = unstable_readConfig({ config: join(root, "wrangler.toml") });
@@ -33,6 +44,9 @@ export function mintgateOptions({ root, scriptPath, persistDir, secrets, inspect
           (cfg.durable_objects?.bindings ?? []).map((b) => [b.name, { className: b.class_name, useSQLite: sqliteClasses.has(b.class_name) }]),
         ),
         unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+        // The System Log queue, producer and consumer, as wrangler.toml declares them; BENCH_LOG=off leaves both out
+        // (the Worker then records no events), for the logging on/off comparison.
+        ...(process.env.BENCH_LOG === "off" ? {} : queueOptions(cfg)),
       },
     ],
   };
