@@ -14,7 +14,7 @@ export interface Env {
   KEY_OVERLAP_SECONDS?: string;
   CACHE_STALENESS_SECONDS?: string;
   /** The System Log queue (wrangler.toml); without it, events are not recorded (the bench's "logging off"). */
-  LOG_QUEUE?: Queue<LogEvent>;
+  LOG_QUEUE?: Queue<LogEvent[]>;
   LOG_RETENTION_DAYS?: string;
   /** Service bindings hooks may name as `service://BINDING/path` (README "Hooks through a Service Binding"). */
   [binding: `HOOK_${string}`]: Fetcher | undefined;

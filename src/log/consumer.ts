@@ -17,9 +17,11 @@ const isLogEvent = (v: unknown): v is LogEvent =>
   typeof v === "object" && v !== null && typeof (v as LogEvent).uuid === "string" && typeof (v as LogEvent).eventType === "string" && typeof (v as LogEvent).published === "string";
 
 export async function consumeLogBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const events = batch.messages.map((m) => m.body).filter(isLogEvent);
-  if (events.length < batch.messages.length) {
-    console.error(JSON.stringify({ event: "system_log_bad_messages", dropped: batch.messages.length - events.length }));
+  // A message is an array of events (emit.ts coalesces a moment's events into one message) or one event.
+  const bodies = batch.messages.flatMap((m) => (Array.isArray(m.body) ? m.body : [m.body]));
+  const events = bodies.filter(isLogEvent);
+  if (events.length < bodies.length) {
+    console.error(JSON.stringify({ event: "system_log_bad_messages", dropped: bodies.length - events.length }));
   }
   await insertLogEvents(env.DB, events);
   const hooks = await listDeliverableEventHooks(env.DB);

@@ -10,10 +10,20 @@ import type { LogEvent } from "../log/event";
 /** Fields of LogEvent that hold arrays of objects. */
 const ARRAYS = [["target"], ["request", "ipChain"]];
 
+/** D1 binds at most 100 parameters per statement: 25 rows of 4. */
+const ROWS_PER_INSERT = 25;
+
+/** All events in one D1 batch (one transaction), 25 rows per INSERT. */
 export async function insertLogEvents(db: D1Database, events: LogEvent[]): Promise<void> {
   if (!events.length) return;
-  const stmt = db.prepare("INSERT OR IGNORE INTO log_events (uuid, published, event_type, body) VALUES (?1, ?2, ?3, ?4)");
-  await db.batch(events.map((e) => stmt.bind(e.uuid, Date.parse(e.published), e.eventType, JSON.stringify(e))));
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
+    const rows = events.slice(i, i + ROWS_PER_INSERT);
+    const values = rows.map((_, r) => `(?${r * 4 + 1}, ?${r * 4 + 2}, ?${r * 4 + 3}, ?${r * 4 + 4})`).join(", ");
+    const params = rows.flatMap((e) => [e.uuid, Date.parse(e.published), e.eventType, JSON.stringify(e)]);
+    statements.push(db.prepare(`INSERT OR IGNORE INTO log_events (uuid, published, event_type, body) VALUES ${values}`).bind(...params));
+  }
+  await db.batch(statements);
 }
 
 /** Where a page starts: after this row, in the order the query reads. */
