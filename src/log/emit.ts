@@ -40,7 +40,7 @@ function waitUntil(c: Context<AppEnv>, work: Promise<unknown>): void {
 async function send(env: Env, events: LogEvent[]): Promise<void> {
   if (!env.LOG_QUEUE || events.length === 0) return;
   try {
-    await env.LOG_QUEUE.send(events, { contentType: "json" });
+    await env.LOG_QUEUE.send(events);
   } catch (err) {
     // The log is not worth a failed token request; the line below is how an operator sees the loss.
     console.error(JSON.stringify({ event: "system_log_send_failed", count: events.length, error: String(err) }));
@@ -49,15 +49,15 @@ async function send(env: Env, events: LogEvent[]): Promise<void> {
 
 /**
  * Events of concurrent requests in this isolate share one queue message: a message is an array of events, sent
- * COALESCE_MS after the first or as soon as it nears MESSAGE_BYTES (Queues bill per 64 KB written; a message may be
- * 128 KB). Each request keeps the isolate alive with waitUntil on the send that carries its events.
+ * COALESCE_MS after the first or as soon as it holds MESSAGE_EVENTS (Queues bill per 64 KB written and take
+ * messages up to 128 KB; an event is about 1.5 KB, its user agent capped in event.ts). Each request keeps the
+ * isolate alive with waitUntil on the send that carries its events.
  */
 const COALESCE_MS = 10;
-const MESSAGE_BYTES = 60 * 1024;
+const MESSAGE_EVENTS = 24;
 
 interface Pending {
   events: LogEvent[];
-  bytes: number;
   sent: Promise<void>;
   go: () => void;
 }
@@ -69,7 +69,7 @@ function enqueue(env: Env, events: LogEvent[]): Promise<void> {
   if (!p) {
     let go!: () => void;
     const ready = new Promise<void>((resolve) => (go = resolve));
-    const fresh: Pending = { events: [], bytes: 0, go, sent: Promise.resolve() };
+    const fresh: Pending = { events: [], go, sent: Promise.resolve() };
     fresh.sent = ready.then(() => {
       if (pending.get(env) === fresh) pending.delete(env);
       return send(env, fresh.events);
@@ -77,12 +77,9 @@ function enqueue(env: Env, events: LogEvent[]): Promise<void> {
     setTimeout(go, COALESCE_MS);
     pending.set(env, (p = fresh));
   }
-  for (const e of events) {
-    p.events.push(e);
-    p.bytes += JSON.stringify(e).length;
-  }
+  p.events.push(...events);
   const sent = p.sent;
-  if (p.bytes >= MESSAGE_BYTES) {
+  if (p.events.length >= MESSAGE_EVENTS) {
     pending.delete(env);
     p.go();
   }

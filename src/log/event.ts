@@ -103,7 +103,8 @@ export function buildEvent(input: EventInput, origin: EventOrigin): LogEvent {
     displayMessage: input.displayMessage,
     actor: input.actor ?? origin.actor,
     client: {
-      userAgent: origin.userAgent === null ? null : { rawUserAgent: origin.userAgent, os: null, browser: null },
+      // Capped: a queue message carries many events (emit.ts), and a user agent is the one unbounded field.
+      userAgent: origin.userAgent === null ? null : { rawUserAgent: origin.userAgent.slice(0, 512), os: null, browser: null },
       zone: null,
       device: null,
       id: input.clientId ?? null,
