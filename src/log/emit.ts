@@ -47,50 +47,13 @@ async function send(env: Env, events: LogEvent[]): Promise<void> {
   }
 }
 
-/**
- * Events of concurrent requests in this isolate share one queue message: a message is an array of events, sent
- * COALESCE_MS after the first or as soon as it holds MESSAGE_EVENTS (Queues bill per 64 KB written and take
- * messages up to 128 KB; an event is about 1.5 KB, its user agent capped in event.ts). Each request keeps the
- * isolate alive with waitUntil on the send that carries its events.
- */
-const COALESCE_MS = 10;
-const MESSAGE_EVENTS = 24;
-
-interface Pending {
-  events: LogEvent[];
-  sent: Promise<void>;
-  go: () => void;
-}
-
-const pending = new WeakMap<Env, Pending>();
-
-function enqueue(env: Env, events: LogEvent[]): Promise<void> {
-  let p = pending.get(env);
-  if (!p) {
-    let go!: () => void;
-    const ready = new Promise<void>((resolve) => (go = resolve));
-    const fresh: Pending = { events: [], go, sent: Promise.resolve() };
-    fresh.sent = ready.then(() => {
-      if (pending.get(env) === fresh) pending.delete(env);
-      return send(env, fresh.events);
-    });
-    setTimeout(go, COALESCE_MS);
-    pending.set(env, (p = fresh));
-  }
-  p.events.push(...events);
-  const sent = p.sent;
-  if (p.events.length >= MESSAGE_EVENTS) {
-    pending.delete(env);
-    p.go();
-  }
-  return sent;
-}
-
 /** Records events of this request (WEB transaction). Returns at once; the queue send runs under waitUntil. */
 export function logEvents(c: Context<AppEnv>, inputs: EventInput[]): void {
   if (!c.env.LOG_QUEUE || inputs.length === 0) return;
   const origin = originOf(c);
-  waitUntil(c, enqueue(c.env, inputs.map((i) => buildEvent(i, origin))));
+  // One message per request, carrying all its events (Queues bill per message written, per 64 KB). Events of
+  // different requests are not coalesced: workerd forbids one request awaiting I/O another request started.
+  waitUntil(c, send(c.env, inputs.map((i) => buildEvent(i, origin))));
 }
 
 export const logEvent = (c: Context<AppEnv>, input: EventInput): void => logEvents(c, [input]);
