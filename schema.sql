@@ -437,3 +437,50 @@ CREATE TABLE IF NOT EXISTS user_emails (
   email_lower TEXT NOT NULL,
   status      TEXT NOT NULL CHECK (status IN ('VERIFIED', 'UNVERIFIED'))
 );
+-- The System Log (src/log/, README "System Log"): Okta's LogEvent objects. Written only by the queue consumer
+-- (src/log/consumer.ts), many rows per statement batch; read by GET /api/v1/logs; purged by the retention job after
+-- LOG_RETENTION_DAYS. Invariants: uuid is unique, so a redelivered queue message inserts nothing (INSERT OR IGNORE);
+-- seq is the persistence order (AUTOINCREMENT: never reused after a purge, so a polling cursor never goes back);
+-- published is the event's time in epoch milliseconds; body is the whole LogEvent as JSON.
+CREATE TABLE IF NOT EXISTS log_events (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  uuid       TEXT NOT NULL UNIQUE,
+  published  INTEGER NOT NULL,
+  event_type TEXT NOT NULL,
+  body       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS log_events_by_published ON log_events (published, seq);
+CREATE INDEX IF NOT EXISTS log_events_by_type ON log_events (event_type, published);
+
+-- Okta event hooks (/api/v1/eventHooks). Invariants: status ACTIVE|INACTIVE and verification_status
+-- UNVERIFIED|VERIFIED; only an INACTIVE hook is deleted; a changed channel is UNVERIFIED again; events is Okta's
+-- {type, items} JSON; channel is Okta's channel JSON without the auth header's value, which is auth_value, sealed
+-- with KEY_ENCRYPTION_SECRET (purpose "hook-auth", the hook id as associated data) and never returned.
+CREATE TABLE IF NOT EXISTS event_hooks (
+  id                  TEXT PRIMARY KEY,
+  name                TEXT NOT NULL,
+  description         TEXT,
+  status              TEXT NOT NULL CHECK (status IN ('ACTIVE', 'INACTIVE')),
+  verification_status TEXT NOT NULL CHECK (verification_status IN ('UNVERIFIED', 'VERIFIED')),
+  events              TEXT NOT NULL,
+  channel             TEXT NOT NULL,
+  auth_value          TEXT,
+  created_by          TEXT NOT NULL,
+  created             TEXT NOT NULL,
+  last_updated        TEXT NOT NULL
+);
+
+-- Okta inline hooks (/api/v1/inlineHooks); Mintgate runs com.okta.oauth2.tokens.transform, referenced from a policy
+-- rule's actions.token.inlineHook.id. Invariants as event_hooks: status ACTIVE|INACTIVE, only INACTIVE deleted,
+-- channel JSON without the secret, auth_value sealed (purpose "hook-auth", the hook id as associated data).
+CREATE TABLE IF NOT EXISTS inline_hooks (
+  id           TEXT PRIMARY KEY,
+  name         TEXT NOT NULL,
+  type         TEXT NOT NULL,
+  version      TEXT NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('ACTIVE', 'INACTIVE')),
+  channel      TEXT NOT NULL,
+  auth_value   TEXT,
+  created      TEXT NOT NULL,
+  last_updated TEXT NOT NULL
+);

@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { hookService } from "./test/support/hook-service";
 
 // Unit and integration tests run inside workerd with real D1 and Durable Objects (miniflare).
 export default defineConfig({
@@ -15,6 +16,8 @@ export default defineConfig({
             ["OAUTH_TOKEN", "OAUTH_AUTHORIZE", "OAUTH_OTHER", "CLIENT_REGISTRATION", "API_USERS", "API_APPS", "API_GROUPS", "API_OTHER"].map((b) => [`RATE_LIMIT_${b}_PER_MINUTE`, "1000000"]),
           ),
         },
+        // A hook server in Node, reached as the Service Binding HOOK_TEST (test/support/hook-service.ts).
+        serviceBindings: { HOOK_TEST: hookService },
       },
     }),
   ],

@@ -9,6 +9,16 @@ import { allowedCores, childPids, SERVER_CORE, startPinned } from "./pinned-proc
 const here = import.meta.dirname;
 
 const benchLimits = (vars) => Object.fromEntries(Object.keys(vars).filter((k) => k.startsWith("RATE_LIMIT_")).map((k) => [k, "1000000000"]));
+function queueOptions(cfg) {
+  const producers = cfg.queues?.producers ?? [];
+  const consumers = cfg.queues?.consumers ?? [];
+  return {
+    queueProducers: Object.fromEntries(producers.map((p) => [p.binding, { queueName: p.queue }])),
+    queueConsumers: Object.fromEntries(
+      consumers.map((q) => [q.queue, { maxBatchSize: q.max_batch_size, maxBatchTimeout: q.max_batch_timeout, maxRetries: q.max_retries }]),
+    ),
+  };
+}
 
 /** Miniflare options for the Mintgate bundle, from wrangler.toml. */
 export function mintgateOptions({ root, scriptPath, persistDir, secrets, inspectorPort }) {
@@ -39,6 +49,9 @@ export function mintgateOptions({ root, scriptPath, persistDir, secrets, inspect
           (cfg.durable_objects?.bindings ?? []).map((b) => [b.name, { className: b.class_name, useSQLite: sqliteClasses.has(b.class_name) }]),
         ),
         unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+        // The System Log queue, producer and consumer, as wrangler.toml declares them; BENCH_LOG=off leaves both out
+        // (the Worker then records no events), for the logging on/off comparison.
+        ...(process.env.BENCH_LOG === "off" ? {} : queueOptions(cfg)),
       },
     ],
   };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { KeyStore } from "./keys/key-store";
+import type { Actor, LogEvent } from "./log/event";
 
 /** The Worker's bindings, as wrangler.toml and the secrets declare them. */
 export interface Env {
@@ -25,6 +26,11 @@ export interface Env {
   RATE_LIMIT_API_GROUPS_PER_MINUTE?: string;
   RATE_LIMIT_API_OTHER_PER_MINUTE?: string;
   PBKDF2_THROTTLE_ACCOUNT?: RateLimit;
+  /** The System Log queue (wrangler.toml); without it, events are not recorded (the bench's "logging off"). */
+  LOG_QUEUE?: Queue<LogEvent[]>;
+  LOG_RETENTION_DAYS?: string;
+  /** Service bindings hooks may name as `service://BINDING/path` (README "Hooks through a Service Binding"). */
+  [binding: `HOOK_${string}`]: Fetcher | undefined;
 }
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -51,6 +57,8 @@ const ConfigSchema = z.object({
   RATE_LIMIT_API_APPS_PER_MINUTE: perMinute(100),
   RATE_LIMIT_API_GROUPS_PER_MINUTE: perMinute(600),
   RATE_LIMIT_API_OTHER_PER_MINUTE: perMinute(600),
+  // Okta keeps System Log events 90 days.
+  LOG_RETENTION_DAYS: seconds(90),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -80,6 +88,8 @@ export interface AppEnv {
     requestId: string;
     /** Who called the admin API (set by requireAdmin): an SSWS API token, or an org access token's scopes. */
     adminCaller?: AdminCaller;
+    /** Who is calling the admin API (set by requireAdmin): the System Log's actor. */
+    actor?: Actor;
   };
 }
 

@@ -29,6 +29,8 @@ export const OKTA_ERRORS = {
   E0000056: { status: 403, summary: "Delete application forbidden." },
   E0000032: { status: 403, summary: "Unlock is not allowed for this user." },
   E0000047: { status: 429, summary: "API call exceeded rate limit due to too many requests." },
+  // Okta's System Log puts the detail (the filter and what is wrong with it) in the summary itself.
+  E0000053: { status: 400, summary: "{0}" },
 } as const;
 
 export type OktaErrorCode = keyof typeof OKTA_ERRORS;
@@ -104,10 +106,12 @@ export class OAuthError extends Error {
     readonly challenge?: Challenge,
     /** Extra response headers the error must carry (RFC 9449 8: DPoP-Nonce with use_dpop_nonce). */
     readonly headers: Record<string, string> = {},
+    /** Only where Okta documents another status for the code (a token inline hook's error: server_error, 400). */
+    status?: 400,
   ) {
     super(description);
     // RFC 9449 7.1: at a protected resource every DPoP error but insufficient_scope is a 401 challenge.
-    this.status = challenge === "dpop" && error !== "insufficient_scope" ? 401 : OAUTH_ERRORS[error];
+    this.status = status ?? (challenge === "dpop" && error !== "insufficient_scope" ? 401 : OAUTH_ERRORS[error]);
   }
 }
 

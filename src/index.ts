@@ -2,6 +2,7 @@ import { app } from "./app";
 import type { Env } from "./env";
 import { runRetention } from "./jobs/retention";
 import { resealClientSecrets } from "./jobs/reseal-secrets";
+import { consumeLogBatch } from "./log/consumer";
 
 export { KeyStore } from "./keys/key-store";
 
@@ -13,4 +14,6 @@ export default {
     await runRetention(env, controller.scheduledTime);
     await resealClientSecrets(env);
   },
+  // The System Log queue (wrangler.toml): events to D1, then to event hooks.
+  queue: (batch, env) => consumeLogBatch(batch, env),
 } satisfies ExportedHandler<Env>;

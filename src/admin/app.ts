@@ -8,7 +8,11 @@ import { requireAdmin } from "./auth";
 import { requireJsonAccept } from "./media-types";
 import { authorizationServers } from "./authorization-servers";
 import { claims } from "./claims";
-import { serveDocument } from "./document";
+import { OPERATION_GROUPS, serveDocument } from "./document";
+import { auditWrites } from "./audit";
+import { eventHooks } from "./event-hooks";
+import { inlineHooks } from "./inline-hooks";
+import { logs } from "./logs";
 import { groups } from "./groups";
 import { policies } from "./policies";
 import { rules } from "./rules";
@@ -49,6 +53,8 @@ export const adminApp = new Hono<AppEnv>()
   .get("/openapi.json", serveDocument)
   .use("*", requireAdmin)
   .use("*", requireJsonAccept)
+  // After requireAdmin, so that the event's actor is the caller.
+  .use("*", auditWrites(() => OPERATION_GROUPS))
   .use("/authorizationServers/org", refuseOrgServer)
   .use("/authorizationServers/org/*", refuseOrgServer)
   .route("/authorizationServers", authorizationServers)
@@ -69,7 +75,10 @@ export const adminApp = new Hono<AppEnv>()
   .route("/users", users)
   .route("/groups", groups)
   .route("/trustedOrigins", trustedOrigins)
-  .route("/policies", passwordPolicies);
+  .route("/policies", passwordPolicies)
+  .route("/logs", logs)
+  .route("/eventHooks", eventHooks)
+  .route("/inlineHooks", inlineHooks);
 
 adminApp.notFound(() => {
   throw new ApiError("E0000008");

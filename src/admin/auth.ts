@@ -10,6 +10,7 @@ import { hasRole } from "../store/admin-access";
 import { findApiTokenByHash, saveApiToken } from "../store/api-tokens";
 import { scopeSatisfies } from "../tokens/route-scopes";
 import { matchedRouteScope } from "./matched-route";
+import { actorOf, type Actor } from "../log/event";
 
 const BOOTSTRAP_ID = "bootstrap";
 export const SUPER_ADMIN = "SUPER_ADMIN";
@@ -30,7 +31,7 @@ async function bootstrapHash(env: Env): Promise<string | null> {
  * token. The bootstrap token (ADMIN_TOKEN) is compared in constant time and recorded, hashed, in api_tokens; a
  * replaced ADMIN_TOKEN stops working at once.
  */
-async function checkApiToken(c: Context<AppEnv>, token: string): Promise<void> {
+async function checkApiToken(c: Context<AppEnv>, token: string): Promise<Actor> {
   const presented = await sha256Hex(token);
   const boot = await bootstrapHash(c.env);
   if (boot && timingSafeEqualStrings(presented, boot)) {
@@ -38,10 +39,11 @@ async function checkApiToken(c: Context<AppEnv>, token: string): Promise<void> {
       await saveApiToken(c.env.DB, { id: BOOTSTRAP_ID, name: "ADMIN_TOKEN", tokenHash: boot, created: isoTime(c.var.now) });
       recorded.add(c.env);
     }
-    return;
+    return actorOf(BOOTSTRAP_ID, "ApiToken", "ADMIN_TOKEN", "ADMIN_TOKEN");
   }
   const found = await findApiTokenByHash(c.env.DB, presented);
   if (!found || found.id === BOOTSTRAP_ID) throw new ApiError("E0000011");
+  return actorOf(found.id, "ApiToken", found.name, found.name);
 }
 
 /** RFC 6750 3: the challenge Okta sends with admin API errors for bearer tokens. */
@@ -55,7 +57,7 @@ function challenge(base: string, error: string, description: string, scope?: str
  * carrying the scope the route needs (ROUTE_SCOPES). A token for a person allows only what the person may do:
  * without an admin role, nothing.
  */
-async function checkOrgAccessToken(c: Context<AppEnv>, token: string): Promise<void> {
+async function checkOrgAccessToken(c: Context<AppEnv>, token: string): Promise<Actor> {
   const now = c.var.now;
   const base = orgBase(c.env, c.req.url);
   const claims = await verifyAccessToken(c.env, orgBundle(base), base, token, now);
@@ -72,6 +74,9 @@ async function checkOrgAccessToken(c: Context<AppEnv>, token: string): Promise<v
     throw new ApiError("E0000006", undefined, ["The user has no administrator role that allows this action."]);
   }
   c.set("adminCaller", { kind: typeof claims.uid === "string" ? "person" : "service", scopes: granted });
+  // Okta: the actor is the person the token was issued to, or the service client acting for itself.
+  if (typeof claims.uid === "string") return actorOf(claims.uid, "User", typeof claims.sub === "string" ? claims.sub : null, null);
+  return actorOf(String(claims.cid ?? claims.sub), "PublicClientApp", String(claims.cid ?? claims.sub), null);
 }
 
 /** Admin API authentication: `SSWS <api token>` or `Bearer <org access token>`; anything else is 401 E0000011. */
@@ -80,11 +85,10 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   const ssws = /^SSWS +([\x21-\x7e]{1,512})$/.exec(header);
   const bearer = /^Bearer +([\x21-\x7e]{1,8192})$/i.exec(header);
   if (ssws) {
-    await checkApiToken(c, ssws[1]!);
+    c.set("actor", await checkApiToken(c, ssws[1]!));
     // Okta: an API token acts with its creator's (a super admin's) permissions.
     c.set("adminCaller", { kind: "apiToken", scopes: [] });
-  }
-  else if (bearer) await checkOrgAccessToken(c, bearer[1]!);
+  } else if (bearer) c.set("actor", await checkOrgAccessToken(c, bearer[1]!));
   else throw new ApiError("E0000011");
   await next();
 };

@@ -21,6 +21,9 @@ import { userClientOperations } from "./user-clients";
 import { userSessionOperations } from "./user-sessions";
 import { userUnlockOperations } from "./user-unlock";
 import { passwordPolicyOperations } from "./password-policies";
+import { eventHookOperations } from "./event-hooks";
+import { inlineHookOperations } from "./inline-hooks";
+import { logOperations } from "./logs";
 
 /** Every admin route, by where app.ts mounts it; a test checks that this and the router agree both ways. */
 export const OPERATION_GROUPS: OperationGroup[] = [
@@ -50,6 +53,9 @@ export const OPERATION_GROUPS: OperationGroup[] = [
   { prefix: "/trustedOrigins", tag: "TrustedOrigin", operations: trustedOriginOperations },
   { prefix: "/users", tag: "UserLifecycle", operations: userUnlockOperations },
   { prefix: "/policies", tag: "Policy", operations: passwordPolicyOperations },
+  { prefix: "/logs", tag: "SystemLog", operations: logOperations },
+  { prefix: "/eventHooks", tag: "EventHook", operations: eventHookOperations },
+  { prefix: "/inlineHooks", tag: "InlineHook", operations: inlineHookOperations },
 ];
 
 // The document depends only on the org's base URL; built once per base in this isolate.

@@ -3,6 +3,8 @@ import { isoTime, nowMs } from "../clock";
 import { config, type Env } from "../env";
 import { StoredDataError, at, parseStored } from "../store/stored-json";
 import { resealUnderCurrent } from "./reseal";
+import { logJobEvents } from "../log/emit";
+import { rolloverEvent } from "../log/key-events";
 import { generateSigningKey, PublicJwkSchema, type PublicJwk, type SigningAlg } from "./crypto";
 import {
   addNextKey,
@@ -301,11 +303,15 @@ export class KeyStore extends DurableObject<Env> {
       const now = nowMs();
       const s = this.schedule();
       let state = this.state;
+      const before = keyWith(state, "ACTIVE")?.kid;
       if (isRotationDue(state, now) && !keyWith(state, "NEXT")) state = addNextKey(state, await this.newKey(), now);
       if (isRotationDue(state, now)) state = promote(state, now, s);
       state = retireExpired(state, now);
       if (needsNextKey(state, now, s)) state = addNextKey(state, await this.newKey(), now);
       await this.save(state);
+      const after = keyWith(state, "ACTIVE")?.kid;
+      // Okta: an automatic rollover is in the System Log too (the manual one is logged by the admin route).
+      if (before && after !== before && this.serverId) await logJobEvents(this.env, [rolloverEvent(this.serverId, before, after)], now);
     });
   }
 

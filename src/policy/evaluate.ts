@@ -66,5 +66,6 @@ function granted(policy: PolicyConfig, rule: RuleConfig, req: PolicyRequest): Po
     refreshTokenLifetimeSeconds:
       refreshTokenLifetimeMinutes === 0 ? null : refreshTokenLifetimeMinutes * SECONDS_PER_MINUTE,
     refreshTokenWindowSeconds: refreshTokenWindowMinutes * SECONDS_PER_MINUTE,
+    ...(rule.token.inlineHookId ? { inlineHookId: rule.token.inlineHookId } : {}),
   };
 }

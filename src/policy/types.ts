@@ -26,6 +26,8 @@ export interface RuleConfig {
     /** 0 means unlimited (Okta). */
     refreshTokenLifetimeMinutes: number;
     refreshTokenWindowMinutes: number;
+    /** Okta: actions.token.inlineHook.id, the token inline hook called while minting. */
+    inlineHookId?: string;
   };
 }
 
@@ -60,6 +62,8 @@ export type PolicyDecision =
       /** null: the refresh token never expires by age. */
       refreshTokenLifetimeSeconds: number | null;
       refreshTokenWindowSeconds: number;
+      /** The rule's token inline hook, if it has one. */
+      inlineHookId?: string;
     }
   | { kind: "no_policy" }
   | { kind: "no_rule"; policyId: string };

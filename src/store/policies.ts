@@ -318,9 +318,12 @@ export async function loadPolicyConfigs(db: D1Database, authServerId: string): P
   const byPolicy = new Map<string, RuleConfig[]>();
   for (const row of rules!.results as unknown as RuleRow[]) {
     const { id, name, priority, status, people, grantTypes, scopes, token } = toRule(row);
-    const { accessTokenLifetimeMinutes, refreshTokenLifetimeMinutes, refreshTokenWindowMinutes } = token;
+    const { accessTokenLifetimeMinutes, refreshTokenLifetimeMinutes, refreshTokenWindowMinutes, inlineHook } = token;
     const list = byPolicy.get(row.policy_id) ?? [];
-    list.push({ id, name, priority, status, people, grantTypes, scopes, token: { accessTokenLifetimeMinutes, refreshTokenLifetimeMinutes, refreshTokenWindowMinutes } });
+    list.push({
+      id, name, priority, status, people, grantTypes, scopes,
+      token: { accessTokenLifetimeMinutes, refreshTokenLifetimeMinutes, refreshTokenWindowMinutes, ...(inlineHook ? { inlineHookId: inlineHook.id } : {}) },
+    });
     byPolicy.set(row.policy_id, list);
   }
   return (policies!.results as unknown as PolicyRow[]).map((row) => {

@@ -26,8 +26,9 @@ export async function getLiveSession(db: D1Database, idHash: string, now: number
   return row ? { userId: row.user_id, authTime: row.auth_time, amr: parseStored(Amr, row.amr, "sessions.amr"), expiresAt: row.expires_at } : null;
 }
 
-export async function deleteSession(db: D1Database, idHash: string): Promise<void> {
-  await db.prepare(`DELETE FROM sessions WHERE id_hash = ?1`).bind(idHash).run();
+/** Deletes the session; returns whose it was (for the System Log), or null when there was none. */
+export async function deleteSession(db: D1Database, idHash: string): Promise<string | null> {
+  return db.prepare(`DELETE FROM sessions WHERE id_hash = ?1 RETURNING user_id`).bind(idHash).first<string>("user_id");
 }
 
 export async function deleteUserSessions(db: D1Database, userId: string): Promise<void> {

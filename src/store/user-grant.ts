@@ -17,6 +17,8 @@ export const UserGrantSchema = z.object({
   refreshTokenWindowSeconds: z.number().int().nonnegative(),
   /** RFC 9449 5: the DPoP key (jkt) a public client's refresh tokens are bound to. */
   jkt: z.string().optional(),
+  /** The token inline hook of the rule that granted it (Okta: it runs for the tokens of this grant). */
+  hook: z.object({ id: z.string(), policyId: z.string(), ruleId: z.string() }).optional(),
 });
 
 export type UserGrant = z.infer<typeof UserGrantSchema>;

@@ -13,6 +13,10 @@ export const ROUTE_SCOPES: ReadonlyArray<{ path: string; read: string; manage: s
   { path: "/api/v1/trustedOrigins", read: "okta.trustedOrigins.read", manage: "okta.trustedOrigins.manage" },
   { path: "/oauth2/v1/clients", read: "okta.clients.read", manage: "okta.clients.manage" },
   { path: "/api/v1/policies", read: "okta.policies.read", manage: "okta.policies.manage" },
+  // The System Log is read-only (Okta: okta.logs.read).
+  { path: "/api/v1/logs", read: "okta.logs.read", manage: "okta.logs.read" },
+  { path: "/api/v1/eventHooks", read: "okta.eventHooks.read", manage: "okta.eventHooks.manage" },
+  { path: "/api/v1/inlineHooks", read: "okta.inlineHooks.read", manage: "okta.inlineHooks.manage" },
 ];
 
 /** Every admin API scope the org authorization server can grant. */

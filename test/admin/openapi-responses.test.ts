@@ -35,7 +35,16 @@ beforeAll(async () => {
   const origin = (await (
     await admin("/trustedOrigins", { method: "POST", json: { name: `o-${crypto.randomUUID()}`, origin: `https://${crypto.randomUUID()}.example`, scopes: [{ type: "CORS" }] } })
   ).json()) as Json;
+  const channel = { type: "HTTP", version: "1.0.0", config: { uri: "https://hooks.example/x" } };
+  const eventHook = (await (
+    await admin("/eventHooks", { method: "POST", json: { name: "docs", events: { type: "EVENT_TYPE", items: ["user.session.start"] }, channel } })
+  ).json()) as Json;
+  const inlineHook = (await (
+    await admin("/inlineHooks", { method: "POST", json: { name: "docs", type: "com.okta.oauth2.tokens.transform", version: "1.0.0", channel } })
+  ).json()) as Json;
   Object.assign(ids, {
+    eventHookId: eventHook.id,
+    inlineHookId: inlineHook.id,
     authServerId: ready.id,
     manualServerId: manual.id,
     keyId: ready.server.credentials.signing.kid,
@@ -102,6 +111,11 @@ const READS: [string, string][] = [
   ["GET", "/api/v1/users/{userId}/clients/{clientId}/tokens"],
   ["GET", "/api/v1/policies"],
   ["GET", "/api/v1/policies/{policyId}"],
+  ["GET", "/api/v1/logs"],
+  ["GET", "/api/v1/eventHooks"],
+  ["GET", "/api/v1/eventHooks/{id}"],
+  ["GET", "/api/v1/inlineHooks"],
+  ["GET", "/api/v1/inlineHooks/{id}"],
 ];
 
 /** The document's {id} is the resource of the path it ends: an app, a user, a group or a trusted origin. */
@@ -109,7 +123,7 @@ function concrete(template: string): string {
   const kind = template.split("/")[3];
   // Okta's org policies: the default PASSWORD policy, listed by type.
   if (kind === "policies") return template === "/api/v1/policies" ? "/policies?type=PASSWORD" : "/policies/00pdefaultpassword01";
-  const id = { apps: ids.appId, users: ids.userId, groups: ids.groupId, trustedOrigins: ids.trustedOriginId }[kind!];
+  const id = { apps: ids.appId, users: ids.userId, groups: ids.groupId, trustedOrigins: ids.trustedOriginId, eventHooks: ids.eventHookId, inlineHooks: ids.inlineHookId }[kind!];
   return at(template.replace("{id}", id ?? "{id}"));
 }
 

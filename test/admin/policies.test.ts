@@ -149,7 +149,7 @@ describe("loadPolicyConfigs for the token endpoint", () => {
             grantTypes: ["authorization_code", "refresh_token"],
             scopes: ["openid", "offline_access"],
             // The engine's model has no inline hook.
-            token: { accessTokenLifetimeMinutes: 15, refreshTokenLifetimeMinutes: 1440, refreshTokenWindowMinutes: 720 },
+            token: { accessTokenLifetimeMinutes: 15, refreshTokenLifetimeMinutes: 1440, refreshTokenWindowMinutes: 720, inlineHookId: "calHook" },
           },
           rule(r1.id, "R1", 2),
         ],

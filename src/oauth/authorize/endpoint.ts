@@ -17,6 +17,9 @@ import { checkClientAndRedirect, parseAuthorizeRequest, redirectError, type Auth
 import type { AppRecord } from "../../store/apps";
 import type { ScopeRecord } from "../../store/scopes";
 import { openTransaction, type Transaction } from "./transaction";
+import { logEvent } from "../../log/emit";
+import { consentEvent, signInEvent } from "../people-events";
+import { recordLogin } from "../../store/users";
 
 const SIGN_IN_FAILED = "Unable to sign in. Check your username and password and try again.";
 // Okta: with showLockoutFailures the person is told; a throttled browser is asked to wait (429, RFC 6585).
@@ -58,9 +61,14 @@ export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
   const params = new Map(tx.params);
   const login = (form.get("username") ?? "").trim();
   const outcome = await checkPassword(c, login, form.get("password") ?? "");
-  if (outcome.kind !== "ok") return renderSignIn(c, bundle, params, now, { login, ...SIGN_IN_REFUSED[outcome.kind] });
+  if (outcome.kind !== "ok") {
+    logEvent(c, signInEvent(null, login, false, outcome.kind === "locked" ? "LOCKED_OUT" : outcome.kind === "throttled" ? "RATE_LIMITED" : "INVALID_CREDENTIALS"));
+    return renderSignIn(c, bundle, params, now, { login, ...SIGN_IN_REFUSED[outcome.kind] });
+  }
   const user = outcome.user;
   const { session, cookie } = await startSession(c, user.id, ["pwd"], now);
+  await recordLogin(c.env.DB, user.id, isoTime(now));
+  logEvent(c, signInEvent(user, login, true));
   return runAuthorize(c, bundle, params, now, { freshSession: session, cookies: [cookie] });
 }
 
@@ -93,6 +101,7 @@ export async function consentEndpoint(c: Context<AppEnv>): Promise<Response> {
   const implicit = new Set(bundle.scopes.filter((s) => s.consent === "IMPLICIT").map((s) => s.name));
   const scopes = (params.get("scope") ?? "").split(" ").filter((s) => s && !implicit.has(s));
   await saveConsent(c.env.DB, session.userId, params.get("client_id") ?? "", bundle.server.id, scopes, isoTime(now));
+  logEvent(c, consentEvent(bundle, session.userId, params.get("client_id") ?? "", scopes));
   const signedInHere = tx.userId !== undefined && tx.userId === session.userId;
   return runAuthorize(c, bundle, params, now, { consented: true, freshSession: signedInHere ? session : undefined });
 }

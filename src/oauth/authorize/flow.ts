@@ -2,6 +2,8 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { OAuthError } from "../../errors";
 import { evaluatePolicies } from "../../policy/evaluate";
+import { logEvent } from "../../log/emit";
+import { authorizeRefusedEvent } from "../people-events";
 import type { AppRecord } from "../../store/apps";
 import { isAssignedToApp } from "../../store/assignments";
 import { grantedScopes } from "../../store/consents";
@@ -73,7 +75,12 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
     scopes: req.scopes,
     user: { id: user.id, groupIds: groups.map((g) => g.id) },
   });
-  if (decision.kind !== "granted") throw fail(policyDenied(decision));
+  if (decision.kind !== "granted") {
+    // Okta: a refusal by policy is in the System Log (app.oauth2.as.authorize, FAILURE, with the reason).
+    const denied = policyDenied(decision);
+    logEvent(c, authorizeRefusedEvent(bundle, client!.clientId, denied));
+    throw fail(denied);
+  }
 
   if (!state.consented) {
     const needed = await scopesNeedingConsent(c, bundle, client!, req, user.id);

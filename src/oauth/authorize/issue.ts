@@ -15,6 +15,8 @@ import { mintUserAccessToken, readySigners, type TokenUser, type UserGrant } fro
 import type { AuthorizeRequest } from "./request";
 import { redirectToClient } from "./respond";
 import { epochSeconds } from "../../clock";
+import { logEvent } from "../../log/emit";
+import { codeIssuedEvent } from "../people-events";
 
 /** Okta: authorization codes live 300 seconds. */
 export const CODE_LIFETIME_SECONDS = 300;
@@ -44,6 +46,7 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
     accessTokenLifetimeSeconds: decision.accessTokenLifetimeSeconds,
     refreshTokenLifetimeSeconds: decision.refreshTokenLifetimeSeconds,
     refreshTokenWindowSeconds: decision.refreshTokenWindowSeconds,
+    ...(decision.inlineHookId ? { hook: { id: decision.inlineHookId, policyId: decision.policyId, ruleId: decision.ruleId } } : {}),
   };
   const out: Record<string, string | undefined> = {};
   // Keys first: a Durable Object failure then leaves no code stored for a response that never went out.
@@ -60,6 +63,7 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
       expiresAt: epochSeconds(now) + CODE_LIFETIME_SECONDS,
     });
     out.code = code;
+    logEvent(c, codeIssuedEvent(bundle, user.id, client.clientId, grant.scopes));
   }
   const person: TokenUser = { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated, groups: a.groups };
   let accessToken: string | undefined;

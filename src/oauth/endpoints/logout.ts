@@ -13,6 +13,8 @@ import { redirectToClient } from "../authorize/respond";
 import { activeServer } from "../request/server-context";
 import { currentSession, endSession } from "../request/session";
 import { confirmed, confirmLogoutPage, needsConfirmation } from "./logout-confirm";
+import { logEvent } from "../../log/emit";
+import { signOutEvent } from "../people-events";
 
 const NOT_AN_ID_TOKEN = "The 'id_token_hint' is not an ID token of this authorization server.";
 
@@ -66,7 +68,8 @@ export async function logoutEndpoint(c: Context<AppEnv>): Promise<Response> {
     throw new PageError("invalid_request", "The 'post_logout_redirect_uri' parameter must be a Logout redirect URI in the client app settings.");
   }
   if (needsConfirmation(await currentSession(c, now), claims.sub) && !confirmed(c, params)) return confirmLogoutPage(c, params);
-  const cleared = await endSession(c);
+  const { cookie: cleared, userId } = await endSession(c);
+  logEvent(c, signOutEvent(userId, clientId));
   if (target) return redirectToClient(target, "query", { state: params.get("state") }, [cleared]);
   return pageResponse(signedOutPage(), 200, [cleared]);
 }

@@ -24,7 +24,7 @@ async function s256(verifier: string): Promise<string> {
  */
 export const authorizationCode: Grant = {
   type: "authorization_code",
-  async handle({ env, bundle, client, params, issuer, now, dpopJkt }) {
+  async handle({ env, bundle, client, params, issuer, now, dpopJkt, log, request }) {
     const code = params.get("code");
     if (!code) throw new OAuthError("invalid_request", "The 'code' parameter is required.");
     const nowSeconds = epochSeconds(now);
@@ -66,7 +66,7 @@ export const authorizationCode: Grant = {
     }
     const user = await activeTokenUser(env.DB, stored.userId);
     if (!user) throw await refuse(new OAuthError("invalid_grant", INVALID_CODE));
-    const prepared = await prepareUserTokens({ env, bundle, client, issuer, user, grant, now, dpopJkt, accessJti, familyId, includeNonce: true });
+    const prepared = await prepareUserTokens({ env, bundle, client, issuer, user, grant, now, dpopJkt, accessJti, familyId, includeNonce: true, grantType: "authorization_code", request, log });
     // The consume and the refresh token's insert are one transaction: an outage leaves the code redeemable.
     if (!(await commitCodeRedemption(env.DB, codeHash, bundle.server.id, nowSeconds, { accessJti, familyId }, prepared.successor))) {
       // Redeemed concurrently: the other redemption's tokens are revoked, this one's were never handed out.

@@ -1,6 +1,8 @@
 import type { Env } from "../../env";
 import type { AppRecord } from "../../store/apps";
 import type { ServerBundle } from "../../cache/server-bundle";
+import type { EventInput } from "../../log/event";
+import type { HookRequest } from "../minting/inline-hook";
 
 /** What a grant handler gets: the authenticated client, the server, the form parameters, and now. */
 export interface GrantContext {
@@ -12,6 +14,10 @@ export interface GrantContext {
   now: number;
   /** RFC 9449 6.1: the thumbprint of the DPoP proof's key the tokens are bound to, when the request had a proof. */
   dpopJkt?: string;
+  /** Records System Log events of this request (the token endpoint's logEvents). */
+  log?: (events: EventInput[]) => void;
+  /** The request as a token inline hook's context describes it. */
+  request?: HookRequest;
 }
 
 /** RFC 6749 5.1 successful response. */

@@ -5,6 +5,7 @@ import { revokeFamilies } from "../../store/token-revocation";
 import { prepareUserTokens, readySigners } from "../minting/user-tokens";
 import type { Grant } from "./grant";
 import { epochSeconds } from "../../clock";
+import { ORG_SERVER_ID } from "../../issuer";
 import { checkRefreshStillAllowed, INVALID_REFRESH as INVALID } from "./refresh-checks";
 
 /**
@@ -15,14 +16,27 @@ import { checkRefreshStillAllowed, INVALID_REFRESH as INVALID } from "./refresh-
  */
 export const refreshToken: Grant = {
   type: "refresh_token",
-  async handle({ env, bundle, client, params, issuer, now, dpopJkt }) {
+  async handle({ env, bundle, client, params, issuer, now, dpopJkt, log, request }) {
     const token = params.get("refresh_token");
     if (!token) throw new OAuthError("invalid_request", "The 'refresh_token' parameter is required.");
     const nowSeconds = epochSeconds(now);
     const tokenHash = await sha256Hex(token);
     const reused = async () => {
       const familyId = await findRotatedFamily(env.DB, tokenHash, bundle.server.id);
-      if (familyId) await revokeFamilies(env.DB, { by: "family", familyId }, nowSeconds);
+      if (familyId) {
+        await revokeFamilies(env.DB, { by: "family", familyId }, nowSeconds);
+        // Okta: one-time refresh token reuse is its own event (the family is revoked).
+        log?.([
+          {
+            eventType: bundle.server.id === ORG_SERVER_ID ? "app.oauth2.token.detect_reuse" : "app.oauth2.as.token.detect_reuse",
+            displayMessage: "One-time refresh token reuse detected",
+            severity: "WARN",
+            outcome: { result: "FAILURE", reason: "refresh_token_reuse" },
+            clientId: client.clientId,
+            debugData: { refreshTokenFamilyId: familyId, authorizationServerId: bundle.server.id },
+          },
+        ]);
+      }
       return new OAuthError("invalid_grant", INVALID);
     };
     const live = await findRefreshToken(env.DB, tokenHash, bundle.server.id, nowSeconds);
@@ -59,6 +73,9 @@ export const refreshToken: Grant = {
       familyId: live.familyId,
       refreshExpiresAt: live.expiresAt,
       includeNonce: false,
+      grantType: "refresh_token",
+      request,
+      log,
     });
     // Lost to a concurrent refresh or revocation: this request's tokens are never handed out.
     if (!(await commitRotation(env.DB, tokenHash, { authServerId: bundle.server.id, clientId: client.clientId }, nowSeconds, prepared.successor))) {

@@ -47,3 +47,15 @@ export async function mintAccessToken(
   const token = await signJwt({ kid: signer.kid, alg: signer.alg }, payload, signer.key);
   return { token, jti, exp, expiresIn: lifetimeSeconds };
 }
+
+/** The access token's claims as they will be signed, for a token inline hook to see (Okta's data.access.claims). */
+export function accessPreview(claims: AccessTokenClaims, lifetimeSeconds: number, now: number, jti: string) {
+  const iat = epochSeconds(now);
+  return { claims: { ...claims, ver: 1, jti, iat, exp: iat + lifetimeSeconds } as Record<string, unknown>, lifetimeSeconds };
+}
+
+/** Back from a hook: the claims mintAccessToken signs (it sets ver, jti, iat and exp itself). */
+export function fromPreview(claims: Record<string, unknown>): AccessTokenClaims {
+  const { ver: _v, jti: _j, iat: _i, exp: _e, ...rest } = claims;
+  return rest as AccessTokenClaims;
+}

@@ -26,6 +26,8 @@ export interface IdTokenInput {
   accessToken?: string;
   code?: string;
   claims: Record<string, unknown>;
+  /** A token inline hook may change the lifetime (Okta: 5 minutes to 1 day). */
+  lifetimeSeconds?: number;
 }
 
 /** An ID token (OIDC Core 2) with Okta's claims: ver, jti "ID.…", amr, idp, auth_time, at_hash / c_hash. */
@@ -39,7 +41,7 @@ export async function mintIdToken(env: Env, serverId: string, t: IdTokenInput, n
     iss: t.iss,
     aud: t.clientId,
     iat,
-    exp: iat + ID_TOKEN_LIFETIME_SECONDS,
+    exp: iat + (t.lifetimeSeconds ?? ID_TOKEN_LIFETIME_SECONDS),
     jti: `ID.${randomToken()}`,
     amr: t.amr,
     idp: ORG_IDP,

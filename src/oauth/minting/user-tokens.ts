@@ -4,9 +4,11 @@ import { sha256Hex } from "../../digest";
 import type { AppRecord } from "../../store/apps";
 import { saveSuccessor, type Successor } from "../../store/refresh-tokens";
 import type { UserGrant } from "../../store/user-grant";
-import { mintAccessToken, newAccessTokenId } from "./access-token";
+import { accessPreview, fromPreview, mintAccessToken, newAccessTokenId, type AccessTokenClaims } from "./access-token";
+import type { EventInput } from "../../log/event";
+import { transformTokens, type HookRequest } from "./inline-hook";
 import type { TokenResponse } from "../grants/grant";
-import { mintIdToken } from "./id-token";
+import { ID_TOKEN_LIFETIME_SECONDS, mintIdToken, ORG_IDP } from "./id-token";
 import { cachedKeys } from "../../cache/keys";
 import { accessTokenKeyStore } from "../../tokens/org-server";
 import type { ServerBundle } from "../../cache/server-bundle";
@@ -52,6 +54,10 @@ export interface UserTokenInput {
   accessScopes?: string[];
   /** RFC 9449: the DPoP key the access token (and a public client's refresh token) is bound to. */
   dpopJkt?: string;
+  /** For a token inline hook (the grant's rule may name one): the grant type, the request, the log. */
+  grantType?: string;
+  request?: HookRequest;
+  log?: (events: EventInput[]) => void;
 }
 
 export const newFamilyId = () => newId("oar");
@@ -65,28 +71,55 @@ export async function readySigners(env: Env, serverId: string, now: number): Pro
   await (await cachedKeys(env, serverId, now)).signer();
 }
 
-/** The access token for a person: Okta's uid, sub = login, scp, cid, auth_time. */
-export function mintUserAccessToken(i: Pick<UserTokenInput, "env" | "bundle" | "client" | "issuer" | "user" | "grant" | "now" | "accessJti" | "dpopJkt">) {
-  return mintAccessToken(
-    i.env,
-    i.bundle.server.id,
-    {
-      ...customClaimsFor(i.bundle, "RESOURCE", i.client, i.user, i.grant.scopes, i.now),
-      iss: i.issuer,
-      aud: i.bundle.server.audiences[0]!,
-      sub: i.user.login,
-      cid: i.client.clientId,
-      uid: i.user.id,
-      scp: i.grant.scopes,
-      auth_time: i.grant.authTime,
-      // RFC 9449 6.1.
-      ...(i.dpopJkt ? { cnf: { jkt: i.dpopJkt } } : {}),
-    },
-    i.grant.accessTokenLifetimeSeconds,
-    i.now,
-    i.accessJti ?? newAccessTokenId(),
-  );
+/** The claims of a person's access token: Okta's uid, sub = login, scp, cid, auth_time. */
+function userAccessClaims(i: Pick<UserTokenInput, "bundle" | "client" | "issuer" | "user" | "grant" | "now" | "dpopJkt">): AccessTokenClaims {
+  return {
+    ...customClaimsFor(i.bundle, "RESOURCE", i.client, i.user, i.grant.scopes, i.now),
+    iss: i.issuer,
+    aud: i.bundle.server.audiences[0]!,
+    sub: i.user.login,
+    cid: i.client.clientId,
+    uid: i.user.id,
+    scp: i.grant.scopes,
+    auth_time: i.grant.authTime,
+    // RFC 9449 6.1.
+    ...(i.dpopJkt ? { cnf: { jkt: i.dpopJkt } } : {}),
+  };
 }
+
+/** The access token for a person. */
+export function mintUserAccessToken(i: Pick<UserTokenInput, "env" | "bundle" | "client" | "issuer" | "user" | "grant" | "now" | "accessJti" | "dpopJkt">) {
+  return mintAccessToken(i.env, i.bundle.server.id, userAccessClaims(i), i.grant.accessTokenLifetimeSeconds, i.now, i.accessJti ?? newAccessTokenId());
+}
+
+/** ID token claims as a hook sees them: the claims mintIdToken sets itself, and the profile and custom ones. */
+function identityPreview(i: UserTokenInput, claims: Record<string, unknown>): Record<string, unknown> {
+  const iat = epochSeconds(i.now);
+  return {
+    sub: i.user.id,
+    ...claims,
+    ver: 1,
+    iss: i.issuer,
+    aud: i.client.clientId,
+    iat,
+    exp: iat + ID_TOKEN_LIFETIME_SECONDS,
+    amr: i.grant.amr,
+    idp: ORG_IDP,
+    auth_time: i.grant.authTime,
+    ...(i.includeNonce && i.grant.nonce ? { nonce: i.grant.nonce } : {}),
+  };
+}
+
+/** The claims of a patched ID token that mintIdToken takes (it sets the system claims itself). */
+function fromIdentityPreview(claims: Record<string, unknown>): Record<string, unknown> {
+  const { ver: _v, iss: _i, aud: _a, iat: _t, exp: _e, amr: _m, idp: _d, auth_time: _at, nonce: _n, ...rest } = claims;
+  return rest;
+}
+
+/**
+ * The token-endpoint response for a person (authorization_code and refresh_token grants): an access token, an ID
+ * token when openid was granted, and a refresh token when offline_access was granted to a client allowed to
+ * refresh (Okta).
 
 /** A token response minted in memory, and the refresh token to store with it (null when none is issued). */
 export interface PreparedTokens {
@@ -110,7 +143,32 @@ function boundGrant(i: UserTokenInput): UserGrant {
  */
 export async function prepareUserTokens(i: UserTokenInput): Promise<PreparedTokens> {
   const scopes = i.accessScopes ?? i.grant.scopes;
-  const access = await mintUserAccessToken({ ...i, grant: { ...i.grant, scopes } });
+  const accessJti = i.accessJti ?? newAccessTokenId();
+  let accessClaims = userAccessClaims({ ...i, grant: { ...i.grant, scopes } });
+  let accessLifetime = i.grant.accessTokenLifetimeSeconds;
+  // Okta: the token endpoint always issues an access token alongside, so the ID token carries only the custom
+  // claims with alwaysIncludeInToken; /userinfo has the rest.
+  let idClaims = scopes.includes("openid")
+    ? { ...customClaimsFor(i.bundle, "IDENTITY", i.client, i.user, scopes, i.now, true), ...standardClaims(i.bundle, i.user, scopes) }
+    : null;
+  let idLifetime = ID_TOKEN_LIFETIME_SECONDS;
+  // Okta: the token inline hook of the rule that granted this, if it has one; without one nothing else runs.
+  if (i.grant.hook) {
+    const out = await transformTokens(
+      { env: i.env, bundle: i.bundle, client: i.client, issuer: i.issuer, now: i.now, grantType: i.grantType ?? "authorization_code", scopes, user: i.user, hook: i.grant.hook, request: i.request, log: i.log },
+      {
+        access: accessPreview(accessClaims, accessLifetime, i.now, accessJti),
+        ...(idClaims ? { identity: { claims: identityPreview(i, idClaims), lifetimeSeconds: idLifetime } } : {}),
+      },
+    );
+    accessClaims = fromPreview(out.access!.claims);
+    accessLifetime = out.access!.lifetimeSeconds;
+    if (idClaims && out.identity) {
+      idClaims = fromIdentityPreview(out.identity.claims);
+      idLifetime = out.identity.lifetimeSeconds;
+    }
+  }
+  const access = await mintAccessToken(i.env, i.bundle.server.id, accessClaims, accessLifetime, i.now, accessJti);
   const response: TokenResponse = { token_type: i.dpopJkt ? "DPoP" : "Bearer", expires_in: access.expiresIn, access_token: access.token, scope: scopes.join(" ") };
   let successor: Successor | null = null;
   if (i.grant.scopes.includes("offline_access") && i.client.settings.grant_types.includes("refresh_token")) {
@@ -140,7 +198,7 @@ export async function prepareUserTokens(i: UserTokenInput): Promise<PreparedToke
     };
     response.refresh_token = token;
   }
-  if (scopes.includes("openid")) {
+  if (idClaims) {
     response.id_token = await mintIdToken(
       i.env,
       i.bundle.server.id,
@@ -152,9 +210,8 @@ export async function prepareUserTokens(i: UserTokenInput): Promise<PreparedToke
         amr: i.grant.amr,
         nonce: i.includeNonce ? i.grant.nonce : undefined,
         accessToken: access.token,
-        // Okta: the token endpoint always issues an access token alongside, so the ID token carries only the custom
-        // claims with alwaysIncludeInToken; /userinfo has the rest.
-        claims: { ...customClaimsFor(i.bundle, "IDENTITY", i.client, i.user, scopes, i.now, true), ...standardClaims(i.bundle, i.user, scopes) },
+        claims: idClaims,
+        lifetimeSeconds: idLifetime,
       },
       i.now,
     );

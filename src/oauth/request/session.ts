@@ -26,9 +26,12 @@ export async function startSession(c: Context<AppEnv>, userId: string, amr: stri
   return { session, cookie: setCookie(SESSION_COOKIE, id, SESSION_LIFETIME_SECONDS) };
 }
 
-/** Ends the request's session (RP-initiated logout); returns the Set-Cookie value that clears the cookie. */
-export async function endSession(c: Context<AppEnv>): Promise<string> {
+/**
+ * Ends the request's session (RP-initiated logout); returns the Set-Cookie value that clears the cookie and whose
+ * session it was (null: there was none).
+ */
+export async function endSession(c: Context<AppEnv>): Promise<{ cookie: string; userId: string | null }> {
   const id = readCookie(c, SESSION_COOKIE);
-  if (id) await deleteSession(c.env.DB, await sha256Hex(id));
-  return clearCookie(SESSION_COOKIE);
+  const userId = id ? await deleteSession(c.env.DB, await sha256Hex(id)) : null;
+  return { cookie: clearCookie(SESSION_COOKIE), userId };
 }

@@ -1,0 +1,99 @@
+/**
+ * Writing to the System Log from a request: events go to the LOG_QUEUE producer and the request never waits for
+ * storage (issue 13). The queue consumer (consumer.ts) writes them to D1 in batches. The send itself is handed to
+ * waitUntil, so the response does not wait for the queue either; a failed send is logged, never the client's error.
+ */
+import type { Context } from "hono";
+import type { AppEnv, Env } from "../env";
+import { actorOf, buildEvent, SYSTEM_ACTOR, type Actor, type EventInput, type EventOrigin, type LogEvent } from "./event";
+
+/** Someone the request does not identify (an unauthenticated caller). */
+const ANONYMOUS: Actor = actorOf("unknown", "PublicClientApp", "unknown", "Unknown");
+
+function originOf(c: Context<AppEnv>): EventOrigin {
+  const url = new URL(c.req.url);
+  const actor = c.var.actor ?? ANONYMOUS;
+  return {
+    now: c.var.now,
+    transactionId: c.var.requestId,
+    transactionType: "WEB",
+    // Cloudflare sets CF-Connecting-IP at its edge; a client cannot forge it there.
+    ipAddress: c.req.header("CF-Connecting-IP") ?? null,
+    userAgent: c.req.header("User-Agent") ?? null,
+    // Okta: requestUri is the path; the query may carry codes and tokens, so it is left out.
+    requestUri: url.pathname,
+    actor,
+    transactionDetail: actor.type === "ApiToken" ? { requestApiTokenId: actor.id } : {},
+  };
+}
+
+function waitUntil(c: Context<AppEnv>, work: Promise<unknown>): void {
+  let ctx: { waitUntil(p: Promise<unknown>): void } | undefined;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    // Hono throws when the app runs without an ExecutionContext (app.request in a test): nothing to extend.
+  }
+  if (ctx) ctx.waitUntil(work);
+}
+
+async function send(env: Env, events: LogEvent[]): Promise<void> {
+  if (!env.LOG_QUEUE || events.length === 0) return;
+  try {
+    await env.LOG_QUEUE.send(events);
+  } catch (err) {
+    // The log is not worth a failed token request; the line below is how an operator sees the loss.
+    console.error(JSON.stringify({ event: "system_log_send_failed", count: events.length, error: String(err) }));
+  }
+}
+
+/**
+ * Events of concurrent requests in this isolate share one queue message (an array of events): the first request
+ * opens a buffer and sends it COALESCE_MS later under its own waitUntil; requests in between only append to it, up
+ * to MESSAGE_EVENTS (Queues bill per 64 KB written and take messages up to 128 KB; an event is about 1.5 KB, its
+ * user agent capped in event.ts). Per-request sends cost the bench about half its client_credentials throughput.
+ */
+const COALESCE_MS = 10;
+const MESSAGE_EVENTS = 24;
+const open = new WeakMap<Env, LogEvent[]>();
+
+/** Records events of this request (WEB transaction). Returns at once; the queue send runs under waitUntil. */
+export function logEvents(c: Context<AppEnv>, inputs: EventInput[]): void {
+  if (!c.env.LOG_QUEUE || inputs.length === 0) return;
+  const origin = originOf(c);
+  const events = inputs.map((i) => buildEvent(i, origin));
+  const buffer = open.get(c.env);
+  if (buffer) {
+    // Another request's buffer, sent by that request within COALESCE_MS: only plain data crosses requests here
+    // (workerd forbids a request resolving or awaiting a promise or I/O another request created).
+    buffer.push(...events);
+    if (buffer.length >= MESSAGE_EVENTS) open.delete(c.env);
+    return;
+  }
+  const mine = [...events];
+  open.set(c.env, mine);
+  const env = c.env;
+  waitUntil(
+    c,
+    new Promise<void>((resolve) => setTimeout(resolve, COALESCE_MS)).then(() => {
+      if (open.get(env) === mine) open.delete(env);
+      return send(env, mine);
+    }),
+  );
+}
+
+export const logEvent = (c: Context<AppEnv>, input: EventInput): void => logEvents(c, [input]);
+
+/** Records events of background work (JOB transaction): the rotation alarm, the queue consumer. Awaited. */
+export function logJobEvents(env: Env, inputs: EventInput[], now: number): Promise<void> {
+  const origin: EventOrigin = {
+    now,
+    transactionId: crypto.randomUUID().replace(/-/g, ""),
+    transactionType: "JOB",
+    ipAddress: null,
+    userAgent: null,
+    requestUri: null,
+    actor: SYSTEM_ACTOR,
+  };
+  return send(env, inputs.map((i) => buildEvent(i, origin)));
+}

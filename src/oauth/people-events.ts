@@ -1,0 +1,55 @@
+/**
+ * System Log events of people's flows (Okta's catalog): user.session.start (sign-in; a failed one is the same type
+ * with outcome FAILURE, as Okta's own example filter shows), user.session.end (RP-initiated logout),
+ * app.oauth2.as.consent.grant (the consent page), app.oauth2.as.authorize.code and a refused authorization.
+ */
+import type { ServerBundle } from "../cache/server-bundle";
+import type { OAuthError } from "../errors";
+import { actorOf, type EventInput } from "../log/event";
+import type { UserRecord } from "../store/users";
+import { eventPrefix, serverTarget } from "./token-events";
+
+const person = (user: Pick<UserRecord, "id" | "profile">) =>
+  actorOf(user.id, "User", String(user.profile.login), [user.profile.firstName, user.profile.lastName].filter(Boolean).join(" ") || null);
+
+export const signInEvent = (user: UserRecord | null, login: string, ok: boolean, reason?: string): EventInput => ({
+  eventType: "user.session.start",
+  displayMessage: "User login to Okta",
+  outcome: ok ? { result: "SUCCESS" } : { result: "FAILURE", reason: reason ?? "INVALID_CREDENTIALS" },
+  actor: user ? person(user) : actorOf("unknown", "User", login.slice(0, 100), "unknown"),
+  credentialType: "PASSWORD",
+});
+
+export const signOutEvent = (userId: string | null, clientId: string): EventInput => ({
+  eventType: "user.session.end",
+  displayMessage: "User logout from Okta",
+  ...(userId ? { actor: actorOf(userId, "User") } : {}),
+  clientId,
+});
+
+export const consentEvent = (bundle: ServerBundle, userId: string, clientId: string, scopes: string[]): EventInput => ({
+  eventType: `${eventPrefix(bundle)}consent.grant`,
+  displayMessage: "User granted consent to app",
+  actor: actorOf(userId, "User"),
+  clientId,
+  target: [serverTarget(bundle)],
+  debugData: { grantedScopes: scopes.join(" ") },
+});
+
+export const authorizeRefusedEvent = (bundle: ServerBundle, clientId: string | null, err: OAuthError): EventInput => ({
+  eventType: `${eventPrefix(bundle)}authorize`,
+  displayMessage: "OAuth2 authorization request",
+  outcome: { result: "FAILURE", reason: err.error },
+  clientId,
+  target: [serverTarget(bundle)],
+  debugData: { error: err.error, errorDescription: err.description },
+});
+
+export const codeIssuedEvent = (bundle: ServerBundle, userId: string, clientId: string, scopes: string[]): EventInput => ({
+  eventType: `${eventPrefix(bundle)}authorize.code`,
+  displayMessage: "OAuth2 authorization code request",
+  actor: actorOf(userId, "User"),
+  clientId,
+  target: [serverTarget(bundle)],
+  debugData: { grantedScopes: scopes.join(" ") },
+});
