@@ -7,6 +7,7 @@ import { apps } from "./apps";
 import { requireAdmin } from "./auth";
 import { requireJsonAccept } from "./media-types";
 import { authorizationServers } from "./authorization-servers";
+import { associatedServers } from "./associated-servers";
 import { claims } from "./claims";
 import { serveDocument } from "./document";
 import { groups } from "./groups";
@@ -52,6 +53,7 @@ export const adminApp = new Hono<AppEnv>()
   .route("/authorizationServers", claims)
   .route("/authorizationServers", policies)
   .route("/authorizationServers", rules)
+  .route("/authorizationServers", associatedServers)
   .route("/apps", appGrants)
   .route("/apps", apps)
   .route("/apps", appAssignments)

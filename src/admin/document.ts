@@ -5,6 +5,7 @@ import { appAssignmentOperations } from "./app-assignments";
 import { appGrantOperations } from "./app-grants";
 import { appOperations } from "./apps";
 import { authorizationServerOperations } from "./authorization-servers";
+import { associatedServerOperations } from "./associated-servers";
 import { claimOperations } from "./claims";
 import { groupOperations } from "./groups";
 import { adminDocument, type OperationGroup } from "./openapi";
@@ -32,6 +33,7 @@ export const OPERATION_GROUPS: OperationGroup[] = [
   { prefix: "/authorizationServers", tag: "AuthorizationServerClaims", operations: claimOperations },
   { prefix: "/authorizationServers", tag: "AuthorizationServerPolicies", operations: policyOperations },
   { prefix: "/authorizationServers", tag: "AuthorizationServerRules", operations: ruleOperations },
+  { prefix: "/authorizationServers", tag: "AuthorizationServerAssoc", operations: associatedServerOperations },
   { prefix: "/apps", tag: "Application", operations: appOperations },
   { prefix: "/apps", tag: "ApplicationGrants", operations: appGrantOperations },
   { prefix: "/apps", tag: "ApplicationUsers", operations: appAssignmentOperations },

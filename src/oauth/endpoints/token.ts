@@ -18,7 +18,7 @@ export async function tokenEndpoint(c: Context<AppEnv>): Promise<Response> {
   const params = await readForm(c.req.raw);
   const grantType = params.get("grant_type");
   if (!grantType) {
-    throw new OAuthError("invalid_request", "The token request must specify a 'grant_type'. Valid values: [authorization_code, client_credentials, implicit, password, refresh_token]");
+    throw new OAuthError("invalid_request", `The token request must specify a 'grant_type'. Valid values: [${[...GRANTS.keys()].join(", ")}]`);
   }
   const grant = GRANTS.get(grantType);
   if (!grant) {
@@ -29,7 +29,7 @@ export async function tokenEndpoint(c: Context<AppEnv>): Promise<Response> {
   if (!client.settings.grant_types.includes(grantType)) {
     throw new OAuthError("unauthorized_client", `The client is not authorized to use the provided grant type. Configured grant types: [${client.settings.grant_types.join(", ")}].`);
   }
-  const body = await grant.handle({ env: c.env, bundle, client, params, issuer, now });
+  const body = await grant.handle({ env: c.env, bundle, client, params, issuer, now, requestUrl: c.req.url });
   // RFC 6749 5.1: token responses are never cached.
   return c.json(body, 200, { "Cache-Control": "no-store", Pragma: "no-cache" });
 }

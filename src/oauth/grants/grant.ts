@@ -10,6 +10,8 @@ export interface GrantContext {
   params: Map<string, string>;
   issuer: string;
   now: number;
+  /** The request's URL: the issuers of other servers (token exchange) are derived from it as the issuer is. */
+  requestUrl: string;
 }
 
 /** RFC 6749 5.1 successful response. */
@@ -20,6 +22,8 @@ export interface TokenResponse {
   scope: string;
   refresh_token?: string;
   id_token?: string;
+  /** RFC 8693 2.2.1: the type of the token a token exchange issued. */
+  issued_token_type?: string;
 }
 
 export interface Grant {
