@@ -62,8 +62,8 @@ export async function submitCode(c: Context<AppEnv>): Promise<Response> {
   const tx: Omit<ActivationTx, "exp"> = { userCodeHash: hash, userCode: code, csrf };
   const session = await currentSession(c, now);
   const user = session && (await getUser(c.env.DB, session.userId));
-  if (!user || user.status !== "ACTIVE") return renderSignIn(c, tx, now, [cookie]);
-  return renderConfirm(c, device, tx, now, [cookie]);
+  if (!user || user.status !== "ACTIVE") return renderSignIn(c, tx, now, []);
+  return renderConfirm(c, device, tx, now, []);
 }
 
 /** POST /activate/signin: the sign-in form of the activation. */
@@ -134,7 +134,7 @@ async function deviceServer(c: Context<AppEnv>, device: DeviceAuthorization, now
 async function renderSignIn(c: Context<AppEnv>, tx: Omit<ActivationTx, "exp">, now: number, cookies: string[], view: { login?: string; error?: string; status?: number } = {}) {
   const sealed = await sealActivation(c, tx, now);
   const body = signInPage({ serverName: "your device", action: `${ACTIVATE}/signin`, tx: sealed, csrf: tx.csrf, login: view.login, error: view.error });
-  return pageResponse(body, view.status ?? 200, cookies);
+  return pageResponse(body, view.status ?? 200, [...cookies, csrfFor(c).cookie]);
 }
 
 async function renderConfirm(c: Context<AppEnv>, device: DeviceAuthorization, tx: Omit<ActivationTx, "exp">, now: number, cookies: string[]) {
@@ -152,5 +152,5 @@ async function renderConfirm(c: Context<AppEnv>, device: DeviceAuthorization, tx
     userCode: tx.userCode,
     scopes: device.scopes.map((name) => ({ name, displayName: byName.get(name)?.displayName ?? null, description: byName.get(name)?.description ?? null })),
   });
-  return pageResponse(body, 200, cookies);
+  return pageResponse(body, 200, [...cookies, csrfFor(c).cookie]);
 }
