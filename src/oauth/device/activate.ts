@@ -7,8 +7,8 @@ import { cachedClient } from "../../cache/clients";
 import { cachedServer, type ServerBundle } from "../../cache/server-bundle";
 import { saveConsent } from "../../store/consents";
 import { approveDevice, denyDevice, findPendingByUserCode, recordUserCodeMiss, userCodeMisses, type DeviceAuthorization } from "../../store/device-authorizations";
-import { recordLogin } from "../../store/users";
-import { getUser } from "../../store/users";
+import { getUser, recordLogin } from "../../store/users";
+import { USER_CODE_WINDOW_SECONDS } from "../../store/retention";
 import { ORG_SERVER_ID, orgBundle } from "../../tokens/org-server";
 import { admitPerson, personGrant } from "../minting/person-access";
 import { codeEntryPage, confirmPage, deviceDonePage } from "../pages/activate";
@@ -27,7 +27,7 @@ const FORM_EXPIRED = "This activation form has expired or was not sent by this b
 const SIGN_IN_FAILED = "Unable to sign in. Check your username and password and try again.";
 /** RFC 8628 5.1: wrong codes one address may enter per window before the page stops looking codes up. */
 const MAX_MISSES = 10;
-const MISS_WINDOW_SECONDS = 15 * 60;
+const MISS_WINDOW_SECONDS = USER_CODE_WINDOW_SECONDS;
 
 /** The address guesses are counted against: Cloudflare's client IP (absent only in local development). */
 const addressOf = (c: Context<AppEnv>) => c.req.header("CF-Connecting-IP") ?? "local";
