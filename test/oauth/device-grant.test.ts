@@ -78,6 +78,16 @@ describe("POST /oauth2/{id}/v1/device/authorize (RFC 8628 3.1, 3.2)", () => {
     await expectOAuthError(res, 400, "unauthorized_client", "The client is not authorized to use the provided grant type. Configured grant types: [authorization_code].");
   });
 
+  it("answers Okta's too_many_user_codes (429) after 30 requests of one client in a minute", async () => {
+    freezeTime();
+    const client = await nativeDeviceApp();
+    for (let i = 0; i < 30; i++) expect((await deviceAuthorize(s.serverId, { client_id: client.clientId, scope: "openid" })).status).toBe(200);
+    const res = await deviceAuthorize(s.serverId, { client_id: client.clientId, scope: "openid" });
+    await expectOAuthError(res, 429, "too_many_user_codes", "Too many user codes generated. Please try again later.");
+    advanceTime(61_000);
+    expect((await deviceAuthorize(s.serverId, { client_id: client.clientId, scope: "openid" })).status).toBe(200);
+  });
+
   it("answers 404 E0000007 for an unknown server", async () => {
     const res = await deviceAuthorize("ausnosuchserver00000", { client_id: s.client.clientId, scope: "openid" });
     expect(res.status).toBe(404);
