@@ -10,6 +10,7 @@ import { approveDevice, denyDevice, findPendingByUserCode, recordUserCodeMiss, u
 import { getUser, recordLogin } from "../../store/users";
 import { USER_CODE_WINDOW_SECONDS } from "../../store/retention";
 import { ORG_SERVER_ID, orgBundle } from "../../tokens/org-server";
+import { DEVICE_CODE_GRANT } from "../grants/device-code";
 import { admitPerson, personGrant } from "../minting/person-access";
 import { codeEntryPage, confirmPage, deviceDonePage } from "../pages/activate";
 import { keepCookies } from "../pages/errors";
@@ -100,7 +101,7 @@ export async function activationConfirm(c: Context<AppEnv>): Promise<Response> {
   if (!user || user.status !== "ACTIVE") throw new PageError("invalid_request", FORM_EXPIRED);
   let admitted: Awaited<ReturnType<typeof admitPerson>>;
   try {
-    admitted = await admitPerson(c.env, bundle, client, user.id, device.scopes, device.grantType, now);
+    admitted = await admitPerson(c.env, bundle, client, user.id, device.scopes, DEVICE_CODE_GRANT, now);
   } catch (err) {
     if (!(err instanceof OAuthError)) throw err;
     // The person may not use this client: the device's request ends (access_denied at its next poll) and the page says why.
@@ -118,10 +119,10 @@ export async function activationConfirm(c: Context<AppEnv>): Promise<Response> {
   return pageResponse(deviceDonePage(true), 200);
 }
 
-async function pendingDevice(c: Context<AppEnv>, tx: ActivationTx, now: number): Promise<DeviceAuthorization & { grantType: string }> {
+async function pendingDevice(c: Context<AppEnv>, tx: ActivationTx, now: number): Promise<DeviceAuthorization> {
   const device = await findPendingByUserCode(c.env.DB, tx.userCodeHash, Math.floor(now / 1000));
   if (!device) throw new PageError("invalid_user_code", INVALID_CODE);
-  return { ...device, grantType: "urn:ietf:params:oauth:grant-type:device_code" };
+  return device;
 }
 
 async function deviceServer(c: Context<AppEnv>, device: DeviceAuthorization, now: number): Promise<ServerBundle> {
