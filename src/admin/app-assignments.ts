@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { isoTime, nowMs } from "../clock";
+import { isoTime } from "../clock";
 import type { AppEnv } from "../env";
 import { orgBase } from "../issuer";
 import {
@@ -122,7 +122,7 @@ export const appAssignments = new Hono<AppEnv>()
     await requireApp(c.env, appId);
     const input = await readBody(c, AppUserInput, "AppUser");
     const user = await requireUser(c.env, input.id);
-    await assignUser(c.env.DB, appId, user.id, isoTime(nowMs()));
+    await assignUser(c.env.DB, appId, user.id, isoTime(c.var.now));
     const assigned = await getAppUser(c.env.DB, appId, user.id);
     if (!assigned) throw notFoundError(user.id, "AppUser");
     // Okta: assigning a user answers 200 with the AppUser.
@@ -167,7 +167,7 @@ export const appAssignments = new Hono<AppEnv>()
     await requireApp(c.env, appId);
     const group = await requireGroup(c.env, c.req.param("groupId"));
     const input = await readOptionalBody(c, AppGroupInput, "ApplicationGroupAssignment");
-    const assigned = await assignGroup(c.env.DB, appId, group.id, input.priority, isoTime(nowMs()));
+    const assigned = await assignGroup(c.env.DB, appId, group.id, input.priority, isoTime(c.var.now));
     return c.json(toAppGroupResponse(assigned, orgBase(c.env, c.req.url)));
   })
   .get(`${GROUPS}/:groupId`, async (c) => {

@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { isoTime, nowMs } from "../clock";
+import { isoTime } from "../clock";
 import { config, type AppEnv, type Env } from "../env";
 import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
@@ -79,7 +79,7 @@ export const apps = new Hono<AppEnv>()
     }
     const secret = usesSecret(method) ? (input.credentials.oauthClient.client_secret ?? generateClientSecret()) : undefined;
     const stored = secret ? await storedSecret(c.env, clientId, method, secret) : { hash: null, sealed: null };
-    const now = isoTime(nowMs());
+    const now = isoTime(c.var.now);
     const app = await insertApp(c.env.DB, {
       id,
       clientId,
@@ -122,7 +122,7 @@ export const apps = new Hono<AppEnv>()
       secretSealed: stored.sealed,
       settings: settingsOf(input),
       jwks: input.settings.oauthClient.jwks ?? null,
-      lastUpdated: isoTime(nowMs()),
+      lastUpdated: isoTime(c.var.now),
     });
     if (!app) throw notFoundError(existing.id, "App");
     invalidate({ client: app.clientId });
@@ -138,13 +138,13 @@ export const apps = new Hono<AppEnv>()
     return c.body(null, 204);
   })
   .post("/:id/lifecycle/activate", async (c) => {
-    const app = await setAppStatus(c.env.DB, c.req.param("id"), "ACTIVE", isoTime(nowMs()));
+    const app = await setAppStatus(c.env.DB, c.req.param("id"), "ACTIVE", isoTime(c.var.now));
     if (!app) throw notFoundError(c.req.param("id"), "App");
     invalidate({ client: app.clientId });
     return c.json({});
   })
   .post("/:id/lifecycle/deactivate", async (c) => {
-    const app = await setAppStatus(c.env.DB, c.req.param("id"), "INACTIVE", isoTime(nowMs()));
+    const app = await setAppStatus(c.env.DB, c.req.param("id"), "INACTIVE", isoTime(c.var.now));
     if (!app) throw notFoundError(c.req.param("id"), "App");
     invalidate({ client: app.clientId });
     return c.json({});

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { isoTime, nowMs } from "../clock";
+import { isoTime } from "../clock";
 import { config, type AppEnv, type Env } from "../env";
 import { ApiError } from "../errors";
 import { sha256Hex, timingSafeEqualStrings } from "../digest";
@@ -34,7 +34,7 @@ async function checkApiToken(c: Context<AppEnv>, token: string): Promise<void> {
   const boot = await bootstrapHash(c.env);
   if (boot && timingSafeEqualStrings(presented, boot)) {
     if (!recorded.has(c.env)) {
-      await saveApiToken(c.env.DB, { id: BOOTSTRAP_ID, name: "ADMIN_TOKEN", tokenHash: boot, created: isoTime(nowMs()) });
+      await saveApiToken(c.env.DB, { id: BOOTSTRAP_ID, name: "ADMIN_TOKEN", tokenHash: boot, created: isoTime(c.var.now) });
       recorded.add(c.env);
     }
     return;
@@ -55,7 +55,7 @@ function challenge(base: string, error: string, description: string, scope?: str
  * without an admin role, nothing.
  */
 async function checkOrgAccessToken(c: Context<AppEnv>, token: string): Promise<void> {
-  const now = nowMs();
+  const now = c.var.now;
   const base = orgBase(c.env, c.req.url);
   const claims = await verifyAccessToken(c.env, orgBundle(base), base, token, now);
   if (!claims) throw new ApiError("E0000011", undefined, [], challenge(base, "invalid_token", "The access token is invalid."));

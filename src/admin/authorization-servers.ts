@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { isoTime, nowMs } from "../clock";
+import { isoTime } from "../clock";
 import { config, type AppEnv, type Env } from "../env";
 import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
@@ -63,7 +63,7 @@ export const authorizationServers = new Hono<AppEnv>()
   .post("/", async (c) => {
     const input = await readBody(c, AuthorizationServerInput, "AuthorizationServer");
     checkIssuerMode(c.env, input);
-    const now = isoTime(nowMs());
+    const now = isoTime(c.var.now);
     const id = newId("aus");
     const rotationMode = input.credentials?.signing?.rotationMode ?? "AUTO";
     const signingAlg = input.credentials?.signing?.alg ?? "RS256";
@@ -110,7 +110,7 @@ export const authorizationServers = new Hono<AppEnv>()
         issuerMode: input.issuerMode ?? existing.issuerMode,
         rotationMode,
         signingAlg,
-        lastUpdated: isoTime(nowMs()),
+        lastUpdated: isoTime(c.var.now),
       });
     } catch (err) {
       // Undo the mode; a new algorithm's key has already signed nothing that could outlive this failure.
@@ -134,13 +134,13 @@ export const authorizationServers = new Hono<AppEnv>()
   })
   .post(`${ONE}/lifecycle/activate`, async (c) => {
     const id = c.req.param("authServerId");
-    if (!(await setServerStatus(c.env.DB, id, "ACTIVE", isoTime(nowMs())))) throw notFoundError(id, "AuthorizationServer");
+    if (!(await setServerStatus(c.env.DB, id, "ACTIVE", isoTime(c.var.now)))) throw notFoundError(id, "AuthorizationServer");
     changed(id);
     return c.body(null, 204);
   })
   .post(`${ONE}/lifecycle/deactivate`, async (c) => {
     const id = c.req.param("authServerId");
-    if (!(await setServerStatus(c.env.DB, id, "INACTIVE", isoTime(nowMs())))) throw notFoundError(id, "AuthorizationServer");
+    if (!(await setServerStatus(c.env.DB, id, "INACTIVE", isoTime(c.var.now)))) throw notFoundError(id, "AuthorizationServer");
     changed(id);
     return c.body(null, 204);
   });

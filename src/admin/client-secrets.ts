@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { isoTime, nowMs } from "../clock";
+import { isoTime } from "../clock";
 import type { AppEnv } from "../env";
 import { handleApiError, validationError } from "../errors";
 import { generateClientSecret } from "../secrets";
@@ -45,7 +45,7 @@ export const clientSecrets = new Hono<AppEnv>()
     }
     const secret = generateClientSecret();
     const stored = await storedSecret(c.env, existing.clientId, existing.tokenEndpointAuthMethod, secret);
-    const app = await setAppSecret(c.env.DB, existing.id, stored, isoTime(nowMs()));
+    const app = await setAppSecret(c.env.DB, existing.id, stored, isoTime(c.var.now));
     if (!app) throw notFoundError(existing.clientId, "Client");
     invalidate({ client: app.clientId });
     return c.json(toClient(app, secret), 200, { "Cache-Control": "no-store" });

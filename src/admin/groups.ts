@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { isoTime, nowMs } from "../clock";
+import { isoTime } from "../clock";
 import type { AppEnv } from "../env";
 import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
@@ -47,7 +47,7 @@ export const groups = new Hono<AppEnv>()
   })
   .post("/", async (c) => {
     const input = await readBody(c, GroupInput, WHAT);
-    const group = await insertGroup(c.env.DB, { id: newId("00g"), profile: profileOf(input), now: isoTime(nowMs()) });
+    const group = await insertGroup(c.env.DB, { id: newId("00g"), profile: profileOf(input), now: isoTime(c.var.now) });
     if (!group) throw nameTaken();
     // Okta: creating a group answers 200.
     return c.json(toGroupResponse(group, orgBase(c.env, c.req.url)));
@@ -57,7 +57,7 @@ export const groups = new Hono<AppEnv>()
     const group = await requireGroup(c.env, c.req.param("id"));
     refuseBuiltIn(group, "profile");
     const input = await readBody(c, GroupInput, WHAT);
-    const updated = await replaceGroup(c.env.DB, { id: group.id, profile: profileOf(input), now: isoTime(nowMs()) });
+    const updated = await replaceGroup(c.env.DB, { id: group.id, profile: profileOf(input), now: isoTime(c.var.now) });
     if (updated === "name_taken") throw nameTaken();
     if (!updated) throw notFoundError(group.id, "UserGroup");
     return c.json(toGroupResponse(updated, orgBase(c.env, c.req.url)));
@@ -80,13 +80,13 @@ export const groups = new Hono<AppEnv>()
     const group = await requireGroup(c.env, c.req.param("id"));
     refuseBuiltIn(group, "membership");
     const user = await requireUser(c.env, c.req.param("userId"));
-    await setMembership(c.env.DB, group.id, user.id, true, isoTime(nowMs()));
+    await setMembership(c.env.DB, group.id, user.id, true, isoTime(c.var.now));
     return c.body(null, 204);
   })
   .delete("/:id/users/:userId", async (c) => {
     const group = await requireGroup(c.env, c.req.param("id"));
     refuseBuiltIn(group, "membership");
     const user = await requireUser(c.env, c.req.param("userId"));
-    await setMembership(c.env.DB, group.id, user.id, false, isoTime(nowMs()));
+    await setMembership(c.env.DB, group.id, user.id, false, isoTime(c.var.now));
     return c.body(null, 204);
   });

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { isoTime, nowMs } from "../clock";
+import { isoTime } from "../clock";
 import type { AppEnv, Env } from "../env";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
@@ -25,9 +25,9 @@ function toWrite(input: PolicyInput, status: Status): PolicyWrite {
   };
 }
 
-async function setPolicyStatus(env: Env, serverId: string, policyId: string, status: Status): Promise<void> {
+async function setPolicyStatus(env: Env, serverId: string, policyId: string, status: Status, now: number): Promise<void> {
   await requireServer(env, serverId);
-  if (!(await setStatus(env.DB, serverId, { policyId }, status, isoTime(nowMs())))) throw notFoundError(policyId, "Policy");
+  if (!(await setStatus(env.DB, serverId, { policyId }, status, isoTime(now)))) throw notFoundError(policyId, "Policy");
   invalidate({ server: serverId });
 }
 
@@ -56,7 +56,7 @@ export const policies = new Hono<AppEnv>()
     await requireServer(c.env, serverId);
     const input = await readBody(c, PolicyInput, WHAT);
     // Okta: a new policy is ACTIVE unless the body says otherwise, and goes last unless given a priority.
-    const policy = await insertPolicy(c.env.DB, serverId, newId("00p"), toWrite(input, input.status ?? "ACTIVE"), isoTime(nowMs()));
+    const policy = await insertPolicy(c.env.DB, serverId, newId("00p"), toWrite(input, input.status ?? "ACTIVE"), isoTime(c.var.now));
     invalidate({ server: serverId });
     return c.json(toPolicyResponse(policy, orgBase(c.env, c.req.url)), 201);
   })
@@ -69,7 +69,7 @@ export const policies = new Hono<AppEnv>()
     const existing = await requirePolicy(c.env, authServerId, policyId);
     const input = await readBody(c, PolicyInput, WHAT);
     // A full replacement, except that an absent priority or status keeps the current one.
-    const policy = await replacePolicy(c.env.DB, authServerId, existing, toWrite(input, input.status ?? existing.status), isoTime(nowMs()));
+    const policy = await replacePolicy(c.env.DB, authServerId, existing, toWrite(input, input.status ?? existing.status), isoTime(c.var.now));
     if (!policy) throw notFoundError(policyId, "Policy");
     invalidate({ server: authServerId });
     return c.json(toPolicyResponse(policy, orgBase(c.env, c.req.url)));
@@ -83,10 +83,10 @@ export const policies = new Hono<AppEnv>()
     return c.body(null, 204);
   })
   .post(`${ONE}/lifecycle/activate`, async (c) => {
-    await setPolicyStatus(c.env, c.req.param("authServerId"), c.req.param("policyId"), "ACTIVE");
+    await setPolicyStatus(c.env, c.req.param("authServerId"), c.req.param("policyId"), "ACTIVE", c.var.now);
     return c.body(null, 204);
   })
   .post(`${ONE}/lifecycle/deactivate`, async (c) => {
-    await setPolicyStatus(c.env, c.req.param("authServerId"), c.req.param("policyId"), "INACTIVE");
+    await setPolicyStatus(c.env, c.req.param("authServerId"), c.req.param("policyId"), "INACTIVE", c.var.now);
     return c.body(null, 204);
   });

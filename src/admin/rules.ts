@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { isoTime, nowMs } from "../clock";
+import { isoTime } from "../clock";
 import type { AppEnv, Env } from "../env";
 import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
@@ -28,9 +28,9 @@ async function readRule(env: Env, body: RuleInput, serverId: string, status: Sta
   return { ...rule, status, priority: body.priority ?? null };
 }
 
-async function setRuleStatus(env: Env, serverId: string, policyId: string, ruleId: string, status: Status): Promise<void> {
+async function setRuleStatus(env: Env, serverId: string, policyId: string, ruleId: string, status: Status, now: number): Promise<void> {
   await requirePolicy(env, serverId, policyId);
-  if (!(await setStatus(env.DB, serverId, { policyId, ruleId }, status, isoTime(nowMs())))) throw notFoundError(ruleId, "PolicyRule");
+  if (!(await setStatus(env.DB, serverId, { policyId, ruleId }, status, isoTime(now)))) throw notFoundError(ruleId, "PolicyRule");
   invalidate({ server: serverId });
 }
 
@@ -61,7 +61,7 @@ export const rules = new Hono<AppEnv>()
     const body = await readBody(c, RuleInput, WHAT);
     // Okta: a new rule is ACTIVE unless the body says otherwise, and goes last unless given a priority.
     const write = await readRule(c.env, body, authServerId, body.status ?? "ACTIVE");
-    const rule = await insertRule(c.env.DB, authServerId, policyId, newId("0pr"), write, isoTime(nowMs()));
+    const rule = await insertRule(c.env.DB, authServerId, policyId, newId("0pr"), write, isoTime(c.var.now));
     if (!rule) throw notFoundError(policyId, "Policy");
     invalidate({ server: authServerId });
     return c.json(toRuleResponse(rule, orgBase(c.env, c.req.url)), 201);
@@ -76,7 +76,7 @@ export const rules = new Hono<AppEnv>()
     const body = await readBody(c, RuleInput, WHAT);
     // A full replacement (absent parts take their create defaults), except that an absent priority or status keeps the current one.
     const write = await readRule(c.env, body, authServerId, body.status ?? existing.status);
-    const rule = await replaceRule(c.env.DB, existing, write, isoTime(nowMs()));
+    const rule = await replaceRule(c.env.DB, existing, write, isoTime(c.var.now));
     if (!rule) throw notFoundError(ruleId, "PolicyRule");
     invalidate({ server: authServerId });
     return c.json(toRuleResponse(rule, orgBase(c.env, c.req.url)));
@@ -92,11 +92,11 @@ export const rules = new Hono<AppEnv>()
   })
   .post(`${ONE}/lifecycle/activate`, async (c) => {
     const { authServerId, policyId, ruleId } = c.req.param();
-    await setRuleStatus(c.env, authServerId, policyId, ruleId, "ACTIVE");
+    await setRuleStatus(c.env, authServerId, policyId, ruleId, "ACTIVE", c.var.now);
     return c.body(null, 204);
   })
   .post(`${ONE}/lifecycle/deactivate`, async (c) => {
     const { authServerId, policyId, ruleId } = c.req.param();
-    await setRuleStatus(c.env, authServerId, policyId, ruleId, "INACTIVE");
+    await setRuleStatus(c.env, authServerId, policyId, ruleId, "INACTIVE", c.var.now);
     return c.body(null, 204);
   });

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { isoTime, nowMs } from "../clock";
+import { isoTime } from "../clock";
 import type { AppEnv } from "../env";
 import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
@@ -59,7 +59,7 @@ export const scopes = new Hono<AppEnv>()
       isDefault: input.default ?? false,
       metadataPublish: input.metadataPublish ?? "NO_CLIENTS",
       optional: input.optional ?? false,
-      created: isoTime(nowMs()),
+      created: isoTime(c.var.now),
     });
     if (!scope) throw duplicateName(input.name);
     invalidate({ server: serverId });
@@ -85,7 +85,7 @@ export const scopes = new Hono<AppEnv>()
       isDefault: input.default ?? existing.isDefault,
       metadataPublish: input.metadataPublish ?? existing.metadataPublish,
       optional: input.optional ?? existing.optional,
-      lastUpdated: isoTime(nowMs()),
+      lastUpdated: isoTime(c.var.now),
     });
     if (result === "duplicate") throw duplicateName(input.name);
     if (!result) throw notFoundError(scopeId, "OAuth2Scope");

@@ -7,25 +7,12 @@ import { keyStore, type KeyView } from "../keys/key-store";
 import { readBody } from "./body";
 import { link } from "./links";
 import { Links, type Operation } from "./openapi";
-import { SIGNING_ALGS } from "../keys/crypto";
+import { PublicJwkSchema } from "../keys/crypto";
 import { invalidate } from "../cache/invalidate";
 import { requireServer, notFoundError } from "./require";
 
-/** Okta's AuthorizationServerJsonWebKey (RSA as Okta's; EC and OKP members for ES256 and EdDSA keys). */
-export const AuthorizationServerJsonWebKey = z
-  .object({
-    status: z.enum(["ACTIVE", "NEXT", "EXPIRED"]),
-    kty: z.enum(["RSA", "EC", "OKP"]),
-    alg: z.enum(SIGNING_ALGS),
-    kid: z.string(),
-    use: z.literal("sig"),
-    e: z.string().optional(),
-    n: z.string().optional(),
-    crv: z.string().optional(),
-    x: z.string().optional(),
-    y: z.string().optional(),
-    _links: Links,
-  })
+/** Okta's AuthorizationServerJsonWebKey: the published JWK (RSA as Okta's; EC and OKP for ES256 and EdDSA) with its status. */
+export const AuthorizationServerJsonWebKey = PublicJwkSchema.extend({ status: z.enum(["ACTIVE", "NEXT", "EXPIRED"]), _links: Links })
   .meta({ id: "AuthorizationServerJsonWebKey" });
 
 function toJsonWebKey(k: KeyView, self: string): z.input<typeof AuthorizationServerJsonWebKey> {

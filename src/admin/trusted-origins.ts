@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { isoTime, nowMs } from "../clock";
+import { isoTime } from "../clock";
 import type { AppEnv } from "../env";
 import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
@@ -77,7 +77,7 @@ export const trustedOrigins = new Hono<AppEnv>()
   })
   .post("/", async (c) => {
     const input = await readBody(c, TrustedOriginInput, WHAT);
-    const created = await insertTrustedOrigin(c.env.DB, { ...input, id: newId("tos"), by: ACTOR, now: isoTime(nowMs()) });
+    const created = await insertTrustedOrigin(c.env.DB, { ...input, id: newId("tos"), by: ACTOR, now: isoTime(c.var.now) });
     if ("conflict" in created) throw taken(created.conflict);
     // Okta: creating a trusted origin answers 200, not 201.
     return c.json(toTrustedOriginResponse(created, orgBase(c.env, c.req.url)));
@@ -86,7 +86,7 @@ export const trustedOrigins = new Hono<AppEnv>()
   .put("/:id", async (c) => {
     const existing = await requireTrustedOrigin(c.env, c.req.param("id"));
     const input = await readBody(c, TrustedOriginInput, WHAT);
-    const replaced = await replaceTrustedOrigin(c.env.DB, { ...input, id: existing.id, by: ACTOR, now: isoTime(nowMs()) });
+    const replaced = await replaceTrustedOrigin(c.env.DB, { ...input, id: existing.id, by: ACTOR, now: isoTime(c.var.now) });
     if (!replaced) throw notFoundError(existing.id, "TrustedOrigin");
     if ("conflict" in replaced) throw taken(replaced.conflict);
     return c.json(toTrustedOriginResponse(replaced, orgBase(c.env, c.req.url)));
@@ -97,7 +97,7 @@ export const trustedOrigins = new Hono<AppEnv>()
   })
   .post(LIFECYCLE, async (c) => {
     const status = c.req.param("action") === "activate" ? "ACTIVE" : "INACTIVE";
-    const t = await setTrustedOriginStatus(c.env.DB, c.req.param("id"), status, ACTOR, isoTime(nowMs()));
+    const t = await setTrustedOriginStatus(c.env.DB, c.req.param("id"), status, ACTOR, isoTime(c.var.now));
     if (!t) throw notFoundError(c.req.param("id"), "TrustedOrigin");
     // Okta: activate and deactivate answer 200 with the trusted origin.
     return c.json(toTrustedOriginResponse(t, orgBase(c.env, c.req.url)));

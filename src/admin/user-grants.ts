@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { nowMs } from "../clock";
 import type { AppEnv, Env } from "../env";
 import { issuerOf, orgBase, ORG_SERVER_ID } from "../issuer";
 import { cachedServer } from "../cache/server-bundle";
@@ -10,14 +9,14 @@ import { link } from "./links";
 import type { Operation } from "./openapi";
 import { requireUser, notFoundError } from "./require";
 
-async function issuerFor(env: Env, url: string, serverId: string): Promise<string> {
+async function issuerFor(env: Env, url: string, serverId: string, now: number): Promise<string> {
   if (serverId === ORG_SERVER_ID) return orgBase(env, url);
-  const bundle = await cachedServer(env, serverId, nowMs());
+  const bundle = await cachedServer(env, serverId, now);
   return bundle ? issuerOf(bundle.server, env, url) : `${orgBase(env, url)}/oauth2/${serverId}`;
 }
 
 /** Okta's OAuth2ScopeConsentGrant for consent a person gave (source END_USER). */
-async function toGrant(env: Env, url: string, g: ConsentRecord): Promise<z.input<typeof OAuth2ScopeConsentGrant>> {
+async function toGrant(env: Env, url: string, g: ConsentRecord, now: number): Promise<z.input<typeof OAuth2ScopeConsentGrant>> {
   const base = orgBase(env, url);
   const self = `${base}/api/v1/users/${g.userId}/grants/${g.id}`;
   return {
@@ -25,7 +24,7 @@ async function toGrant(env: Env, url: string, g: ConsentRecord): Promise<z.input
     status: "ACTIVE",
     created: g.created,
     lastUpdated: g.created,
-    issuer: await issuerFor(env, url, g.authServerId),
+    issuer: await issuerFor(env, url, g.authServerId, now),
     clientId: g.clientId,
     userId: g.userId,
     scopeId: g.scope,
@@ -51,13 +50,13 @@ export const userGrants = new Hono<AppEnv>()
   .get(GRANTS, async (c) => {
     const user = await requireUser(c.env, c.req.param("userId"));
     const grants = await listConsents(c.env.DB, user.id, c.req.query("scopeId"));
-    return c.json(await Promise.all(grants.map((g) => toGrant(c.env, c.req.url, g))));
+    return c.json(await Promise.all(grants.map((g) => toGrant(c.env, c.req.url, g, c.var.now))));
   })
   .get(`${GRANTS}/:grantId`, async (c) => {
     const user = await requireUser(c.env, c.req.param("userId"));
     const grant = await getConsent(c.env.DB, user.id, c.req.param("grantId"));
     if (!grant) throw notFoundError(c.req.param("grantId"), "OAuth2ScopeConsentGrant");
-    return c.json(await toGrant(c.env, c.req.url, grant));
+    return c.json(await toGrant(c.env, c.req.url, grant, c.var.now));
   })
   .delete(GRANTS, async (c) => {
     const user = await requireUser(c.env, c.req.param("userId"));

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { isoTime, nowMs } from "../clock";
+import { isoTime } from "../clock";
 import type { AppEnv } from "../env";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
@@ -61,7 +61,7 @@ export const userRoles = new Hono<AppEnv>()
   .post(ROLES, async (c) => {
     const user = await requireUser(c.env, c.req.param("userId"));
     const input = await readBody(c, RoleInput, "Role");
-    const now = isoTime(nowMs());
+    const now = isoTime(c.var.now);
     const { role, created } = await saveRole(c.env.DB, { id: newId("ra1"), userId: user.id, type: input.type, created: now, lastUpdated: now });
     return c.json(toRole(role, orgBase(c.env, c.req.url)), created ? 201 : 200);
   })

@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { isoTime, nowMs } from "../clock";
+import { isoTime } from "../clock";
 import type { AppEnv } from "../env";
 import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
@@ -66,7 +66,7 @@ async function writeProfile(c: Context<AppEnv>, user: UserRecord, merged: Record
   const checked = UserProfileInput.safeParse(merged);
   if (!checked.success) throw validationError(WHAT, checked.error.issues.map((i) => `profile.${i.path.join(".")}: ${i.message}`));
   const profile = checked.data as UserProfile;
-  const now = isoTime(nowMs());
+  const now = isoTime(c.var.now);
   const pw = await passwordFor(password, profile.login, now);
   // A PROVISIONED user (activated without a password) becomes ACTIVE once an admin sets one.
   const updated = await updateUser(c.env.DB, { id: user.id, profile, password: pw, activate: pw !== undefined, now });
@@ -112,7 +112,7 @@ export const users = new Hono<AppEnv>()
   .post("/", async (c) => {
     const { activate } = readQuery(c, ActivateQuery, WHAT);
     const input = await readBody(c, UserCreateInput, WHAT);
-    const now = isoTime(nowMs());
+    const now = isoTime(c.var.now);
     const pw = await passwordFor(input.credentials?.password?.value, input.profile.login, now);
     // Okta: activate=false stages the user; activating needs a password to reach ACTIVE, else PROVISIONED.
     const status: UserStatus = activate === "false" ? "STAGED" : pw ? "ACTIVE" : "PROVISIONED";
@@ -147,7 +147,7 @@ export const users = new Hono<AppEnv>()
   })
   .delete("/:id", async (c) => {
     const user = await requireUser(c.env, c.req.param("id"));
-    const now = isoTime(nowMs());
+    const now = isoTime(c.var.now);
     // Okta: deleting a user who is not DEPROVISIONED deactivates them; a second delete removes them.
     if (user.status !== "DEPROVISIONED") {
       if (await transitionUser(c.env.DB, user.id, LIFECYCLE.deactivate!.from, "DEPROVISIONED", now)) return c.body(null, 204);
@@ -158,7 +158,7 @@ export const users = new Hono<AppEnv>()
   .post(LIFECYCLE_PATH, async (c) => {
     const user = await requireUser(c.env, c.req.param("id"));
     const op = LIFECYCLE[c.req.param("action")]!;
-    const moved = await transitionUser(c.env.DB, user.id, op.from, op.to, isoTime(nowMs()));
+    const moved = await transitionUser(c.env.DB, user.id, op.from, op.to, isoTime(c.var.now));
     // Okta: activating a user who is already active is 403 E0000016; suspending one who is not ACTIVE (and the
     // other refusals) is E0000001 (Okta's error catalog).
     if (!moved && c.req.param("action") === "activate") throw new ApiError("E0000016", undefined, [op.refused]);

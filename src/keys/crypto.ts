@@ -23,7 +23,7 @@ export interface PublicJwk {
 }
 
 /** A stored public JWK (the KeyStore's keys.public_jwk), checked when the Durable Object loads it. */
-export const PublicJwkSchema: z.ZodType<PublicJwk> = z.object({
+export const PublicJwkSchema = z.object({
   kty: z.enum(["RSA", "EC", "OKP"]),
   alg: z.enum(SIGNING_ALGS),
   kid: z.string().min(1),

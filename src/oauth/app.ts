@@ -4,6 +4,7 @@ import { handleOAuthError } from "../errors";
 import { issuerOf, orgBase } from "../issuer";
 import { buildMetadata, type MetadataKind } from "./endpoints/discovery";
 import { authorizeEndpoint, consentEndpoint, signInEndpoint } from "./authorize/endpoint";
+import { formBodyLimit } from "./request/params";
 import { cors } from "./request/cors";
 import { ORG_GRANT_TYPES_SUPPORTED, SERVED_ENDPOINTS } from "./endpoints/served";
 import { activation, deviceAuthorization } from "./device/routes";
@@ -59,10 +60,10 @@ function clientEndpoints(prefix: string) {
   return new Hono<AppEnv>()
     .onError(handleOAuthError)
     .use(`${prefix}/v1/keys`, cors, jwksConditional)
-    .use(`${prefix}/v1/token`, cors)
-    .use(`${prefix}/v1/introspect`, cors)
-    .use(`${prefix}/v1/revoke`, cors)
-    .use(`${prefix}/v1/userinfo`, cors)
+    .use(`${prefix}/v1/token`, cors, formBodyLimit)
+    .use(`${prefix}/v1/introspect`, cors, formBodyLimit)
+    .use(`${prefix}/v1/revoke`, cors, formBodyLimit)
+    .use(`${prefix}/v1/userinfo`, cors, formBodyLimit)
     .get(`${prefix}/v1/keys`, async (c) => serveJwks(c, (await activeServer(c)).server.id))
     .post(`${prefix}/v1/token`, tokenEndpoint)
     .post(`${prefix}/v1/introspect`, introspectEndpoint)
@@ -74,14 +75,14 @@ function clientEndpoints(prefix: string) {
 function pageEndpoints(prefix: string) {
   const signIn = new Hono<AppEnv>()
     .onError(pageErrors("Sign-in error"))
-    .use(`${prefix}/v1/authorize`, pageSecurity)
-    .use(`${prefix}/v1/authorize/*`, pageSecurity)
+    .use(`${prefix}/v1/authorize`, pageSecurity, formBodyLimit)
+    .use(`${prefix}/v1/authorize/*`, pageSecurity, formBodyLimit)
     .on(["GET", "POST"], `${prefix}/v1/authorize`, authorizeEndpoint)
     .post(`${prefix}/v1/authorize/signin`, signInEndpoint)
     .post(`${prefix}/v1/authorize/consent`, consentEndpoint);
   const signOut = new Hono<AppEnv>()
     .onError(pageErrors("Sign-out error"))
-    .use(`${prefix}/v1/logout`, pageSecurity)
+    .use(`${prefix}/v1/logout`, pageSecurity, formBodyLimit)
     .on(["GET", "POST"], `${prefix}/v1/logout`, logoutEndpoint);
   return new Hono<AppEnv>().route("/", signIn).route("/", signOut);
 }

@@ -1,5 +1,6 @@
 import { decodeJwt } from "jose";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { freezeTime, restoreTime } from "../support/clock";
 import { adminApp } from "../../src/admin/app";
 import { clientSecrets } from "../../src/admin/client-secrets";
 import { requiredScope } from "../../src/tokens/route-scopes";
@@ -153,7 +154,7 @@ describe("a service app's org access token on the admin API", () => {
 
 describe("bearer tokens the admin API does not accept", () => {
   afterEach(() => {
-    vi.useRealTimers();
+    restoreTime();
   });
 
   /** Each case returns a token that must be refused with 401 E0000011 and an invalid_token challenge. */
@@ -165,8 +166,7 @@ describe("bearer tokens the admin API does not accept", () => {
         const app = await serviceApp(["okta.users.read"]);
         const token = await orgToken(app, "okta.users.read");
         expect((await asBearer(token, "/users")).status).toBe(200);
-        vi.useFakeTimers({ toFake: ["Date"] });
-        vi.setSystemTime((decodeJwt(token).exp! + 1) * 1000);
+        freezeTime((decodeJwt(token).exp! + 1) * 1000);
         return token;
       },
     },

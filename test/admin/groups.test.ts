@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { advanceTime } from "../support/clock";
 import { EVERYONE_GROUP_ID, userGroups } from "../../src/store/groups";
 import { admin, BASE } from "../support/admin";
 import { apiPath, expectOktaError, links } from "../support/fixtures";
@@ -188,7 +189,7 @@ describe("groups: membership", () => {
   it("adds a member, lists them, and removes them", async () => {
     const group = await createGroup();
     const user = await createUser();
-    await new Promise((r) => setTimeout(r, 5));
+    advanceTime(1_000);
     const res = await member(group.id, user.id, "PUT");
     expect({ status: res.status, body: await res.text() }).toEqual({ status: 204, body: "" });
     const members = (await json(`/groups/${group.id}/users`)) as any[];
@@ -206,7 +207,7 @@ describe("groups: membership", () => {
     const user = await createUser();
     await member(group.id, user.id, "PUT");
     const first = (await json(`/groups/${group.id}`)).lastMembershipUpdated;
-    await new Promise((r) => setTimeout(r, 5));
+    advanceTime(1_000);
     expect((await member(group.id, user.id, "PUT")).status).toBe(204);
     expect((await json(`/groups/${group.id}`)).lastMembershipUpdated).toBe(first);
     expect(await json(`/groups/${group.id}/users`)).toHaveLength(1);

@@ -67,7 +67,8 @@ describe("a restart on the same state", () => {
     }
   });
 
-  it("keeps every server, its signing keys and its JWKS exactly as they were", async () => {
+  // Two starts of wrangler dev inside one test: allowed the hooks' time, not a single request's.
+  it("keeps every server, its signing keys and its JWKS exactly as they were", { timeout: 120_000 }, async () => {
     const { api } = oktaClient({ baseUrl: server!.baseUrl, token: adminToken });
     const auto = await api.createAuthorizationServer({ authorizationServer: serverBody("restart-auto") });
     const manual = await api.createAuthorizationServer({

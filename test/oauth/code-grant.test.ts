@@ -1,5 +1,6 @@
 import { decodeJwt } from "jose";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { freezeTime, advanceTime, restoreTime } from "../support/clock";
 import { asBasic, expectOAuthError, introspect, oauthPost, tokenBody, type Client } from "../support/clients";
 import {
   appFor,
@@ -41,7 +42,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  vi.useRealTimers();
+  restoreTime();
 });
 
 /** Empty parameters count as absent: a request without PKCE. */
@@ -224,18 +225,16 @@ describe("PKCE at the token endpoint (RFC 7636 4.6)", () => {
 
 describe("code expiry (Okta: 300 seconds)", () => {
   it("redeems a code 299 seconds old", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(Date.now());
+    freezeTime();
     const a = await code();
-    vi.setSystemTime(Date.now() + 299_000);
+    advanceTime(299_000);
     await tokenBody(await redeem(server.id, client, a));
   });
 
   it("refuses a code older than 300 seconds", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(Date.now());
+    freezeTime();
     const a = await code();
-    vi.setSystemTime(Date.now() + 301_000);
+    advanceTime(301_000);
     await expectOAuthError(await redeem(server.id, client, a), 400, "invalid_grant", INVALID_CODE);
   });
 });

@@ -1,5 +1,6 @@
 import { decodeJwt } from "jose";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { freezeTime, advanceTime, restoreTime } from "../support/clock";
 import { tokenBody, type Client } from "../support/clients";
 import {
   appFor,
@@ -46,7 +47,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  vi.useRealTimers();
+  restoreTime();
 });
 
 interface Setup {
@@ -252,11 +253,10 @@ describe("the consent form's CSRF protection", () => {
   });
 
   it("refuses a consent form older than 15 minutes", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(Date.now());
+    freezeTime();
     const s = await setup();
     const page = await consentPage(s, codeParams(s.client, { scope: SCOPES }));
-    vi.setSystemTime(Date.now() + 16 * 60_000);
+    advanceTime(16 * 60_000);
     await expectErrorPage(await submitConsent(page, "allow", [s.sid]), "invalid_request", CONSENT_FORM_EXPIRED);
   });
 });

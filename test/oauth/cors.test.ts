@@ -110,7 +110,7 @@ describe("a trusted origin with the CORS scope", () => {
     expect(res.status).toBe(204);
     expect(await res.text()).toBe("");
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe(TRUSTED);
-    expect(res.headers.get("Access-Control-Allow-Methods")).toBe("GET, POST, OPTIONS");
+    expect(res.headers.get("Access-Control-Allow-Methods")).toBe("GET,POST,OPTIONS");
     expect(res.headers.get("Access-Control-Allow-Headers")).toBe("authorization, content-type");
     expect(res.headers.get("Access-Control-Max-Age")).toBe("600");
     expect(varyOf(res)).toContain("origin");

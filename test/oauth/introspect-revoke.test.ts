@@ -1,5 +1,6 @@
 import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify } from "jose";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { freezeTime, restoreTime } from "../support/clock";
 import { admin, BASE } from "../support/admin";
 import {
   appLifecycle,
@@ -30,7 +31,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  vi.useRealTimers();
+  restoreTime();
 });
 
 const revoke = (serverId: string, as: Client, token: string, extra: Record<string, string> = {}) =>
@@ -94,16 +95,14 @@ describe("introspection (RFC 7662)", () => {
     const token = await mintToken(s.id, client, "orders:read");
     expect((await introspect(s.id, client, token)).active).toBe(true);
     const exp = decodeJwt(token).exp!;
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime((exp + 1) * 1000);
+    freezeTime((exp + 1) * 1000);
     expect(await introspect(s.id, client, token)).toEqual(INACTIVE);
   });
 
   it("still describes a token one second before it expires", async () => {
     const s = await readyServer({ rule: { accessTokenLifetimeMinutes: 5 } });
     const token = await mintToken(s.id, client, "orders:read");
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime((decodeJwt(token).exp! - 1) * 1000);
+    freezeTime((decodeJwt(token).exp! - 1) * 1000);
     expect((await introspect(s.id, client, token)).active).toBe(true);
   });
 
@@ -194,8 +193,7 @@ describe("revocation (RFC 7009)", () => {
   it("answers an expired token with 200 and an empty body", async () => {
     const s = await readyServer({ rule: { accessTokenLifetimeMinutes: 5 } });
     const token = await mintToken(s.id, client, "orders:read");
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime((decodeJwt(token).exp! + 60) * 1000);
+    freezeTime((decodeJwt(token).exp! + 60) * 1000);
     await expectRevokeAnswer(await revoke(s.id, client, token));
   });
 

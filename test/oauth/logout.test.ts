@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { freezeTime, advanceTime, restoreTime } from "../support/clock";
 import { call } from "../support/admin";
 import { FORM, type Client, type Json } from "../support/clients";
 import {
@@ -38,7 +39,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  vi.useRealTimers();
+  restoreTime();
 });
 
 /** A signed-in browser: its session cookie and the ID token the client got. */
@@ -106,10 +107,9 @@ describe("RP-initiated logout", () => {
   });
 
   it("accepts an expired ID token as the hint (OIDC RP-Initiated Logout 2)", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(Date.now());
+    freezeTime();
     const { sid, tokens } = await signedIn();
-    vi.setSystemTime(Date.now() + 61 * 60_000);
+    advanceTime(61 * 60_000);
     const res = await logout({ id_token_hint: tokens.id_token, post_logout_redirect_uri: LOGOUT_REDIRECT, state: "late" }, [sid]);
     expect(res.headers.get("Location")).toBe(`${LOGOUT_REDIRECT}?state=late`);
     await expectSignedOut(sid);

@@ -1,5 +1,6 @@
 import { decodeJwt } from "jose";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { freezeTime, advanceTime, restoreTime } from "../support/clock";
 import { asBasic, expectOAuthError, oauthPost, tokenBody, type Client, type Json } from "../support/clients";
 import {
   appFor,
@@ -32,7 +33,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  vi.useRealTimers();
+  restoreTime();
 });
 
 const tokens = (extra: Record<string, string> = {}, c: Client = client) => tokensFor(server.id, c, person, { extra });
@@ -40,10 +41,9 @@ const ok = async (res: Response) => tokenBody(res);
 const expectInvalid = (res: Response) => expectOAuthError(res, 400, "invalid_grant", INVALID_REFRESH);
 
 function freezeClock(): void {
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(Date.now());
+  freezeTime();
 }
-const advance = (ms: number) => vi.setSystemTime(Date.now() + ms);
+const advance = (ms: number) => advanceTime(ms);
 
 describe("rotation (RFC 9700 4.14.2)", () => {
   it("issues a new refresh token on every use", async () => {

@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { nowMs } from "../../src/clock";
+import { freezeTime, advanceTime, restoreTime } from "../support/clock";
 import { tokenBody, type Client } from "../support/clients";
 import {
   appFor,
@@ -35,18 +37,12 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  vi.useRealTimers();
+  restoreTime();
 });
 
-/** Freezes the clock (server and test share it) at the current time. */
-function freezeClock(): number {
-  vi.useFakeTimers({ toFake: ["Date"] });
-  const now = Date.now();
-  vi.setSystemTime(now);
-  return now;
-}
-
-const advance = (ms: number) => vi.setSystemTime(Date.now() + ms);
+/** Freezes the clock (the Worker's, through src/clock.ts) at the current time. */
+const freezeClock = (): number => freezeTime();
+const advance = (ms: number) => advanceTime(ms);
 
 /** An authorize request with the session that shows the sign-in page, not a redirect. */
 async function expectSignInPage(res: Response): Promise<void> {
@@ -118,7 +114,7 @@ describe("prompt", () => {
   it("prompt=login shows the form despite a session, and the new sign-in counts", async () => {
     freezeClock();
     const sid = await sessionFor(server.id, client, person);
-    const first = Math.floor(Date.now() / 1000);
+    const first = Math.floor(nowMs() / 1000);
     advance(60_000);
     const params = codeParams(client, { prompt: "login" });
     const page = await formPage(await authorize(server.id, params, { cookies: [sid] }));
@@ -165,7 +161,7 @@ describe("max_age", () => {
   it("keeps a session younger than max_age, and the ID token reports its auth_time", async () => {
     freezeClock();
     const sid = await sessionFor(server.id, client, person);
-    const began = Math.floor(Date.now() / 1000);
+    const began = Math.floor(nowMs() / 1000);
     advance(30_000);
     const params = codeParams(client, { max_age: "60" });
     expect(await authTimeOf(await authorize(server.id, params, { cookies: [sid] }), params)).toBe(began);

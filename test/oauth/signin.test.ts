@@ -1,4 +1,5 @@
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { freezeTime, advanceTime, restoreTime } from "../support/clock";
 import { admin, call } from "../support/admin";
 import { FORM, type Client } from "../support/clients";
 import {
@@ -45,7 +46,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  vi.useRealTimers();
+  restoreTime();
 });
 
 const openPage = async (extra: Record<string, string> = {}, cookies: string[] = []) =>
@@ -226,18 +227,16 @@ describe("the sign-in form's CSRF protection", () => {
   });
 
   it("refuses a form older than 15 minutes", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(Date.now());
+    freezeTime();
     const page = await openPage();
-    vi.setSystemTime(Date.now() + 15 * 60_000 + 1_000);
+    advanceTime(15 * 60_000 + 1_000);
     await expectErrorPage(await submitSignIn(page, person.login, person.password), "invalid_request", FORM_EXPIRED);
   });
 
   it("accepts a form 14 minutes old", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(Date.now());
+    freezeTime();
     const page = await openPage();
-    vi.setSystemTime(Date.now() + 14 * 60_000);
+    advanceTime(14 * 60_000);
     expect(redirectParams(await submitSignIn(page, person.login, person.password)).code).toBeTruthy();
   });
 

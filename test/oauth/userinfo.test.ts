@@ -1,4 +1,6 @@
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { nowMs } from "../../src/clock";
+import { freezeTime, restoreTime } from "../support/clock";
 import { admin, call } from "../support/admin";
 import { appLifecycle, asBasic, createApp, FORM, mintToken, oauthPost, tokenBody, type Client, type Json } from "../support/clients";
 import {
@@ -50,7 +52,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  vi.useRealTimers();
+  restoreTime();
 });
 
 /** An access token for `person` with exactly these scopes (a narrower refresh of the full grant). */
@@ -191,8 +193,7 @@ describe("refused requests", () => {
 
   it("an expired token is invalid_token", async () => {
     const token = await tokenWith("openid email");
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(Date.now() + 61 * 60_000);
+    freezeTime(nowMs() + 61 * 60_000);
     await expectChallenge(await get(`Bearer ${token}`), 401, INVALID_TOKEN);
   });
 

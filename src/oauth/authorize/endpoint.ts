@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { isoTime, nowMs } from "../../clock";
+import { isoTime } from "../../clock";
 import type { AppEnv } from "../../env";
 import { OAuthError, PageError, RedirectError } from "../../errors";
 import { timingSafeEqualStrings } from "../../digest";
@@ -29,7 +29,7 @@ const CONSENT_EXPIRED = "This consent form has expired or was not sent by this b
 export async function authorizeEndpoint(c: Context<AppEnv>): Promise<Response> {
   const bundle = await activeServer(c);
   const params = await requestParams(c.req.raw);
-  return runAuthorize(c, bundle, params, nowMs());
+  return runAuthorize(c, bundle, params, c.var.now);
 }
 
 /** The CSRF check of the sign-in and consent forms: the form, the sealed transaction and the cookie agree. */
@@ -45,7 +45,7 @@ async function checkedTransaction(c: Context<AppEnv>, form: Map<string, string>,
 
 /** POST /oauth2/{id}/v1/authorize/signin: the hosted sign-in form. */
 export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
-  const now = nowMs();
+  const now = c.var.now;
   const bundle = await activeServer(c);
   const form = await requestParams(c.req.raw);
   const tx = await checkedTransaction(c, form, bundle.server.id, now);
@@ -75,7 +75,7 @@ function requestStillValid(client: AppRecord | null, params: Map<string, string>
 
 /** POST /oauth2/{id}/v1/authorize/consent: the person's answer to the consent page. */
 export async function consentEndpoint(c: Context<AppEnv>): Promise<Response> {
-  const now = nowMs();
+  const now = c.var.now;
   const bundle = await activeServer(c);
   const form = await requestParams(c.req.raw);
   const tx = await checkedTransaction(c, form, bundle.server.id, now);

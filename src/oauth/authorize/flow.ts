@@ -17,6 +17,7 @@ import { currentSession } from "../request/session";
 import { issueAuthorization } from "./issue";
 import { renderConsent, renderSignIn } from "./pages";
 import { checkClientAndRedirect, parseAuthorizeRequest, redirectError, type AuthorizeRequest } from "./request";
+import { epochSeconds } from "../../clock";
 
 export interface FlowState {
   /** The person signed in during this very transaction: prompt=login and max_age are satisfied. */
@@ -42,7 +43,7 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
 
   const session = state.freshSession ?? (await currentSession(c, now));
   // OIDC Core 3.1.2.1: re-authenticate when the sign-in is older than max_age; max_age=0 always (like prompt=login).
-  const tooOld = (s: SessionRecord) => req.maxAge !== undefined && (req.maxAge === 0 || Math.floor(now / 1000) - s.authTime > req.maxAge);
+  const tooOld = (s: SessionRecord) => req.maxAge !== undefined && (req.maxAge === 0 || epochSeconds(now) - s.authTime > req.maxAge);
   const mustSignIn = !session || (!state.freshSession && (req.prompt.includes("login") || tooOld(session)));
   if (mustSignIn) {
     // OIDC Core 3.1.2.6: prompt=none with no usable session is login_required.

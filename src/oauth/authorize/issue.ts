@@ -14,6 +14,7 @@ import { customClaimsFor, standardClaims } from "../minting/token-claims";
 import { mintUserAccessToken, readySigners, type TokenUser, type UserGrant } from "../minting/user-tokens";
 import type { AuthorizeRequest } from "./request";
 import { redirectToClient } from "./respond";
+import { epochSeconds } from "../../clock";
 
 /** Okta: authorization codes live 300 seconds. */
 export const CODE_LIFETIME_SECONDS = 300;
@@ -56,7 +57,7 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
       userId: user.id,
       redirectUri: req.redirectUri,
       grant,
-      expiresAt: Math.floor(now / 1000) + CODE_LIFETIME_SECONDS,
+      expiresAt: epochSeconds(now) + CODE_LIFETIME_SECONDS,
     });
     out.code = code;
   }

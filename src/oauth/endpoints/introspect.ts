@@ -6,12 +6,13 @@ import { getUser } from "../../store/users";
 import { clientTokenRequest } from "../request/client-request";
 import type { ServerBundle } from "../../cache/server-bundle";
 import { verifyAccessToken } from "../../tokens/verify-access-token";
+import { epochSeconds } from "../../clock";
 
 const INACTIVE = { active: false } as const;
 
 /** A live refresh token of this server, described only to the client it was issued to. */
 async function refreshTokenInfo(env: Env, bundle: ServerBundle, issuer: string, clientId: string, token: string, now: number) {
-  const nowSeconds = Math.floor(now / 1000);
+  const nowSeconds = epochSeconds(now);
   const refresh = await findRefreshToken(env.DB, await sha256Hex(token), bundle.server.id, nowSeconds);
   if (!refresh || refresh.clientId !== clientId) return null;
   const user = await getUser(env.DB, refresh.userId);

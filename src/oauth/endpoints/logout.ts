@@ -1,6 +1,5 @@
 import type { Context } from "hono";
 import { compactVerify, errors as joseErrors } from "jose";
-import { nowMs } from "../../clock";
 import type { AppEnv } from "../../env";
 import { PageError } from "../../errors";
 import { issuerOf } from "../../issuer";
@@ -49,7 +48,7 @@ async function signedHint(hint: string, verifier: Parameters<typeof compactVerif
  * Okta: id_token_hint is required; an expired but genuine hint still logs out.
  */
 export async function logoutEndpoint(c: Context<AppEnv>): Promise<Response> {
-  const now = nowMs();
+  const now = c.var.now;
   const bundle = await activeServer(c);
   const params = await requestParams(c.req.raw);
   const hint = params.get("id_token_hint");

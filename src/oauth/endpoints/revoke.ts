@@ -6,6 +6,7 @@ import { findRefreshToken, revokeFamily } from "../../store/refresh-tokens";
 import { revokeToken } from "../../store/revocations";
 import { clientTokenRequest } from "../request/client-request";
 import { verifyAccessToken } from "../../tokens/verify-access-token";
+import { epochSeconds } from "../../clock";
 
 /**
  * POST /oauth2/{id}/v1/revoke (RFC 7009). A client may revoke only its own tokens; the answer is 200 with an
@@ -22,7 +23,7 @@ export async function revokeEndpoint(c: Context<AppEnv>): Promise<Response> {
     if (claims.cid === client.clientId) await revokeToken(c.env.DB, bundle.server.id, claims.jti!, claims.exp!);
   } else {
     // RFC 7009 2.1: revoking a refresh token ends its grant, so the whole family stops refreshing.
-    const nowSeconds = Math.floor(now / 1000);
+    const nowSeconds = epochSeconds(now);
     const refresh = await findRefreshToken(c.env.DB, await sha256Hex(token), bundle.server.id, nowSeconds);
     if (refresh && refresh.clientId === client.clientId) await revokeFamily(c.env.DB, refresh.familyId, nowSeconds);
   }

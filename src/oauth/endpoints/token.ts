@@ -1,5 +1,4 @@
 import type { Context } from "hono";
-import { nowMs } from "../../clock";
 import type { AppEnv } from "../../env";
 import { OAuthError } from "../../errors";
 import { issuerOf } from "../../issuer";
@@ -13,7 +12,7 @@ import { activeServer } from "../request/server-context";
  * grant type, client authentication, the client's permission to use the grant, the grant handler.
  */
 export async function tokenEndpoint(c: Context<AppEnv>): Promise<Response> {
-  const now = nowMs();
+  const now = c.var.now;
   const bundle = await activeServer(c);
   const params = await readForm(c.req.raw);
   const grantType = params.get("grant_type");

@@ -1,5 +1,4 @@
 import type { Context } from "hono";
-import { nowMs } from "../../clock";
 import type { AppEnv } from "../../env";
 import { OAuthError } from "../../errors";
 import { issuerOf } from "../../issuer";
@@ -34,7 +33,7 @@ async function bearerToken(c: Context<AppEnv>): Promise<string | null> {
 
 /** GET or POST /oauth2/{id}/v1/userinfo (OIDC Core 5.3): the claims of the scopes the access token carries. */
 export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
-  const now = nowMs();
+  const now = c.var.now;
   const bundle = await activeServer(c);
   const token = await bearerToken(c);
   // RFC 6750 3.1: a request with no token at all gets a challenge without an error code.

@@ -7,6 +7,7 @@ import { revokeToken } from "../../store/revocations";
 import { newAccessTokenId } from "../minting/access-token";
 import { activeTokenUser, issueUserTokens, newFamilyId, readySigners } from "../minting/user-tokens";
 import type { Grant } from "./grant";
+import { epochSeconds } from "../../clock";
 
 const INVALID_CODE = "The authorization code is invalid or has expired.";
 /** Longest an access token can live (Okta: 1 day), so a revocation entry outlives the token it names. */
@@ -26,7 +27,7 @@ export const authorizationCode: Grant = {
   async handle({ env, bundle, client, params, issuer, now }) {
     const code = params.get("code");
     if (!code) throw new OAuthError("invalid_request", "The 'code' parameter is required.");
-    const nowSeconds = Math.floor(now / 1000);
+    const nowSeconds = epochSeconds(now);
     const accessJti = newAccessTokenId();
     const familyId = newFamilyId();
     await readySigners(env, bundle.server.id, now);

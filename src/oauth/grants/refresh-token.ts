@@ -3,6 +3,7 @@ import { sha256Hex } from "../../digest";
 import { consumeRefreshToken, findRefreshToken, revokeFamily } from "../../store/refresh-tokens";
 import { activeTokenUser, issueUserTokens, readySigners } from "../minting/user-tokens";
 import type { Grant } from "./grant";
+import { epochSeconds } from "../../clock";
 
 const INVALID = "The refresh token is invalid or expired.";
 
@@ -16,7 +17,7 @@ export const refreshToken: Grant = {
   async handle({ env, bundle, client, params, issuer, now }) {
     const token = params.get("refresh_token");
     if (!token) throw new OAuthError("invalid_request", "The 'refresh_token' parameter is required.");
-    const nowSeconds = Math.floor(now / 1000);
+    const nowSeconds = epochSeconds(now);
     const tokenHash = await sha256Hex(token);
     // Check a narrowed scope before the token is consumed, so that a refused request leaves it usable.
     const asked = params.get("scope");

@@ -13,6 +13,7 @@ import type { ServerBundle } from "../../cache/server-bundle";
 import { getUserWithGroups, type UserRecord } from "../../store/users";
 import type { ClaimsUser } from "../../policy/claims/user-claims";
 import { customClaimsFor, standardClaims } from "./token-claims";
+import { epochSeconds } from "../../clock";
 
 /** What a person authorized, carried from /authorize through the code into refresh tokens (its schema: store/user-grant). */
 export type { UserGrant };
@@ -94,7 +95,7 @@ export async function issueUserTokens(i: UserTokenInput): Promise<TokenResponse>
   const response: TokenResponse = { token_type: "Bearer", expires_in: access.expiresIn, access_token: access.token, scope: scopes.join(" ") };
   if (i.grant.scopes.includes("offline_access") && i.client.settings.grant_types.includes("refresh_token")) {
     const token = randomBase62(43);
-    const nowSeconds = Math.floor(i.now / 1000);
+    const nowSeconds = epochSeconds(i.now);
     const expiresAt =
       i.refreshExpiresAt !== undefined
         ? i.refreshExpiresAt

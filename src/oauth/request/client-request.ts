@@ -1,5 +1,4 @@
 import type { Context } from "hono";
-import { nowMs } from "../../clock";
 import type { AppEnv } from "../../env";
 import { OAuthError } from "../../errors";
 import { issuerOf } from "../../issuer";
@@ -21,7 +20,7 @@ export interface ClientTokenRequest {
 
 /** The shared front of /introspect and /revoke: the server, the form, client authentication, the token. */
 export async function clientTokenRequest(c: Context<AppEnv>, endpoint: "introspect" | "revoke"): Promise<ClientTokenRequest> {
-  const now = nowMs();
+  const now = c.var.now;
   const bundle = await activeServer(c);
   const params = await readForm(c.req.raw);
   const issuer = issuerOf(bundle.server, c.env, c.req.url);

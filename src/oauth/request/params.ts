@@ -1,7 +1,19 @@
+import { bodyLimit } from "hono/body-limit";
 import { OAuthError } from "../../errors";
 
-/** Largest form body accepted on the OAuth endpoints. */
+/** Largest form body accepted on the OAuth endpoints and pages. */
 const MAX_FORM_BYTES = 64 * 1024;
+
+/**
+ * Hono's body limit, counted while the body streams in (and from Content-Length when declared), so a large
+ * unauthenticated body is refused before it is buffered; the error leaves through the route's dialect.
+ */
+export const formBodyLimit = bodyLimit({
+  maxSize: MAX_FORM_BYTES,
+  onError: () => {
+    throw new OAuthError("invalid_request", "The request body is too large.");
+  },
+});
 
 /**
  * Reads an application/x-www-form-urlencoded body (RFC 6749 4.1.3, 4.4.2, RFC 7009 2.1, RFC 7662 2.1).
@@ -12,11 +24,8 @@ export async function readForm(req: Request): Promise<Map<string, string>> {
   if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
     throw new OAuthError("invalid_request", "The request must use the 'application/x-www-form-urlencoded' content type.");
   }
-  // Read as bytes: workerd warns when a form body is read with text().
-  const bytes = await req.arrayBuffer();
-  if (bytes.byteLength > MAX_FORM_BYTES) throw new OAuthError("invalid_request", "The request body is too large.");
-  const text = new TextDecoder().decode(bytes);
-  if (text.length > MAX_FORM_BYTES) throw new OAuthError("invalid_request", "The request body is too large.");
+  // Read as bytes: workerd warns when a form body is read with text(). formBodyLimit has bounded the size.
+  const text = new TextDecoder().decode(await req.arrayBuffer());
   return uniqueParams(new URLSearchParams(text));
 }
 

@@ -46,7 +46,7 @@ export interface TempState {
 
 export function makeTempState(): TempState {
   const dir = mkdtempSync(join(tmpdir(), "mintgate-e2e-"));
-  return { dir, persistDir: join(dir, "state"), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, persistDir: join(dir, "state"), remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }) };
 }
 
 export const randomToken = () => "00" + randomBytes(30).toString("base64url");

@@ -2,12 +2,6 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, evaluateExpression, parseExpression, type Expr } from "../../../src/policy/expression";
 import { userContext } from "./fixture";
 
-function timed<T>(fn: () => T): { result: T; ms: number } {
-  const started = performance.now();
-  const result = fn();
-  return { result, ms: performance.now() - started };
-}
-
 function parsed(source: string): Expr {
   const result = parseExpression(source);
   if (!result.ok) throw new Error(result.error.message);
@@ -51,13 +45,14 @@ describe("parse-time limits", () => {
     ["10,000 nested ternaries", "true ? ".repeat(10_000) + "1" + " : 2".repeat(10_000)],
     ["10,000 nested indexes", "user" + "[user".repeat(10_000) + "]".repeat(10_000)],
   ])("rejects %s quickly, without overflowing the stack", (_name, source) => {
-    const { result, ms } = timed(() => parseExpression(source, { maxSourceLength: 1_000_000 }));
+    const result = parseExpression(source, { maxSourceLength: 1_000_000 });
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.message).toBe("expression is nested more than 32 levels deep");
-      expect(result.error.position).toBeLessThanOrEqual(source.length);
+      // Quick because it stops where the 33rd level opens, within the first few hundred characters, instead of
+      // building a 10,000-deep tree (no wall-clock bound: speed is measured in the bench, never in timed tests).
+      expect(result.error.position).toBeLessThan(33 * "String.len(".length);
     }
-    expect(ms).toBeLessThan(100);
   });
 
   it("rejects a long flat chain whose tree is deeper than the limit", () => {
@@ -72,18 +67,18 @@ describe("parse-time limits", () => {
     expect(parseExpression("1" + " + 1".repeat(30)).ok).toBe(true);
   });
 
-  it("handles a million characters of operators quickly", () => {
+  it("refuses a million characters of operators without overflowing the stack", () => {
     const source = "1 + ".repeat(250_000) + "1";
-    const { result, ms } = timed(() => parseExpression(source, { maxSourceLength: 2_000_000 }));
-    expect(result.ok).toBe(false);
-    expect(ms).toBeLessThan(1000);
+    // The chain is read iteratively, once; its speed is the bench's business, never a timed test's.
+    expect(parseExpression(source, { maxSourceLength: 2_000_000 })).toEqual({
+      ok: false,
+      error: { message: "expression is nested more than 32 levels deep", position: 0 },
+    });
   });
 
-  it("handles a huge string literal quickly", () => {
+  it("refuses a huge string literal at the length limit, before reading the rest", () => {
     const source = "'" + "x".repeat(1_000_000) + "'";
-    const { result, ms } = timed(() => parseExpression(source));
-    expect(result).toEqual({ ok: false, error: { message: "expression longer than 1024 characters", position: 1024 } });
-    expect(ms).toBeLessThan(50);
+    expect(parseExpression(source)).toEqual({ ok: false, error: { message: "expression longer than 1024 characters", position: 1024 } });
   });
 
   it("honours overrides, and ignores nonsense overrides", () => {
@@ -149,15 +144,13 @@ describe("evaluation limits", () => {
     expect(result.ok && Array.isArray(result.value) && result.value.length).toBe(100);
   });
 
-  it("refuses a regex run that would be too slow, quickly", () => {
+  it("refuses a regex run that would be too slow from its work estimate, before running it", () => {
     const ctx = userContext();
     if (ctx.user) ctx.user.profile["bio"] = "a".repeat(1000);
-    const { result, ms } = timed(() => evaluateExpression(parsed('String.replace(user.bio, ".*a.*b", "")'), ctx));
-    expect(result).toEqual({
+    expect(evaluateExpression(parsed('String.replace(user.bio, ".*a.*b", "")'), ctx)).toEqual({
       ok: false,
       error: "regular expression too complex for an input of 1000 characters (at position 0)",
     });
-    expect(ms).toBeLessThan(50);
   });
 
   it("rejects a pathological regex computed at evaluation time", () => {
