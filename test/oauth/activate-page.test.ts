@@ -120,6 +120,12 @@ describe("POST /activate", () => {
     expect((await enterCode(d.user_code, [], address())).status).toBe(200);
   });
 
+  it("shows a page for a body over 64 KiB", async () => {
+    const { csrf, csrfCookie } = await entryPage();
+    const res = await postForm("/activate", { csrf, user_code: "BBBBBBBB", padding: "x".repeat(64 * 1024) }, [csrfCookie]);
+    await expectErrorPage(res, "invalid_request", "The request body is too large.", TITLE);
+  });
+
   it("shows a page for a form without its CSRF cookie", async () => {
     const { csrf } = await entryPage();
     await expectErrorPage(await postForm("/activate", { csrf, user_code: "BBBBBBBB" }, []), "invalid_request", FORM_EXPIRED, TITLE);

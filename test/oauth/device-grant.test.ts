@@ -72,6 +72,11 @@ describe("POST /oauth2/{id}/v1/device/authorize (RFC 8628 3.1, 3.2)", () => {
     await expectOAuthError(res, 400, "invalid_request", "The request must use the 'application/x-www-form-urlencoded' content type.");
   });
 
+  it("answers invalid_request for a body over 64 KiB", async () => {
+    const res = await deviceAuthorize(s.serverId, `client_id=${s.client.clientId}&scope=openid&padding=${"x".repeat(64 * 1024)}`);
+    await expectOAuthError(res, 400, "invalid_request", "The request body is too large.");
+  });
+
   it("answers unauthorized_client for a client without the device grant", async () => {
     const web = await createApp({ application_type: "web", grant_types: ["authorization_code"], redirect_uris: ["https://app.example/cb"] });
     const res = await deviceAuthorize(s.serverId, { scope: "openid" }, asBasic(web));
