@@ -484,3 +484,45 @@ CREATE TABLE IF NOT EXISTS inline_hooks (
   created      TEXT NOT NULL,
   last_updated TEXT NOT NULL
 );
+
+-- Device authorizations (RFC 8628). Invariants: only SHA-256 digests of the device code and the user code are
+-- stored; user_code_hash is unique among all rows; status moves PENDING -> APPROVED | DENIED, and APPROVED ->
+-- REDEEMED by one conditional UPDATE that also names the redeeming request (redeemed_by), so a device code yields
+-- tokens at most once; poll_interval only grows (slow_down adds 5 s, RFC 8628 3.5). grant_json (what the person
+-- approved, a UserGrant) and user_id are set on approval. The retention job may delete rows a day past expires_at.
+CREATE TABLE IF NOT EXISTS device_authorizations (
+  device_code_hash TEXT PRIMARY KEY,
+  user_code_hash   TEXT NOT NULL UNIQUE,
+  auth_server_id   TEXT NOT NULL,
+  client_id        TEXT NOT NULL,
+  scopes           TEXT NOT NULL,
+  status           TEXT NOT NULL CHECK (status IN ('PENDING', 'APPROVED', 'DENIED', 'REDEEMED')),
+  user_id          TEXT,
+  grant_json       TEXT,
+  poll_interval    INTEGER NOT NULL,
+  last_polled_ms   INTEGER,
+  slowed           INTEGER NOT NULL DEFAULT 0,
+  redeemed_by      TEXT,
+  created          INTEGER NOT NULL,
+  expires_at       INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS device_authorizations_by_client ON device_authorizations (client_id, created);
+
+-- Wrong user codes entered on the activation page, per client address and window (RFC 8628 5.1: rate-limit
+-- guessing). Invariants: one row per address; count restarts when window_start is older than the window.
+CREATE TABLE IF NOT EXISTS user_code_attempts (
+  address      TEXT PRIMARY KEY,
+  window_start INTEGER NOT NULL,
+  count        INTEGER NOT NULL
+);
+
+-- Trusted ("associated") authorization servers (Okta /associatedServers): auth_server_id accepts subject tokens
+-- issued by trusted_server_id in a token exchange. Invariants: one row per pair, never a server and itself; both
+-- are custom servers and the row goes with either.
+CREATE TABLE IF NOT EXISTS trusted_servers (
+  auth_server_id    TEXT NOT NULL REFERENCES authorization_servers(id) ON DELETE CASCADE,
+  trusted_server_id TEXT NOT NULL REFERENCES authorization_servers(id) ON DELETE CASCADE,
+  created           TEXT NOT NULL,
+  PRIMARY KEY (auth_server_id, trusted_server_id),
+  CHECK (auth_server_id <> trusted_server_id)
+);

@@ -79,6 +79,14 @@ export const OAUTH_ERRORS = {
   // RFC 7591 3.2.2: dynamic client registration.
   invalid_client_metadata: 400,
   invalid_redirect_uri: 400,
+  // RFC 8628 3.5: the device grant's polling answers; Okta's activation page and user-code limit.
+  authorization_pending: 400,
+  slow_down: 400,
+  expired_token: 400,
+  invalid_user_code: 400,
+  too_many_user_codes: 429,
+  // RFC 8693 2.2.2: a token exchange for an audience or resource the server does not serve.
+  invalid_target: 400,
 } as const;
 
 export type OAuthErrorCode = keyof typeof OAUTH_ERRORS;
@@ -129,11 +137,11 @@ export class RedirectError extends Error {
 
 /**
  * An error shown to the person as a page: the request cannot go back to a client (RFC 6749 4.1.2.1: unknown client,
- * unregistered redirect_uri), or the form was not theirs. Always 400: a page has no challenge a browser could answer.
+ * unregistered redirect_uri), or the form was not theirs. 400 (a page has no challenge a browser could answer), or 429 when a guessing limit
+ * (the device activation page's) says stop.
  */
 export class PageError extends Error {
-  readonly status = 400;
-  constructor(readonly error: OAuthErrorCode, readonly description: string) {
+  constructor(readonly error: OAuthErrorCode, readonly description: string, readonly status: 400 | 429 = 400) {
     super(description);
   }
 }

@@ -18,9 +18,9 @@ export const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "clien
 /** Grant types each application_type may use (Okta, REFERENCE 7.3). */
 export const GRANTS_BY_APP_TYPE: Record<string, readonly string[]> = {
   web: ["authorization_code", "implicit", "refresh_token", "client_credentials", "password"],
-  native: ["authorization_code", "implicit", "password", "refresh_token"],
+  native: ["authorization_code", "implicit", "password", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
   browser: ["authorization_code", "implicit", "refresh_token"],
-  service: ["client_credentials"],
+  service: ["client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange"],
 };
 
 // RFC 6749 3.1.2: a redirection endpoint is an absolute URI without a fragment.
@@ -81,7 +81,9 @@ export function appRuleViolations(input: AppInput): string[] {
   for (const g of o.grant_types) {
     if (!allowed.includes(g)) causes.push(`settings.oauthClient.grant_types: '${g}' is not allowed for application_type '${o.application_type}'`);
   }
-  if ((o.application_type === "web" || o.application_type === "native") && !o.grant_types.includes("authorization_code")) {
+  // Okta: a native app for a device without a browser may have the device grant instead of authorization_code.
+  const deviceOnly = o.application_type === "native" && o.grant_types.includes("urn:ietf:params:oauth:grant-type:device_code");
+  if ((o.application_type === "web" || o.application_type === "native") && !deviceOnly && !o.grant_types.includes("authorization_code")) {
     causes.push(`settings.oauthClient.grant_types: '${o.application_type}' applications require authorization_code`);
   }
   if ((o.grant_types.includes("authorization_code") || o.grant_types.includes("implicit")) && o.redirect_uris.length === 0) {

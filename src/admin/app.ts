@@ -7,6 +7,7 @@ import { apps } from "./apps";
 import { requireAdmin } from "./auth";
 import { requireJsonAccept } from "./media-types";
 import { authorizationServers } from "./authorization-servers";
+import { associatedServers } from "./associated-servers";
 import { claims } from "./claims";
 import { OPERATION_GROUPS, serveDocument } from "./document";
 import { auditWrites } from "./audit";
@@ -64,6 +65,7 @@ export const adminApp = new Hono<AppEnv>()
   .route("/authorizationServers", policies)
   .route("/authorizationServers", rules)
   .route("/authorizationServers", serverClients)
+  .route("/authorizationServers", associatedServers)
   .route("/apps", appGrants)
   .route("/apps", apps)
   .route("/apps", appAssignments)

@@ -91,6 +91,16 @@ export const AUDIT: Record<string, Audit | null> = {
   deactivateInlineHook: a("inline_hook.deactivated", "Inline hook deactivated", "InlineHook"),
   // A preview changes nothing.
   executeInlineHook: null,
+  // Okta: admin revocations of refresh tokens are token revocations; clearing sessions ends them.
+  revokeRefreshTokensForAuthorizationServerAndClient: a("app.oauth2.as.token.revoke", "Revoke refresh tokens of a client", "AppInstance"),
+  revokeRefreshTokenForAuthorizationServerAndClient: a("app.oauth2.as.token.revoke", "Revoke a refresh token", "OAuth2RefreshToken"),
+  revokeTokensForUserAndClient: a("app.oauth2.as.token.revoke", "Revoke a user's refresh tokens for a client", "User"),
+  revokeTokenForUserAndClient: a("app.oauth2.as.token.revoke", "Revoke a user's refresh token", "OAuth2RefreshToken"),
+  revokeUserSessions: a("user.session.end", "Clear user sessions", "User"),
+  unlockUser: a("user.account.unlock_by_admin", "Unlock user account", "User"),
+  replacePolicy: a("policy.lifecycle.update", "Update policy", "Policy"),
+  createAssociatedServers: a("oauth2.as.updated", "Add trusted authorization servers", "AuthorizationServer"),
+  deleteAssociatedServer: a("oauth2.as.updated", "Remove a trusted authorization server", "AuthorizationServer"),
 };
 
 interface Matcher {

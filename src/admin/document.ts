@@ -5,6 +5,7 @@ import { appAssignmentOperations } from "./app-assignments";
 import { appGrantOperations } from "./app-grants";
 import { appOperations } from "./apps";
 import { authorizationServerOperations } from "./authorization-servers";
+import { associatedServerOperations } from "./associated-servers";
 import { claimOperations } from "./claims";
 import { groupOperations } from "./groups";
 import { adminDocument, type OperationGroup } from "./openapi";
@@ -41,6 +42,7 @@ export const OPERATION_GROUPS: OperationGroup[] = [
   { prefix: "/authorizationServers", tag: "AuthorizationServerPolicies", operations: policyOperations },
   { prefix: "/authorizationServers", tag: "AuthorizationServerRules", operations: ruleOperations },
   { prefix: "/authorizationServers", tag: "AuthorizationServerClients", operations: serverClientOperations },
+  { prefix: "/authorizationServers", tag: "AuthorizationServerAssoc", operations: associatedServerOperations },
   { prefix: "/apps", tag: "Application", operations: appOperations },
   { prefix: "/apps", tag: "ApplicationGrants", operations: appGrantOperations },
   { prefix: "/apps", tag: "ApplicationUsers", operations: appAssignmentOperations },

@@ -6,7 +6,8 @@ import { buildMetadata, type MetadataKind } from "./endpoints/discovery";
 import { authorizeEndpoint, consentEndpoint, signInEndpoint } from "./authorize/endpoint";
 import { formBodyLimit } from "./request/params";
 import { cors } from "./request/cors";
-import { SERVED_ENDPOINTS } from "./endpoints/served";
+import { ORG_GRANT_TYPES_SUPPORTED, SERVED_ENDPOINTS } from "./endpoints/served";
+import { activation, deviceAuthorization } from "./device/routes";
 import { orgBundle } from "../tokens/org-server";
 import type { ServerBundle } from "../cache/server-bundle";
 import { introspectEndpoint } from "./endpoints/introspect";
@@ -29,7 +30,7 @@ const ALL_ENDPOINTS = Object.keys(SERVED_ENDPOINTS) as Array<keyof typeof SERVED
 const documents = new WeakMap<ServerBundle, Map<string, string>>();
 
 /** Discovery is served from a string built once per bundle and issuer: no object building or JSON per request. */
-function metadataResponse(bundle: ServerBundle, kind: MetadataKind, issuer: string, endpointBase: string, org: string): Response {
+function metadataResponse(bundle: ServerBundle, kind: MetadataKind, issuer: string, endpointBase: string, org: string, grantTypes?: readonly string[]): Response {
   let byIssuer = documents.get(bundle);
   if (!byIssuer) documents.set(bundle, (byIssuer = new Map()));
   const key = `${kind} ${issuer} ${org}`;
@@ -37,7 +38,7 @@ function metadataResponse(bundle: ServerBundle, kind: MetadataKind, issuer: stri
   if (body === undefined) {
     // Okta: only scopes with metadataPublish ALL_CLIENTS appear in scopes_supported.
     const scopes = bundle.scopes.filter((s) => s.metadataPublish === "ALL_CLIENTS").map((s) => s.name);
-    body = JSON.stringify(buildMetadata(kind, { issuer, endpointBase, scopes, served: ALL_ENDPOINTS, signingAlg: bundle.server.signingAlg, registrationEndpoint: `${org}/oauth2/v1/clients` }));
+    body = JSON.stringify(buildMetadata(kind, { issuer, endpointBase, scopes, served: ALL_ENDPOINTS, signingAlg: bundle.server.signingAlg, registrationEndpoint: `${org}/oauth2/v1/clients`, grantTypes }));
     if (byIssuer.size > 16) byIssuer.clear();
     byIssuer.set(key, body);
   }
@@ -52,7 +53,7 @@ async function customMetadata(c: Context<AppEnv>, kind: MetadataKind): Promise<R
 
 function orgMetadata(c: Context<AppEnv>, kind: MetadataKind): Response {
   const base = orgBase(c.env, c.req.url);
-  return metadataResponse(orgBundle(base), kind, base, `${base}/oauth2/v1`, base);
+  return metadataResponse(orgBundle(base), kind, base, `${base}/oauth2/v1`, base, ORG_GRANT_TYPES_SUPPORTED);
 }
 
 /** The endpoints clients and resource servers call, for the org server and custom servers alike: the OAuth dialect. */
@@ -103,4 +104,7 @@ export const oauthApp = new Hono<AppEnv>()
   .route("/", clientEndpoints("/oauth2"))
   .route("/", clientEndpoints("/oauth2/:serverId"))
   .route("/", pageEndpoints("/oauth2"))
-  .route("/", pageEndpoints("/oauth2/:serverId"));
+  .route("/", pageEndpoints("/oauth2/:serverId"))
+  .route("/", deviceAuthorization("/oauth2"))
+  .route("/", deviceAuthorization("/oauth2/:serverId"))
+  .route("/", activation);

@@ -132,3 +132,7 @@ export async function deleteServer(db: D1Database, id: string): Promise<boolean>
   ]);
   return (results.at(-1)?.meta.changes ?? 0) > 0;
 }
+
+/** The server columns qualified by a table alias, and the row mapping, for queries that join servers (trusted-servers.ts). */
+export const getServerColumnsSql = (alias: string) => COLUMNS.split(", ").map((c) => `${alias}.${c}`).join(", ");
+export const toServerRecord = toRecord;

@@ -12,6 +12,9 @@ export const MAX_BATCHES = 40;
 /** Okta's longest access-token lifetime (1 day): no access token outlives its issue by more. */
 export const LONGEST_ACCESS_TOKEN_SECONDS = ACCESS_TOKEN_MAX_MINUTES * 60;
 
+/** The window of the activation page's guessing limit (oauth/device/activate.ts). */
+export const USER_CODE_WINDOW_SECONDS = 15 * 60;
+
 /** One table's purge: a statement that deletes at most `?2` rows that are dead at `?1`. */
 interface Purge {
   table: string;
@@ -85,6 +88,18 @@ const PURGES: Purge[] = [
     // RFC 9449 11.1: past the end of its iat window a proof is refused as stale, so its jti need not be kept.
     table: "used_dpop_proofs",
     sql: `DELETE FROM used_dpop_proofs WHERE rowid IN (SELECT rowid FROM used_dpop_proofs WHERE expires_at < ?1 LIMIT ?2)`,
+  },
+  {
+    // RFC 8628: a device code past expires_at only answers expired_token; a day later it may answer invalid_grant.
+    // Tokens a redemption produced are refresh families and access tokens of their own, not tied to this row.
+    table: "device_authorizations",
+    sql: `DELETE FROM device_authorizations WHERE rowid IN (
+            SELECT rowid FROM device_authorizations WHERE expires_at < ?1 - ${LONGEST_ACCESS_TOKEN_SECONDS} LIMIT ?2)`,
+  },
+  {
+    // A guessing window restarts after USER_CODE_WINDOW_SECONDS: an older row counts nothing.
+    table: "user_code_attempts",
+    sql: `DELETE FROM user_code_attempts WHERE rowid IN (SELECT rowid FROM user_code_attempts WHERE window_start < ?1 - ${USER_CODE_WINDOW_SECONDS} LIMIT ?2)`,
   },
 ];
 

@@ -17,6 +17,11 @@ export const UserGrantSchema = z.object({
   refreshTokenWindowSeconds: z.number().int().nonnegative(),
   /** RFC 9449 5: the DPoP key (jkt) a public client's refresh tokens are bound to. */
   jkt: z.string().optional(),
+  /**
+   * The grant that began the family, when not authorization_code (password, device_code): a refresh re-evaluates
+   * the access policy for it (Okta evaluates refresh requests against the rule of their original grant type).
+   */
+  grantType: z.string().optional(),
   /** The token inline hook of the rule that granted it (Okta: it runs for the tokens of this grant). */
   hook: z.object({ id: z.string(), policyId: z.string(), ruleId: z.string() }).optional(),
 });

@@ -50,7 +50,7 @@ const ORG_POLICY: PolicyConfig = {
       priority: 1,
       status: "ACTIVE",
       people: { users: { include: [], exclude: [] }, groups: { include: ["EVERYONE"], exclude: [] } },
-      grantTypes: ["authorization_code", "implicit", "refresh_token", "client_credentials"],
+      grantTypes: ["authorization_code", "implicit", "refresh_token", "client_credentials", "password", "urn:ietf:params:oauth:grant-type:device_code"],
       scopes: ["*"],
       token: { accessTokenLifetimeMinutes: 60, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 10080 },
     },

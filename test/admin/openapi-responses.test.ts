@@ -90,6 +90,7 @@ const READS: [string, string][] = [
   ["GET", `${AS}/policies/{policyId}`],
   ["GET", `${AS}/policies/{policyId}/rules`],
   ["GET", `${AS}/policies/{policyId}/rules/{ruleId}`],
+  ["GET", `${AS}/associatedServers`],
   ["GET", "/api/v1/apps"],
   ["GET", "/api/v1/apps/{id}"],
   ["GET", "/api/v1/apps/{appId}/grants"],

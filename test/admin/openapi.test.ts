@@ -130,9 +130,6 @@ describe("the authorization-server paths against Okta's own description", () => 
 
   // Okta operations Mintgate does not serve (README, What is not there); everything else must be there.
   const NOT_SERVED = [
-    "GET /api/v1/authorizationServers/{authServerId}/associatedServers",
-    "POST /api/v1/authorizationServers/{authServerId}/associatedServers",
-    "DELETE /api/v1/authorizationServers/{authServerId}/associatedServers/{associatedServerId}",
     "GET /api/v1/authorizationServers/{authServerId}/resourceservercredentials/keys",
     "POST /api/v1/authorizationServers/{authServerId}/resourceservercredentials/keys",
     "GET /api/v1/authorizationServers/{authServerId}/resourceservercredentials/keys/{keyId}",
@@ -161,13 +158,15 @@ describe("the authorization-server paths against Okta's own description", () => 
   /**
    * Fields Mintgate requires beyond Okta's spec, each because Okta's documentation or behaviour requires it:
    * the docs list name, description and audiences of a server and name, claimType, valueType and value of a claim
-   * as required; a policy needs its name, description and clients (REFERENCE 3.5); keyRotate needs use (JwkUse).
+   * as required; a policy needs its name, description and clients (REFERENCE 3.5); keyRotate needs use (JwkUse); an association names the servers
+   * to trust (AssociatedServerMediated: an empty body associates nothing).
    */
   const STRICTER: Record<string, string[]> = {
     AuthorizationServer: ["audiences", "name"],
     OAuth2Claim: ["claimType", "name", "value", "valueType"],
     AuthorizationServerPolicy: ["conditions", "description", "name"],
     JwkUse: ["use"],
+    AssociatedServerMediated: ["trusted"],
   };
 
   it("requires every request field Okta requires, and more only where Okta's documentation does", () => {

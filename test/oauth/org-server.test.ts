@@ -205,10 +205,10 @@ describe("the org server's discovery documents", () => {
     const doc = (await res.json()) as Json;
     expect(doc.issuer).toBe(BASE);
     const endpoints = Object.entries(doc).filter(([k]) => k.endsWith("_endpoint") || k === "jwks_uri");
-    const expected = ["authorization_endpoint", "token_endpoint", "jwks_uri", "introspection_endpoint", "revocation_endpoint", "end_session_endpoint", "pushed_authorization_request_endpoint", "registration_endpoint"];
+    const expected = ["authorization_endpoint", "token_endpoint", "jwks_uri", "introspection_endpoint", "revocation_endpoint", "end_session_endpoint", "pushed_authorization_request_endpoint", "device_authorization_endpoint", "registration_endpoint"];
     if (kind === "openid-configuration") expected.push("userinfo_endpoint");
     expect(endpoints.map(([k]) => k).sort()).toEqual(expected.sort());
-    for (const [field, url] of endpoints) expect(url, field).toMatch(new RegExp(`^${BASE.replace(/\./g, "\\.")}/oauth2/v1/[a-z]+$`));
+    for (const [field, url] of endpoints) expect(url, field).toMatch(new RegExp(`^${BASE.replace(/\./g, "\\.")}/oauth2/v1/[a-z/]+$`));
     expect(doc.scopes_supported).toEqual(expect.arrayContaining(["openid", "profile", "okta.users.read", "okta.users.manage", "okta.authorizationServers.manage"]));
   });
 });

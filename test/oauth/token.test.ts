@@ -152,7 +152,7 @@ describe("token request errors (RFC 6749 5.2)", () => {
       "no grant_type",
       () => oauthPost(server.id, "token", "scope=orders:read", asBasic(client)),
       "invalid_request",
-      "The token request must specify a 'grant_type'. Valid values: [authorization_code, client_credentials, implicit, password, refresh_token]",
+      "The token request must specify a 'grant_type'. Valid values: [authorization_code, client_credentials, refresh_token, password, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange]",
     ],
     [
       "an unknown grant_type",

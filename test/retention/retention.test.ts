@@ -42,6 +42,12 @@ const refreshRow = (id: string, family: string, o: { expiresAt: number | null; i
 const marker = (family: string, revokedAt: number) =>
   env.DB.prepare(`INSERT INTO revoked_families (family_id, revoked_at) VALUES (?1, ?2)`).bind(family, revokedAt);
 
+const device = (hash: string, expiresAt: number) =>
+  env.DB.prepare(
+    `INSERT INTO device_authorizations (device_code_hash, user_code_hash, auth_server_id, client_id, scopes, status, poll_interval, created, expires_at)
+     VALUES (?1, ?1, 'default', 'c', '["openid"]', 'PENDING', 5, ?2, ?3)`,
+  ).bind(hash, expiresAt - 600, expiresAt);
+
 describe("the scheduled retention job at T", () => {
   let userId: string;
   let logs: MockInstance<typeof console.log>;
@@ -94,6 +100,12 @@ describe("the scheduled retention job at T", () => {
 
       env.DB.prepare(`INSERT INTO used_assertions (client_id, jti, expires_at) VALUES ('c', 'jti-expired', ?1)`).bind(T - 1),
       env.DB.prepare(`INSERT INTO used_assertions (client_id, jti, expires_at) VALUES ('c', 'jti-expires-now', ?1)`).bind(T),
+
+      device("dev-expired-over-a-day", T - DAY - 1),
+      device("dev-expired-exactly-a-day", T - DAY),
+      device("dev-live", T + 600),
+      env.DB.prepare(`INSERT OR REPLACE INTO user_code_attempts (address, window_start, count) VALUES ('addr-old', ?1, 3)`).bind(T - 901),
+      env.DB.prepare(`INSERT OR REPLACE INTO user_code_attempts (address, window_start, count) VALUES ('addr-current', ?1, 3)`).bind(T - 900),
     ]);
     logs = vi.spyOn(console, "log");
     await runCron(T * 1000);
@@ -135,6 +147,11 @@ describe("the scheduled retention job at T", () => {
     expect(await ids(`SELECT jti AS id FROM used_assertions WHERE client_id = 'c'`)).toEqual(["jti-expires-now"]);
   });
 
+  it("deletes device authorizations more than a day past their expiry, and guessing windows that are over", async () => {
+    expect(await ids(`SELECT device_code_hash AS id FROM device_authorizations WHERE device_code_hash LIKE 'dev-%'`)).toEqual(["dev-expired-exactly-a-day", "dev-live"]);
+    expect(await ids(`SELECT address AS id FROM user_code_attempts WHERE address LIKE 'addr-%'`)).toEqual(["addr-current"]);
+  });
+
   it("logs one line with the rows it deleted per table, and a second run finds nothing left to delete", async () => {
     await runCron(T * 1000);
     const lines = logs.mock.calls.map((args) => String(args[0])).filter((l) => l.includes('"event":"retention"'));
@@ -142,7 +159,7 @@ describe("the scheduled retention job at T", () => {
       {
         event: "retention",
         scheduledTime: new Date(T * 1000).toISOString(),
-        deleted: { authorization_codes: 0, log_events: 0, refresh_tokens: 0, revoked_families: 0, revoked_tokens: 0, sessions: 0, used_assertions: 0, family_access_tokens: 0, retired_client_ids: 0, pushed_requests: 0, used_dpop_proofs: 0 },
+        deleted: { authorization_codes: 0, log_events: 0, refresh_tokens: 0, revoked_families: 0, revoked_tokens: 0, sessions: 0, used_assertions: 0, family_access_tokens: 0, retired_client_ids: 0, pushed_requests: 0, used_dpop_proofs: 0, device_authorizations: 0, user_code_attempts: 0 },
       },
     ]);
   });

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { isoTime } from "../../clock";
-import type { AppEnv } from "../../env";
+import type { AppEnv, Env } from "../../env";
 import { verifySecret } from "../../secrets";
 import { recordSignInFailure, recordSignInSuccess, reserveSignInAttempt } from "../../store/lockout";
 import { passwordSettings } from "../../store/password-policy";
@@ -24,25 +24,29 @@ export type SignInOutcome =
  * the attempt is counted before the password is checked (lockout.ts), a wrong password that reaches maxAttempts
  * locks the person, and the right password of a LOCKED_OUT person is refused like a wrong one.
  */
-export async function checkPassword(c: Context<AppEnv>, login: string, password: string): Promise<SignInOutcome> {
-  const now = c.var.now;
-  if (!(await mayHash(c.env, { ip: clientIp(c.req.raw), account: `login:${login}` }))) return { kind: "throttled" };
-  const user = login && login.length <= 100 ? await getUserByLogin(c.env.DB, login) : null;
+export function checkPassword(c: Context<AppEnv>, login: string, password: string): Promise<SignInOutcome> {
+  return checkCredentials(c.env, clientIp(c.req.raw), login, password, c.var.now);
+}
+
+/** checkPassword for callers without a page's context: the password grant and the device activation page. */
+export async function checkCredentials(env: Env, ip: string | null, login: string, password: string, now: number): Promise<SignInOutcome> {
+  if (!(await mayHash(env, { ip, account: `login:${login}` }))) return { kind: "throttled" };
+  const user = login && login.length <= 100 ? await getUserByLogin(env.DB, login) : null;
   if (!user || !user.passwordHash) {
     await verifySecret(password, DUMMY_HASH);
     return { kind: "failed" };
   }
-  const { lockout } = await passwordSettings(c.env.DB);
+  const { lockout } = await passwordSettings(env.DB);
   const nowIso = isoTime(now);
-  const reservation = await reserveSignInAttempt(c.env.DB, user.id, lockout, now, nowIso);
+  const reservation = await reserveSignInAttempt(env.DB, user.id, lockout, now, nowIso);
   if (!reservation.allowed) {
     await verifySecret(password, DUMMY_HASH);
     return reservation.status === "LOCKED_OUT" && lockout.showLockoutFailures ? { kind: "locked" } : { kind: "failed" };
   }
   if (!(await verifySecret(password, user.passwordHash))) {
-    const locked = await recordSignInFailure(c.env.DB, user.id, lockout, now, nowIso);
+    const locked = await recordSignInFailure(env.DB, user.id, lockout, now, nowIso);
     return locked && lockout.showLockoutFailures ? { kind: "locked" } : { kind: "failed" };
   }
-  await recordSignInSuccess(c.env.DB, user.id, nowIso);
+  await recordSignInSuccess(env.DB, user.id, nowIso);
   return { kind: "ok", user };
 }

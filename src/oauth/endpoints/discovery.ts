@@ -24,6 +24,8 @@ export interface MetadataInput {
   served: ReadonlyArray<keyof typeof SERVED_ENDPOINTS>;
   /** Okta: dynamic client registration lives on the org server ({org}/oauth2/v1/clients), for every server. */
   registrationEndpoint?: string;
+  /** The grant types this server serves (the org server serves fewer); all of them when absent. */
+  grantTypes?: readonly string[];
 }
 
 /**
@@ -46,7 +48,7 @@ export function buildMetadata(kind: MetadataKind, m: MetadataInput): Record<stri
     // Okta's oauth-authorization-server document also lists the bare "token" response type.
     response_types_supported: oidc ? RESPONSE_TYPES : [...RESPONSE_TYPES, "token"],
     response_modes_supported: RESPONSE_MODES,
-    grant_types_supported: GRANT_TYPES_SUPPORTED,
+    grant_types_supported: m.grantTypes ?? GRANT_TYPES_SUPPORTED,
     subject_types_supported: ["public"],
     ...(oidc ? { id_token_signing_alg_values_supported: [m.signingAlg] } : {}),
     scopes_supported: m.scopes,

@@ -1,3 +1,6 @@
+import { GRANTS } from "../grants";
+import { TOKEN_EXCHANGE_GRANT } from "../grants/token-exchange";
+
 /**
  * What this server really serves under each authorization server, and nothing more: discovery documents are
  * built from these lists (OIDC Discovery 1.0 section 3, RFC 8414 section 2), so a capability appears in metadata
@@ -13,6 +16,7 @@ export const SERVED_ENDPOINTS = {
   end_session_endpoint: "logout",
   // RFC 9126 5.
   pushed_authorization_request_endpoint: "par",
+  device_authorization_endpoint: "device/authorize",
 } as const satisfies Record<string, string>;
 
 /** Only in OpenID Provider metadata (Okta's oauth-authorization-server document has no userinfo). */
@@ -20,7 +24,10 @@ export const OIDC_ONLY_ENDPOINTS: ReadonlySet<string> = new Set(["userinfo_endpo
 
 export const RESPONSE_TYPES = ["code", "id_token", "code id_token", "code token", "id_token token", "code id_token token"] as const;
 export const RESPONSE_MODES = ["query", "fragment", "form_post"] as const;
-export const GRANT_TYPES_SUPPORTED = ["authorization_code", "implicit", "refresh_token", "client_credentials"] as const;
+/** The token endpoint's registry, with implicit (served by /authorize alone) after authorization_code as Okta lists it. */
+export const GRANT_TYPES_SUPPORTED: readonly string[] = [...GRANTS.keys()].flatMap((g) => (g === "authorization_code" ? [g, "implicit"] : [g]));
+/** Okta: the org authorization server does not serve token exchange. */
+export const ORG_GRANT_TYPES_SUPPORTED: readonly string[] = GRANT_TYPES_SUPPORTED.filter((g) => g !== TOKEN_EXCHANGE_GRANT);
 export const CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"] as const;
 
 /** ID-token and userinfo claims (Okta's custom-server openid-configuration). */

@@ -25,7 +25,7 @@ export async function tokenEndpoint(c: Context<AppEnv>): Promise<Response> {
     params = await readForm(c.req.raw);
     const grantType = params.get("grant_type");
     if (!grantType) {
-      throw new OAuthError("invalid_request", "The token request must specify a 'grant_type'. Valid values: [authorization_code, client_credentials, implicit, password, refresh_token]");
+      throw new OAuthError("invalid_request", `The token request must specify a 'grant_type'. Valid values: [${[...GRANTS.keys()].join(", ")}]`);
     }
     const grant = GRANTS.get(grantType);
     if (!grant) {
@@ -40,7 +40,7 @@ export async function tokenEndpoint(c: Context<AppEnv>): Promise<Response> {
     const dpop = await tokenRequestDpop(c, client, issuer);
     const log = (events: EventInput[]) => logEvents(c, events);
     const request = { id: c.var.requestId, url: c.req.url, ipAddress: c.req.header("CF-Connecting-IP") ?? null, params };
-    const body = await grant.handle({ env: c.env, bundle, client, params, issuer, now, dpopJkt: dpop?.jkt, log, request });
+    const body = await grant.handle({ env: c.env, bundle, client, params, issuer, now, requestUrl: c.req.url, dpopJkt: dpop?.jkt, log, request });
     log(tokenIssuedEvents(bundle, client, grantType, body));
     // RFC 6749 5.1: token responses are never cached. RFC 9449 8: a DPoP response hands on the current nonce.
     return c.json(body, 200, { "Cache-Control": "no-store", Pragma: "no-cache", ...(dpop ? { "DPoP-Nonce": dpop.nonce } : {}) });

@@ -18,6 +18,8 @@ export interface GrantContext {
   log?: (events: EventInput[]) => void;
   /** The request as a token inline hook's context describes it. */
   request?: HookRequest;
+  /** The request's URL: the issuers of other servers (token exchange) are derived from it as the issuer is. */
+  requestUrl: string;
 }
 
 /** RFC 6749 5.1 successful response. */
@@ -29,6 +31,8 @@ export interface TokenResponse {
   scope: string;
   refresh_token?: string;
   id_token?: string;
+  /** RFC 8693 2.2.1: the type of the token a token exchange issued. */
+  issued_token_type?: string;
 }
 
 export interface Grant {

@@ -29,7 +29,7 @@ export async function checkRefreshStillAllowed(env: Env, bundle: ServerBundle, c
   // against the rule for their original grant type; the shipped default rule does not list refresh_token).
   const decision = evaluatePolicies(bundle.policies, {
     clientId: client.clientId,
-    grantType: "authorization_code",
+    grantType: token.grant.grantType ?? "authorization_code",
     scopes: token.grant.scopes,
     user: { id: user.id, groupIds: user.groups.map((g) => g.id) },
   });
