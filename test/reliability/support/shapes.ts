@@ -52,7 +52,7 @@ function oauthProblem(status: number, headers: Headers, text: string): string | 
 
 /** The page dialect (oauth/pages/errors.ts): a 400 HTML page with the strict CSP, never cached, naming its error. */
 function pageProblem(status: number, headers: Headers, text: string): string | null {
-  if (status !== 400) return `error page with status ${status}`;
+  if (status !== 400 && status !== 500 && status !== 503) return `error page with status ${status}`;
   if (headers.get("Content-Type") !== "text/html; charset=utf-8") return "error page without text/html";
   if (!(headers.get("Content-Security-Policy") ?? "").includes("default-src 'none'")) return "error page without its CSP";
   if (headers.get("Cache-Control") !== "no-store") return "error page without no-store";
@@ -95,4 +95,16 @@ export function judge(dialect: Dialect, method: string, res: { status: number; h
   const looksOkta = text.startsWith('{"errorCode"');
   if (looksOkta || dialect === "okta") return { fiveXX: false, problem: oktaProblem(status, headers, text) };
   return { fiveXX: false, problem: dialect === "oauth" ? oauthProblem(status, headers, text) : pageProblem(status, headers, text) };
+}
+
+/**
+ * An outage's answer (injected faults): a 5xx in the route's own dialect — OAuth's server_error or
+ * temporarily_unavailable, Okta's E0000009, or the 5xx page — and nothing that blames the request.
+ */
+export function outageProblem(dialect: Dialect, res: { status: number; headers: Headers }, text: string): string | null {
+  if (res.status < 500) return `answered ${res.status} during an outage: ${text.slice(0, 200)}`;
+  const problem = dialect === "okta" ? oktaProblem(res.status, res.headers, text) : dialect === "oauth" ? oauthProblem(res.status, res.headers, text) : pageProblem(res.status, res.headers, text);
+  if (problem) return problem;
+  if (!/errorId oae[0-9A-Za-z]{22}|"errorId":"oae/.test(text)) return "outage without an errorId";
+  return null;
 }
