@@ -10,7 +10,7 @@ export const FULL = vars.RELIABILITY_MODE === "full";
 export const SEED = Number(vars.RELIABILITY_SEED ?? 20261207);
 
 /** `slice` in the ordinary suite, `full` in `npm run reliability`. */
-export const scaled = (slice: number, full: number) => (FULL ? full : slice);
+export const scaled = <T>(slice: T, full: T): T => (FULL ? full : slice);
 
 /**
  * One part's figures, as one line scripts/reliability.mjs reads from vitest's output (workerd cannot write the
