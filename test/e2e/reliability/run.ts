@@ -141,6 +141,11 @@ export async function runE2eReliability(o: { soakSeconds: number; restarts: numb
       const before = await publishedKids(server.baseUrl, w.serverId);
       let rotation: Promise<unknown> = Promise.resolve();
       if (i % 2 === 1) {
+        // One rotation that completes (so EXPIRED keys are among those that must survive), one still in flight.
+        const done = await a()(`/authorizationServers/${w.serverId}/credentials/lifecycle/keyRotate`, { method: "POST", json: { use: "sig" } });
+        if (done.status !== 200) f.problems.push(`restart ${i}: keyRotate answered ${done.status}`);
+        before.clear();
+        for (const kid of await publishedKids(server.baseUrl, w.serverId)) before.add(kid);
         rotation = a()(`/authorizationServers/${w.serverId}/credentials/lifecycle/keyRotate`, { method: "POST", json: { use: "sig" } }).catch(() => null);
         await new Promise((r) => setTimeout(r, 20));
       }
