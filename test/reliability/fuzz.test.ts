@@ -16,9 +16,9 @@ import { report, scaled, SEED } from "./support/run";
  * reported as the smallest request that still fails, with the seed and path to replay it.
  */
 
-const TOTAL = scaled(1_000, 20_000);
+const TOTAL = scaled(600, 20_000);
 /** Runs per property: a property stops at its first failure, so the run is split to keep counting after one. */
-const CHUNK = scaled(250, 1_000);
+const CHUNK = scaled(200, 1_000);
 
 let world: World;
 let all: Route[];
