@@ -14,7 +14,12 @@ export interface IsolateCache<V> {
   clear(): void;
 }
 
-export function isolateCache<V>(maxEntries = 1000): IsolateCache<V> {
+/**
+ * `older(a, b)`, when given, says whether value `a` is an older version of the same thing than `b`: a load that
+ * finishes after a newer one (it asked before a change, the other after) then neither replaces the newer value nor
+ * is served, so the isolate never goes back in time (for keys: never publishes a JWKS without the key it signs with).
+ */
+export function isolateCache<V>(maxEntries = 1000, older?: (a: V, b: V) => boolean): IsolateCache<V> {
   const entries = new Map<string, { value: V; loadedAt: number }>();
   // Bumped by every invalidation, so a load that started before an admin write cannot store its result after it.
   let epoch = 0;
@@ -24,6 +29,8 @@ export function isolateCache<V>(maxEntries = 1000): IsolateCache<V> {
       if (hit && now - hit.loadedAt < ttlMs) return hit.value;
       const started = epoch;
       const value = await load();
+      const current = entries.get(key);
+      if (older && current && epoch === started && older(value, current.value)) return current.value;
       if (epoch === started) {
         if (entries.size >= maxEntries && !entries.has(key)) entries.delete(entries.keys().next().value!);
         entries.set(key, { value, loadedAt: now });

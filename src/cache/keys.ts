@@ -17,7 +17,9 @@ export interface CachedKeys {
   loadedAt: number;
 }
 
-const cache = isolateCache<CachedKeys>();
+// Snapshots carry the Durable Object's version: a load that asked before a rotation and finished after one that
+// asked later must not bring the old keys back (it would serve a JWKS without the key tokens are being signed with).
+const cache = isolateCache<CachedKeys>(1000, (a, b) => a.snapshot.version < b.snapshot.version);
 
 async function load(env: Env, serverId: string, now: number): Promise<CachedKeys> {
   const snapshot = await keyStore(env, serverId).snapshot(serverId);

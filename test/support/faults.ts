@@ -9,8 +9,9 @@ import { BASE } from "./admin";
 import { ERROR_ID } from "./fixtures";
 
 /**
- * Bindings that fail on purpose: the real D1 database and Durable Object namespace, wrapped so that the Nth call
- * a request makes to either (a D1 statement run, a batch, a Durable Object RPC) fails the way an outage does. A
+ * Bindings that fail on purpose: the real D1 database, Durable Object namespace and any Queue producer, wrapped so
+ * that the Nth call a request makes to any of them (a D1 statement run, a batch, a Durable Object RPC, a queue
+ * send) fails the way an outage does. A
  * request with no failure counts the calls, so a test can fail each call site in turn.
  */
 export interface FaultyBindings {
@@ -99,7 +100,23 @@ export function faultyBindings(failAt: number | null = null, base: Env = env): F
       };
     },
   });
-  return { env: { ...base, DB: db, KEYS: keys } as Env, calls };
+  // Any Queue producer binding (one with send and sendBatch): each send can fail as a queue outage does.
+  const queues: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(base)) {
+    const q = value as { send?: unknown; sendBatch?: unknown } | null;
+    if (typeof q !== "object" || q === null || typeof q.send !== "function" || typeof q.sendBatch !== "function") continue;
+    queues[name] = new Proxy(q, {
+      get(target, prop) {
+        const v = Reflect.get(target, prop);
+        if (typeof v !== "function" || (prop !== "send" && prop !== "sendBatch")) return v;
+        return (...args: unknown[]) => {
+          const failure = call(`Queue ${name} ${prop}`, () => new Error("Queue send failed (injected failure, test)"));
+          return failure ? Promise.reject(failure) : Reflect.apply(v, target, args);
+        };
+      },
+    });
+  }
+  return { env: { ...base, ...queues, DB: db, KEYS: keys } as Env, calls };
 }
 
 /** What a cold isolate knows about these servers, clients and apps: nothing, so every call site is reached. */
