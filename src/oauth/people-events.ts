@@ -20,6 +20,16 @@ export const signInEvent = (user: UserRecord | null, login: string, ok: boolean,
   credentialType: "PASSWORD",
 });
 
+/** Okta's password policy locked the person out: their failed attempt reached maxAttempts. */
+export const lockoutEvent = (user: UserRecord): EventInput => ({
+  eventType: "user.account.lock",
+  displayMessage: "Max sign in attempts exceeded",
+  severity: "WARN",
+  outcome: { result: "SUCCESS" },
+  actor: person(user),
+  target: [{ id: user.id, type: "User", alternateId: String(user.profile.login), displayName: null }],
+});
+
 export const signOutEvent = (userId: string | null, clientId: string): EventInput => ({
   eventType: "user.session.end",
   displayMessage: "User logout from Okta",

@@ -219,6 +219,15 @@ export async function failEachCall<T>(o: {
       logged = [...log.mock.calls];
       log.mockRestore();
     }
+    if (counting.calls[n - 1]!.startsWith("Queue ")) {
+      // The System Log's queue is off the request path (issue 13): a failed send loses those events, logged as
+      // one line, and the request is answered as if nothing had failed.
+      expect(logged.length, what).toBe(1);
+      const line = JSON.parse(String(logged[0]![0])) as { event: string; error: string };
+      expect(line, what).toMatchObject({ event: "system_log_send_failed", error: expect.stringContaining("injected failure") });
+      await o.ok(res, attempt.context);
+      continue;
+    }
     // One structured log line with the cause, and the errorId the client was given.
     expect(logged.length, what).toBe(1);
     const line = JSON.parse(String(logged[0]![0])) as { errorId: string; error: string };

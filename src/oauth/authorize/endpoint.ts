@@ -18,7 +18,7 @@ import type { AppRecord } from "../../store/apps";
 import type { ScopeRecord } from "../../store/scopes";
 import { openTransaction, type Transaction } from "./transaction";
 import { logEvent } from "../../log/emit";
-import { consentEvent, signInEvent } from "../people-events";
+import { consentEvent, lockoutEvent, signInEvent } from "../people-events";
 import { recordLogin } from "../../store/users";
 
 const SIGN_IN_FAILED = "Unable to sign in. Check your username and password and try again.";
@@ -63,6 +63,7 @@ export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
   const outcome = await checkPassword(c, login, form.get("password") ?? "");
   if (outcome.kind !== "ok") {
     logEvent(c, signInEvent(null, login, false, outcome.kind === "locked" ? "LOCKED_OUT" : outcome.kind === "throttled" ? "RATE_LIMITED" : "INVALID_CREDENTIALS"));
+    if (outcome.kind !== "throttled" && outcome.lockedNow) logEvent(c, lockoutEvent(outcome.lockedNow));
     return renderSignIn(c, bundle, params, now, { login, ...SIGN_IN_REFUSED[outcome.kind] });
   }
   const user = outcome.user;

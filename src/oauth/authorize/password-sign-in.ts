@@ -12,10 +12,10 @@ export const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAA
 
 export type SignInOutcome =
   | { kind: "ok"; user: UserRecord }
-  /** Wrong login or password, or an inactive person: one answer, no oracle. */
-  | { kind: "failed" }
+  /** Wrong login or password, or an inactive person: one answer, no oracle. lockedNow: this attempt locked them. */
+  | { kind: "failed"; lockedNow?: UserRecord }
   /** Locked out, told only when the policy's showLockoutFailures is true (Okta). */
-  | { kind: "locked" }
+  | { kind: "locked"; lockedNow?: UserRecord }
   /** The throttle refused before any PBKDF2. */
   | { kind: "throttled" };
 
@@ -45,7 +45,8 @@ export async function checkCredentials(env: Env, ip: string | null, login: strin
   }
   if (!(await verifySecret(password, user.passwordHash))) {
     const locked = await recordSignInFailure(env.DB, user.id, lockout, now, nowIso);
-    return locked && lockout.showLockoutFailures ? { kind: "locked" } : { kind: "failed" };
+    const lockedNow = locked ? { lockedNow: user } : {};
+    return locked && lockout.showLockoutFailures ? { kind: "locked", ...lockedNow } : { kind: "failed", ...lockedNow };
   }
   await recordSignInSuccess(env.DB, user.id, nowIso);
   return { kind: "ok", user };

@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { admin, BASE, call } from "../../support/admin";
-import { asBasic, assertionParams, clientAssertion, clientKeyPair, createApp, FORM, mintToken, oauthPost, readyServer, endpointUrl, type Json } from "../../support/clients";
+import { appBody, asBasic, assertionParams, clientAssertion, clientKeyPair, createApp, FORM, mintToken, oauthPost, readyServer, endpointUrl, type Json } from "../../support/clients";
 import { createManualServer, jwks, rotateKeys } from "../../support/fixtures";
 import { appFor, authorize, codeFor, codeParams, createPerson, formPage, peopleServer, redeem, refresh, sessionFor, submitConsent, tokensFor } from "../../support/people";
 import { hasRoute } from "./routes";
@@ -216,9 +216,22 @@ export const RACES: Race[] = [
     absent: async () => ((await discovery()).dpop_signing_alg_values_supported ? null : "no DPoP support advertised on this branch"),
     setup: async () => {
       const rs = await readyServer();
-      const client = await createApp();
+      // Okta: only a client with dpop_bound_access_tokens has its proofs checked (others' proofs are ignored).
+      const body = appBody();
+      body.settings.oauthClient.dpop_bound_access_tokens = true;
+      const created = await admin("/apps", { method: "POST", json: body });
+      const app = (await created.json()) as Json;
+      const client = { clientId: app.credentials.oauthClient.client_id as string, secret: app.credentials.oauthClient.client_secret as string };
       const { privateKey, publicKey } = await generateKeyPair("ES256");
-      const proof = await new SignJWT({ htm: "POST", htu: endpointUrl(rs.id, "token"), jti: crypto.randomUUID() })
+      // Okta requires a server nonce: the first proof is answered use_dpop_nonce with the DPoP-Nonce to use.
+      const probe = await new SignJWT({ htm: "POST", htu: endpointUrl(rs.id, "token"), jti: crypto.randomUUID() })
+        .setProtectedHeader({ alg: "ES256", typ: "dpop+jwt", jwk: await exportJWK(publicKey) })
+        .setIssuedAt()
+        .sign(privateKey);
+      const first = await call(`/oauth2/${rs.id}/v1/token`, { method: "POST", headers: { "Content-Type": FORM, DPoP: probe, ...asBasic(client) }, body: "grant_type=client_credentials&scope=orders%3Aread" });
+      const nonce = first.headers.get("DPoP-Nonce");
+      if (!nonce) throw new Error(`no DPoP-Nonce: ${first.status} ${await first.text()}`);
+      const proof = await new SignJWT({ htm: "POST", htu: endpointUrl(rs.id, "token"), jti: crypto.randomUUID(), nonce })
         .setProtectedHeader({ alg: "ES256", typ: "dpop+jwt", jwk: await exportJWK(publicKey) })
         .setIssuedAt()
         .sign(privateKey);

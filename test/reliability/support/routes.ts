@@ -1,7 +1,7 @@
 import { app } from "../../../src/app";
 
 /** Which error dialect a route answers in (errors.ts): Okta's error object, OAuth's JSON, or a page for people. */
-export type Dialect = "okta" | "oauth" | "page";
+export type Dialect = "okta" | "oauth" | "page" | "console";
 
 export interface Route {
   method: string;
@@ -11,11 +11,15 @@ export interface Route {
 }
 
 /** Page routes: the endpoints people's browsers visit (oauth/app.ts pageEndpoints); the console when it exists. */
-const PAGE = /\/v1\/(authorize|logout)(\/|$)|^\/console(\/|$)/;
+const PAGE = /\/v1\/(authorize|logout)(\/|$)|^\/activate(\/|$)/;
 
 /** The dialect a path's errors must come in, from where it is mounted (app.ts). */
 export function dialectOf(path: string): Dialect {
-  if (path.startsWith("/api/v1") || path.startsWith("/oauth2/v1/clients")) return "okta";
+  if (path.startsWith("/api/v1")) return "okta";
+  // Dynamic registration (RFC 7591 3.2.2): metadata errors are OAuth JSON, the rest Okta's object (accepted anywhere).
+  if (path.startsWith("/oauth2/v1/clients")) return "oauth";
+  // The admin console (src/console) answers people with its own pages: a refused form is a 403 page.
+  if (path === "/admin" || path.startsWith("/admin/")) return "console";
   if (PAGE.test(path)) return "page";
   return "oauth";
 }

@@ -62,6 +62,15 @@ function pageProblem(status: number, headers: Headers, text: string): string | n
   return null;
 }
 
+/** The console's pages (src/console): an HTML page with the console's strict CSP, never cached. */
+function consolePageProblem(status: number, headers: Headers): string | null {
+  if (![400, 403, 404, 405].includes(status)) return `console page with status ${status}`;
+  if (!(headers.get("Content-Type") ?? "").startsWith("text/html")) return "console page without text/html";
+  if (!(headers.get("Content-Security-Policy") ?? "").includes("default-src 'none'")) return "console page without its CSP";
+  if (headers.get("Cache-Control") !== "no-store") return "console page without no-store";
+  return null;
+}
+
 export interface Verdict {
   fiveXX: boolean;
   /** What is wrong with the answer's shape, or null. */
@@ -94,6 +103,7 @@ export function judge(dialect: Dialect, method: string, res: { status: number; h
   if (method === "HEAD") return { fiveXX: false, problem: null };
   const looksOkta = text.startsWith('{"errorCode"');
   if (looksOkta || dialect === "okta") return { fiveXX: false, problem: oktaProblem(status, headers, text) };
+  if (dialect === "console") return { fiveXX: false, problem: consolePageProblem(status, headers) };
   return { fiveXX: false, problem: dialect === "oauth" ? oauthProblem(status, headers, text) : pageProblem(status, headers, text) };
 }
 
@@ -103,7 +113,8 @@ export function judge(dialect: Dialect, method: string, res: { status: number; h
  */
 export function outageProblem(dialect: Dialect, res: { status: number; headers: Headers }, text: string): string | null {
   if (res.status < 500) return `answered ${res.status} during an outage: ${text.slice(0, 200)}`;
-  const problem = dialect === "okta" ? oktaProblem(res.status, res.headers, text) : dialect === "oauth" ? oauthProblem(res.status, res.headers, text) : pageProblem(res.status, res.headers, text);
+  const problem =
+    dialect === "okta" ? oktaProblem(res.status, res.headers, text) : dialect === "oauth" ? oauthProblem(res.status, res.headers, text) : dialect === "console" ? null : pageProblem(res.status, res.headers, text);
   if (problem) return problem;
   if (!/errorId oae[0-9A-Za-z]{22}|"errorId":"oae/.test(text)) return "outage without an errorId";
   return null;
