@@ -25,7 +25,9 @@ function nextCursor(link: string | null): string | null {
   return m ? new URL(m[1]!).searchParams.get("after") : null;
 }
 
-const who = (a: any) => (a ? a.displayName || a.alternateId || a.id : "");
+/** An actor or target as a person reads it: its name, and its login or other alternate id when both are known. */
+const who = (a: any): string =>
+  !a ? "" : a.displayName && a.alternateId ? `${a.displayName} (${a.alternateId})` : a.displayName || a.alternateId || a.id;
 
 async function logPage(c: Context<ConsoleEnv>) {
   const eventType = (c.req.query("eventType") ?? "").trim();

@@ -72,7 +72,7 @@ describe("the console's System Log screen", () => {
     expect(older).toContain(`<a href="/admin/logs?eventType=${TYPE}">Back to the newest</a>`);
   });
 
-  it("filters by outcome and shows time, type, message, actor, outcome and targets, escaped", async () => {
+  it("filters by outcome and shows time, type, message, actor (name and login), outcome and targets, escaped", async () => {
     const html = await (await page(s, `/admin/logs?eventType=${TYPE}&outcome=FAILURE`)).text();
     expect(messages(html)).toEqual([60, 57, 54, 51, 48, 45, 42, 39, 36, 33, 30, 27, 24, 21, 18, 15, 12, 9, 6, 3]);
     expect(nextHref(html)).toBeUndefined();
@@ -81,7 +81,7 @@ describe("the console's System Log screen", () => {
       `<tr><td><time datetime="${e.published}">${e.published}</time></td><td><code>${TYPE}</code></td><td>event 3 ${tag}</td><td>person3@example.com</td><td class="status-FAILURE">FAILURE (INVALID_CREDENTIALS)</td><td><div>AuthorizationServer: Server 3</div></td></tr>`,
     );
     const success = await (await page(s, `/admin/logs?eventType=${TYPE}&outcome=SUCCESS`)).text();
-    expect(success).toContain(`<td>event 1 ${tag}</td><td>Ada &lt;Admin&gt;</td>`);
+    expect(success).toContain(`<td>event 1 ${tag}</td><td>Ada &lt;Admin&gt; (person1@example.com)</td>`);
     expect(success).toContain(`<option value="SUCCESS" selected="">SUCCESS</option>`);
   });
 
