@@ -8,7 +8,7 @@ export interface OktaError {
   errorCauses: Array<{ errorSummary: string }>;
 }
 
-export type ApiResult<T = any> = { ok: true; status: number; body: T } | { ok: false; status: number; error: OktaError };
+export type ApiResult<T = any> = { ok: true; status: number; body: T; headers: Headers } | { ok: false; status: number; error: OktaError };
 
 /** The admin API said the session's token is no good any more (expired, revoked, role removed): sign in again. */
 export class SignInAgain extends Error {}
@@ -30,7 +30,7 @@ export async function api<T = any>(c: Context<ConsoleEnv>, method: string, path:
   const text = await res.text();
   const json = text ? JSON.parse(text) : null;
   if (res.status === 401) throw new SignInAgain();
-  if (res.ok) return { ok: true, status: res.status, body: json as T };
+  if (res.ok) return { ok: true, status: res.status, body: json as T, headers: res.headers };
   return { ok: false, status: res.status, error: json as OktaError };
 }
 

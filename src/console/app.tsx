@@ -16,6 +16,7 @@ import { peoplePages } from "./people";
 import { groupPages } from "./groups";
 import { originPages } from "./origins";
 import { startPageApp } from "./start";
+import { logPages } from "./logs";
 
 /**
  * The sign-in page's CSP (no script at all, inline style only, no framing, no base, no plugins), with forms
@@ -86,7 +87,8 @@ export function consoleApp(worker: WorkerFetch) {
     .route("/apps", appPages)
     .route("/people", peoplePages)
     .route("/groups", groupPages)
-    .route("/trusted-origins", originPages);
+    .route("/trusted-origins", originPages)
+    .route("/logs", logPages);
 
   app.notFound((c) => render(c, "Not found", undefined, <NotFound />, 404));
   app.onError((err, c) => {

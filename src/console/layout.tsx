@@ -18,6 +18,7 @@ export const SECTIONS = [
   { id: "people", href: "/admin/people", label: "People" },
   { id: "groups", href: "/admin/groups", label: "Groups" },
   { id: "origins", href: "/admin/trusted-origins", label: "Trusted origins" },
+  { id: "logs", href: "/admin/logs", label: "System Log" },
 ] as const;
 
 /** Every console page: a skip link, the navigation, one main landmark, and the sign-out form. */

@@ -12,8 +12,10 @@ const ACTIONS: Record<string, string[]> = {
   ACTIVE: ["suspend", "deactivate"],
   SUSPENDED: ["unsuspend", "deactivate"],
   DEPROVISIONED: ["activate"],
+  // Okta: a LOCKED_OUT person is unlocked (ACTIVE again), or deactivated.
+  LOCKED_OUT: ["unlock", "deactivate"],
 };
-const LABELS: Record<string, string> = { activate: "Activate", deactivate: "Deactivate", suspend: "Suspend", unsuspend: "Unsuspend" };
+const LABELS: Record<string, string> = { activate: "Activate", deactivate: "Deactivate", suspend: "Suspend", unsuspend: "Unsuspend", unlock: "Unlock" };
 
 async function listPage(c: Context<ConsoleEnv>, values: Record<string, string> = {}, error?: OktaError) {
   const q = c.req.query("q") ?? "";
@@ -104,9 +106,25 @@ async function personPage(c: Context<ConsoleEnv>, error?: OktaError) {
           </dd>
         </dl>
         {(ACTIONS[u.status] ?? []).map((a) => (
-          <ActionButton action={`${base}/lifecycle/${a}`} csrf={csrf} label={LABELS[a]!} secondary={a !== "activate"} />
+          <ActionButton action={`${base}/lifecycle/${a}`} csrf={csrf} label={LABELS[a]!} secondary={a !== "activate" && a !== "unlock"} />
         ))}
         {u.status === "DEPROVISIONED" && <ActionButton action={`${base}/delete`} csrf={csrf} label="Delete" danger />}
+      </div>
+      <div class="card">
+        <h2>Sessions</h2>
+        <p class="hint" id="reset-sessions-hint">
+          Ends every sign-in session of this person: they must sign in again at every app.
+        </p>
+        <form method="post" action={`${base}/sessions/reset`}>
+          <Csrf token={csrf} />
+          <p class="check">
+            <input type="checkbox" id="oauthTokens" name="oauthTokens" value="true" />
+            <label for="oauthTokens">Also revoke their OAuth tokens (access and refresh tokens)</label>
+          </p>
+          <button type="submit" class="secondary" aria-describedby="reset-sessions-hint">
+            Reset sessions
+          </button>
+        </form>
       </div>
       <div class="card">
         <h2>Groups</h2>
@@ -145,11 +163,19 @@ export const peoplePages = new Hono<ConsoleEnv>()
     return done(c, `/admin/people/${enc(r.body.id)}`, "created");
   })
   .get("/:id", (c) => personPage(c))
-  .post("/:id/lifecycle/:action{activate|deactivate|suspend|unsuspend}", async (c) => {
+  .post("/:id/lifecycle/:action{activate|deactivate|suspend|unsuspend|unlock}", async (c) => {
     const { id, action } = c.req.param();
     const r = await api(c, "POST", `/users/${enc(id)}/lifecycle/${action}${action === "activate" ? "?sendEmail=false" : ""}`);
     if (!r.ok) return personPage(c, r.error);
     return done(c, `/admin/people/${enc(id)}`, action.endsWith("e") ? `${action}d` : `${action}ed`);
+  })
+  .post("/:id/sessions/reset", async (c) => {
+    const id = c.req.param("id");
+    const tokens = (await form(c)).get("oauthTokens") === "true";
+    // Okta: DELETE /users/{id}/sessions; oauthTokens=true also revokes the person's OAuth tokens.
+    const r = await api(c, "DELETE", `/users/${enc(id)}/sessions${tokens ? "?oauthTokens=true" : ""}`);
+    if (!r.ok) return personPage(c, r.error);
+    return done(c, `/admin/people/${enc(id)}`, tokens ? "sessions-tokens-reset" : "sessions-reset");
   })
   .post("/:id/delete", async (c) => {
     const r = await api(c, "DELETE", `/users/${enc(c.req.param("id"))}`);

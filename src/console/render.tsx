@@ -31,6 +31,9 @@ const NOTICES: Record<string, string> = {
   unassigned: "Unassigned.",
   added: "Added.",
   removed: "Removed.",
+  unlocked: "Unlocked: the person can sign in again.",
+  "sessions-reset": "Their sessions were ended: they must sign in again.",
+  "sessions-tokens-reset": "Their sessions were ended and their OAuth tokens revoked.",
 };
 
 export const notice = (c: Context) => NOTICES[c.req.query("notice") ?? ""] ?? null;
