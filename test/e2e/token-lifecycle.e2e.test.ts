@@ -20,7 +20,7 @@ async function signIn(url: URL, login: string, cookies: string[] = []): Promise<
   expect(page.status, html.slice(0, 200)).toBe(200);
   const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)![1]!;
   const action = /<form method="post" action="([^"]+)"/.exec(html)![1]!;
-  const csrf = page.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("mg_csrf="))!;
+  const csrf = page.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("__Host-mg_csrf="))!;
   const res = await fetch(new URL(action, baseUrl), {
     method: "POST",
     redirect: "manual",
@@ -28,7 +28,7 @@ async function signIn(url: URL, login: string, cookies: string[] = []): Promise<
     body: new URLSearchParams({ tx: field("tx"), csrf: field("csrf"), username: login, password: PASSWORD }),
   });
   expect(res.status, await res.clone().text()).toBe(302);
-  const sid = res.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("mg_sid="))!;
+  const sid = res.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("__Host-mg_sid="))!;
   return { location: new URL(res.headers.get("Location")!), sid };
 }
 
