@@ -3,11 +3,11 @@ import { isoTime } from "../clock";
 import type { AppEnv } from "../env";
 import { handleApiError, validationError } from "../errors";
 import { generateClientSecret } from "../secrets";
-import { getAppByClientId, setAppSecret, type AppRecord } from "../store/apps";
+import { setAppSecret, type AppRecord } from "../store/apps";
 import { usesSecret } from "./app-schema";
 import { storedSecret } from "./apps";
 import { invalidate } from "../cache/invalidate";
-import { notFoundError } from "./require";
+import { notFoundError, requireClient } from "./require";
 
 /** Okta's Dynamic Client Registration Client object (REFERENCE 7.3). */
 function toClient(a: AppRecord, secret: string) {
@@ -35,8 +35,7 @@ function toClient(a: AppRecord, secret: string) {
 // Authentication and Accept are checked by clients.ts, which mounts these routes.
 export const clientSecrets = new Hono<AppEnv>()
   .post("/:clientId/lifecycle/newSecret", async (c) => {
-    const existing = await getAppByClientId(c.env.DB, c.req.param("clientId"));
-    if (!existing) throw notFoundError(c.req.param("clientId"), "Client");
+    const existing = await requireClient(c.env, c.req.param("clientId"));
     if (!usesSecret(existing.tokenEndpointAuthMethod)) {
       throw validationError("Client", [`token_endpoint_auth_method: '${existing.tokenEndpointAuthMethod}' clients have no secret`]);
     }

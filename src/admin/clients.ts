@@ -5,7 +5,7 @@ import { handleOAuthError, OAuthError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
 import { generateClientSecret } from "../secrets";
-import { getAppByClientId, insertApp, listApps, replaceApp, type AppRecord, type OAuthClientSettings } from "../store/apps";
+import { insertApp, listApps, replaceApp, type AppRecord, type OAuthClientSettings } from "../store/apps";
 import { deleteAppByClientId } from "../store/clients";
 import { invalidate } from "../cache/invalidate";
 import { AppInput, appRuleViolations, usesSecret } from "./app-schema";
@@ -16,7 +16,7 @@ import { clientSecrets } from "./client-secrets";
 import { checkJsonContentType, requireJsonAccept } from "./media-types";
 import { MAX_BODY_BYTES } from "./body";
 import { linkPage, readPaging } from "./paging";
-import { notFoundError } from "./require";
+import { notFoundError, requireClient } from "./require";
 
 const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
 
@@ -61,11 +61,7 @@ function settingsOf(metadata: ClientMetadata, input: AppInput): OAuthClientSetti
   return { ...o, ...extraSettings(metadata) };
 }
 
-async function requireClient(c: Context<AppEnv>): Promise<AppRecord> {
-  const app = await getAppByClientId(c.env.DB, c.req.param("clientId")!);
-  if (!app) throw notFoundError(c.req.param("clientId")!, "Client");
-  return app;
-}
+const clientOf = (c: Context<AppEnv>): Promise<AppRecord> => requireClient(c.env, c.req.param("clientId")!);
 
 /**
  * Okta's Dynamic Client Registration at {org}/oauth2/v1/clients (RFC 7591 / 7592 shapes): create, list, read,
@@ -108,9 +104,9 @@ export const clients = new Hono<AppEnv>()
     linkPage(c, `${orgBase(c.env, c.req.url)}/oauth2/v1/clients`, { q: q.success ? q.data : undefined }, paging, page);
     return c.json(page.items.map((a) => toClient(a)), 200, NO_STORE);
   })
-  .get("/:clientId", async (c) => c.json(toClient(await requireClient(c)), 200, NO_STORE))
+  .get("/:clientId", async (c) => c.json(toClient(await clientOf(c)), 200, NO_STORE))
   .put("/:clientId", async (c) => {
-    const existing = await requireClient(c);
+    const existing = await clientOf(c);
     const { metadata, input } = await readClient(c);
     if (metadata.client_id !== undefined && metadata.client_id !== existing.clientId) {
       throw new OAuthError("invalid_client_metadata", "`client_id`: The client_id cannot be changed.");
@@ -139,7 +135,7 @@ export const clients = new Hono<AppEnv>()
     return c.json(toClient(app, newSecret), 200, NO_STORE);
   })
   .delete("/:clientId", async (c) => {
-    const existing = await requireClient(c);
+    const existing = await clientOf(c);
     // RFC 7592 2.3: the client is gone at once, with every token it holds (verification finds no client).
     if (!(await deleteAppByClientId(c.env.DB, existing.clientId))) throw notFoundError(existing.clientId, "Client");
     invalidate({ client: existing.clientId });

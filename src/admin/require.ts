@@ -1,6 +1,6 @@
 import type { Env } from "../env";
 import { ApiError } from "../errors";
-import { getApp, type AppRecord } from "../store/apps";
+import { getApp, getAppByClientId, type AppRecord } from "../store/apps";
 import { getServer, type AuthorizationServerRecord } from "../store/authorization-servers";
 import { getClaim, type ClaimRecord } from "../store/claims";
 import { getGroup, type GroupRecord } from "../store/groups";
@@ -62,6 +62,9 @@ export async function requireRule(env: Env, serverId: string, policyId: string, 
 }
 
 export const requireApp = async (env: Env, id: string): Promise<AppRecord> => found(await getApp(env.DB, id), id, "App");
+
+/** The app registered with this client_id (Okta's OAuth client routes name clients by client_id). */
+export const requireClient = async (env: Env, clientId: string): Promise<AppRecord> => found(await getAppByClientId(env.DB, clientId), clientId, "Client");
 
 /** Okta: a user path takes the user's id or login. */
 export const requireUser = async (env: Env, idOrLogin: string): Promise<UserRecord> =>

@@ -5,12 +5,11 @@ import type { AppEnv } from "../env";
 import { orgBase } from "../issuer";
 import { getIssuedRefreshToken, clientsWithTokensAt, listIssuedRefreshTokens } from "../store/token-grants";
 import { revokeFamilies } from "../store/token-revocation";
-import { getAppByClientId } from "../store/apps";
 import { readQuery } from "./body";
 import type { Operation } from "./openapi";
 import { linkPage, readPaging } from "./paging";
 import { appsByClientId, OAuth2Client, OAuth2RefreshToken, TokenListQuery, TokenQuery, toOAuth2Client, toRefreshToken } from "./refresh-token-schema";
-import { notFoundError, requireServer } from "./require";
+import { notFoundError, requireClient, requireServer } from "./require";
 
 /**
  * An authorization server's clients and the refresh tokens it issued them (Okta's client and token management).
@@ -32,8 +31,7 @@ export const serverClientOperations: Operation[] = [
 async function owner(c: Context<AppEnv>) {
   const server = await requireServer(c.env, c.req.param("authServerId")!);
   const clientId = c.req.param("clientId")!;
-  const app = await getAppByClientId(c.env.DB, clientId);
-  if (!app) throw notFoundError(clientId, "Client");
+  const app = await requireClient(c.env, clientId);
   return { server, app, scope: { authServerId: server.id, clientId } };
 }
 

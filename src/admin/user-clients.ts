@@ -3,14 +3,13 @@ import { z } from "zod";
 import { epochSeconds } from "../clock";
 import type { AppEnv } from "../env";
 import { orgBase } from "../issuer";
-import { getAppByClientId } from "../store/apps";
 import { clientsOfUser, getIssuedRefreshToken, listIssuedRefreshTokens } from "../store/token-grants";
 import { revokeFamilies } from "../store/token-revocation";
 import { readQuery } from "./body";
 import type { Operation } from "./openapi";
 import { linkPage, readPaging } from "./paging";
 import { appsByClientId, OAuth2Client, OAuth2RefreshToken, TokenListQuery, TokenQuery, toOAuth2Client, toRefreshToken } from "./refresh-token-schema";
-import { notFoundError, requireUser } from "./require";
+import { notFoundError, requireClient, requireUser } from "./require";
 
 /**
  * A person's clients and the refresh tokens they hold, across authorization servers (Okta's user OAuth API).
@@ -31,8 +30,7 @@ export const userClientOperations: Operation[] = [
 async function owner(c: Context<AppEnv>) {
   const user = await requireUser(c.env, c.req.param("userId")!);
   const clientId = c.req.param("clientId")!;
-  const app = await getAppByClientId(c.env.DB, clientId);
-  if (!app) throw notFoundError(clientId, "Client");
+  const app = await requireClient(c.env, clientId);
   return { user, app, scope: { userId: user.id, clientId } };
 }
 
