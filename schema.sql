@@ -1,6 +1,7 @@
--- Mintgate's D1 schema. Applied by `npm start` to the local database, by the tests to theirs,
--- and by `wrangler d1 execute mintgate --remote --file schema.sql` on deploy. Every statement is
--- idempotent so that applying it again to a live database changes nothing.
+-- Mintgate's D1 schema, consolidated: what the numbered files in migrations/ build when applied in order (`npm
+-- start` and deploys run `wrangler d1 migrations apply`; test/migrations/ checks the two agree). The tests and the
+-- bench create their databases from this file. A schema change edits this file AND adds a migration. Every
+-- statement is idempotent so that applying it again to a live database changes nothing.
 -- Signing keys are not here: each authorization server's keys live in its own Durable Object.
 
 -- Authorization servers (Okta /api/v1/authorizationServers).

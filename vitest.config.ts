@@ -1,6 +1,9 @@
-import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { hookService } from "./test/support/hook-service";
+
+// migrations/, split as `wrangler d1 migrations apply` splits them, for test/migrations/ (applyD1Migrations).
+const migrations = await readD1Migrations("./migrations");
 
 // Unit and integration tests run inside workerd with real D1 and Durable Objects (miniflare).
 export default defineConfig({
@@ -15,7 +18,10 @@ export default defineConfig({
           ...Object.fromEntries(
             ["OAUTH_TOKEN", "OAUTH_AUTHORIZE", "OAUTH_OTHER", "CLIENT_REGISTRATION", "API_USERS", "API_APPS", "API_GROUPS", "API_OTHER"].map((b) => [`RATE_LIMIT_${b}_PER_MINUTE`, "1000000"]),
           ),
+          TEST_MIGRATIONS: migrations,
         },
+        // Empty databases of their own for test/migrations/ (migrations vs schema.sql, upgrades of old data).
+        d1Databases: Object.fromEntries(["MIGRATED_DB", "CONSOLIDATED_DB", "OLD_SCHEMA_DB", "OLD_MIGRATED_DB", "ADOPTING_DB"].map((b) => [b, b.toLowerCase()])),
         // A hook server in Node, reached as the Service Binding HOOK_TEST (test/support/hook-service.ts).
         serviceBindings: { HOOK_TEST: hookService },
       },

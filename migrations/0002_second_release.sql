@@ -1,0 +1,187 @@
+-- Migration 0002: from the first release to the second wave (retention indexes, token lifecycle, PAR, DPoP,
+-- lockout and the password policy, email verification, the System Log and hooks, device authorization, trusted
+-- servers). Only new tables, indexes and seed rows: no existing table changes shape. IF NOT EXISTS / OR IGNORE so
+-- that a database created from this release's schema.sql (before migrations existed) adopts them too.
+
+-- What the retention job (src/store/retention.ts) looks rows up by, so that each of its bounded batches reads only
+-- rows it deletes instead of scanning the table.
+CREATE INDEX IF NOT EXISTS authorization_codes_by_expiry ON authorization_codes (expires_at);
+CREATE INDEX IF NOT EXISTS refresh_tokens_by_idle_expiry ON refresh_tokens (idle_expires_at);
+CREATE INDEX IF NOT EXISTS refresh_tokens_by_expiry ON refresh_tokens (expires_at);
+CREATE INDEX IF NOT EXISTS revoked_families_by_time ON revoked_families (revoked_at);
+CREATE INDEX IF NOT EXISTS revoked_tokens_by_expiry ON revoked_tokens (expires_at);
+CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires_at);
+CREATE INDEX IF NOT EXISTS used_assertions_by_expiry ON used_assertions (expires_at);
+
+-- Access tokens issued together with a refresh token, by family (Okta: revoking a refresh token also revokes the
+-- access tokens minted with it). Invariants: one row per access token jti; a family revoked as a whole copies its
+-- rows into revoked_tokens in the same batch; the retention job deletes rows past expires_at (the token's exp).
+CREATE TABLE IF NOT EXISTS family_access_tokens (
+  jti            TEXT PRIMARY KEY,
+  family_id      TEXT NOT NULL,
+  auth_server_id TEXT NOT NULL,
+  expires_at     INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS family_access_tokens_by_family ON family_access_tokens (family_id);
+CREATE INDEX IF NOT EXISTS family_access_tokens_by_expiry ON family_access_tokens (expires_at);
+
+-- client_ids of deleted apps, kept until every token the app issued has expired (the longest access token
+-- lifetime), so that a new app cannot take the client_id and revive them. Invariants: a row past `until` no longer
+-- counts and the retention job deletes it.
+CREATE TABLE IF NOT EXISTS retired_client_ids (
+  client_id TEXT PRIMARY KEY,
+  until     INTEGER NOT NULL
+);
+-- Pushed authorization requests (RFC 9126). Invariants: only the SHA-256 of the request_uri is stored; a row is
+-- bound to its server and client; it is used at most once (taken by one DELETE ... RETURNING at /authorize) and
+-- only before expires_at (epoch seconds); params_json is the validated authorize parameters, request objects
+-- already unpacked. The retention job deletes rows past expires_at.
+CREATE TABLE IF NOT EXISTS pushed_requests (
+  uri_hash       TEXT PRIMARY KEY,
+  auth_server_id TEXT NOT NULL,
+  client_id      TEXT NOT NULL,
+  params_json    TEXT NOT NULL,
+  expires_at     INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pushed_requests_by_expiry ON pushed_requests (expires_at);
+
+-- jti values of DPoP proofs already used (RFC 9449 11.1), per proof key (jkt). Invariants: (jkt, jti) unique; a row
+-- past expires_at (the end of the proof's iat window) no longer counts and the retention job deletes it.
+CREATE TABLE IF NOT EXISTS used_dpop_proofs (
+  jkt        TEXT NOT NULL,
+  jti        TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (jkt, jti)
+);
+CREATE INDEX IF NOT EXISTS used_dpop_proofs_by_expiry ON used_dpop_proofs (expires_at);
+-- Org-wide policies outside authorization servers (Okta /api/v1/policies). Mintgate serves the default PASSWORD
+-- policy. Invariants: the default policy (system = 1) always exists and cannot be deleted; settings is the Okta
+-- PasswordPolicySettings object as last written (zod-checked on write and on read); conditions is Okta's object.
+CREATE TABLE IF NOT EXISTS org_policies (
+  id           TEXT PRIMARY KEY,
+  type         TEXT NOT NULL CHECK (type IN ('PASSWORD')),
+  name         TEXT NOT NULL,
+  description  TEXT,
+  priority     INTEGER NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('ACTIVE', 'INACTIVE')),
+  system       INTEGER NOT NULL DEFAULT 0,
+  conditions   TEXT NOT NULL,
+  settings     TEXT NOT NULL,
+  created      TEXT NOT NULL,
+  last_updated TEXT NOT NULL
+);
+
+-- Okta's default password policy, with the values of Okta's shipped default (README, Security).
+INSERT OR IGNORE INTO org_policies (id, type, name, description, priority, status, system, conditions, settings, created, last_updated)
+VALUES ('00pdefaultpassword01', 'PASSWORD', 'Default Policy', 'The default policy applies in all situations if no other policy applies.', 1, 'ACTIVE', 1,
+  '{"people":{"groups":{"include":["00geveryone000000000"]}},"authProvider":{"provider":"OKTA"}}',
+  '{"password":{"complexity":{"minLength":8,"minLowerCase":1,"minUpperCase":1,"minNumber":1,"minSymbol":0,"excludeUsername":true,"excludeAttributes":[],"dictionary":{"common":{"exclude":false}}},"age":{"maxAgeDays":0,"expireWarnDays":0,"minAgeMinutes":0,"historyCount":0},"lockout":{"maxAttempts":10,"autoUnlockMinutes":0,"showLockoutFailures":false,"userLockoutNotificationChannels":[]}},"recovery":{"factors":{"recovery_question":{"status":"ACTIVE","properties":{"complexity":{"minLength":4}}},"okta_email":{"status":"ACTIVE","properties":{"recoveryToken":{"tokenLifetimeMinutes":10080}}},"okta_sms":{"status":"INACTIVE"},"okta_call":{"status":"INACTIVE"}}},"delegation":{"options":{"skipUnlock":false}}}',
+  strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+
+-- Consecutive failed sign-ins per person (Okta password policy lockout). Invariants: one row per user, deleted with
+-- them; a sign-in attempt increments failures BEFORE the password is checked (one conditional write, so parallel
+-- guesses cannot all slip under maxAttempts) and a success deletes the row; locked_at (epoch ms) is set when the
+-- attempt that reached maxAttempts locked the user, for autoUnlockMinutes.
+CREATE TABLE IF NOT EXISTS sign_in_failures (
+  user_id   TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  failures  INTEGER NOT NULL,
+  locked_at INTEGER
+);
+
+-- Whether a person's primary email is verified (Okta credentials.emails[type=PRIMARY].status; OIDC email_verified).
+-- Invariants: one row per user, deleted with them; the status applies only while email_lower is still the user's
+-- email (a changed email is UNVERIFIED again); no row means UNVERIFIED.
+CREATE TABLE IF NOT EXISTS user_emails (
+  user_id     TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  email_lower TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('VERIFIED', 'UNVERIFIED'))
+);
+-- The System Log (src/log/, README "System Log"): Okta's LogEvent objects. Written only by the queue consumer
+-- (src/log/consumer.ts), many rows per statement batch; read by GET /api/v1/logs; purged by the retention job after
+-- LOG_RETENTION_DAYS. Invariants: uuid is unique, so a redelivered queue message inserts nothing (INSERT OR IGNORE);
+-- seq is the persistence order (AUTOINCREMENT: never reused after a purge, so a polling cursor never goes back);
+-- published is the event's time in epoch milliseconds; body is the whole LogEvent as JSON.
+CREATE TABLE IF NOT EXISTS log_events (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  uuid       TEXT NOT NULL UNIQUE,
+  published  INTEGER NOT NULL,
+  event_type TEXT NOT NULL,
+  body       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS log_events_by_published ON log_events (published, seq);
+CREATE INDEX IF NOT EXISTS log_events_by_type ON log_events (event_type, published);
+
+-- Okta event hooks (/api/v1/eventHooks). Invariants: status ACTIVE|INACTIVE and verification_status
+-- UNVERIFIED|VERIFIED; only an INACTIVE hook is deleted; a changed channel is UNVERIFIED again; events is Okta's
+-- {type, items} JSON; channel is Okta's channel JSON without the auth header's value, which is auth_value, sealed
+-- with KEY_ENCRYPTION_SECRET (purpose "hook-auth", the hook id as associated data) and never returned.
+CREATE TABLE IF NOT EXISTS event_hooks (
+  id                  TEXT PRIMARY KEY,
+  name                TEXT NOT NULL,
+  description         TEXT,
+  status              TEXT NOT NULL CHECK (status IN ('ACTIVE', 'INACTIVE')),
+  verification_status TEXT NOT NULL CHECK (verification_status IN ('UNVERIFIED', 'VERIFIED')),
+  events              TEXT NOT NULL,
+  channel             TEXT NOT NULL,
+  auth_value          TEXT,
+  created_by          TEXT NOT NULL,
+  created             TEXT NOT NULL,
+  last_updated        TEXT NOT NULL
+);
+
+-- Okta inline hooks (/api/v1/inlineHooks); Mintgate runs com.okta.oauth2.tokens.transform, referenced from a policy
+-- rule's actions.token.inlineHook.id. Invariants as event_hooks: status ACTIVE|INACTIVE, only INACTIVE deleted,
+-- channel JSON without the secret, auth_value sealed (purpose "hook-auth", the hook id as associated data).
+CREATE TABLE IF NOT EXISTS inline_hooks (
+  id           TEXT PRIMARY KEY,
+  name         TEXT NOT NULL,
+  type         TEXT NOT NULL,
+  version      TEXT NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('ACTIVE', 'INACTIVE')),
+  channel      TEXT NOT NULL,
+  auth_value   TEXT,
+  created      TEXT NOT NULL,
+  last_updated TEXT NOT NULL
+);
+
+-- Device authorizations (RFC 8628). Invariants: only SHA-256 digests of the device code and the user code are
+-- stored; user_code_hash is unique among all rows; status moves PENDING -> APPROVED | DENIED, and APPROVED ->
+-- REDEEMED by one conditional UPDATE that also names the redeeming request (redeemed_by), so a device code yields
+-- tokens at most once; poll_interval only grows (slow_down adds 5 s, RFC 8628 3.5). grant_json (what the person
+-- approved, a UserGrant) and user_id are set on approval. The retention job may delete rows a day past expires_at.
+CREATE TABLE IF NOT EXISTS device_authorizations (
+  device_code_hash TEXT PRIMARY KEY,
+  user_code_hash   TEXT NOT NULL UNIQUE,
+  auth_server_id   TEXT NOT NULL,
+  client_id        TEXT NOT NULL,
+  scopes           TEXT NOT NULL,
+  status           TEXT NOT NULL CHECK (status IN ('PENDING', 'APPROVED', 'DENIED', 'REDEEMED')),
+  user_id          TEXT,
+  grant_json       TEXT,
+  poll_interval    INTEGER NOT NULL,
+  last_polled_ms   INTEGER,
+  slowed           INTEGER NOT NULL DEFAULT 0,
+  redeemed_by      TEXT,
+  created          INTEGER NOT NULL,
+  expires_at       INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS device_authorizations_by_client ON device_authorizations (client_id, created);
+
+-- Wrong user codes entered on the activation page, per client address and window (RFC 8628 5.1: rate-limit
+-- guessing). Invariants: one row per address; count restarts when window_start is older than the window.
+CREATE TABLE IF NOT EXISTS user_code_attempts (
+  address      TEXT PRIMARY KEY,
+  window_start INTEGER NOT NULL,
+  count        INTEGER NOT NULL
+);
+
+-- Trusted ("associated") authorization servers (Okta /associatedServers): auth_server_id accepts subject tokens
+-- issued by trusted_server_id in a token exchange. Invariants: one row per pair, never a server and itself; both
+-- are custom servers and the row goes with either.
+CREATE TABLE IF NOT EXISTS trusted_servers (
+  auth_server_id    TEXT NOT NULL REFERENCES authorization_servers(id) ON DELETE CASCADE,
+  trusted_server_id TEXT NOT NULL REFERENCES authorization_servers(id) ON DELETE CASCADE,
+  created           TEXT NOT NULL,
+  PRIMARY KEY (auth_server_id, trusted_server_id),
+  CHECK (auth_server_id <> trusted_server_id)
+);
