@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: apply schema.sql to the local D1 database, make sure local secrets exist, start wrangler dev.
+// `npm start`: apply migrations/ to the local D1 database, make sure local secrets exist, start wrangler dev.
 // Honours PORT and ADMIN_TOKEN from the environment, so scripts can choose both.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -45,13 +45,17 @@ if (process.env.ADMIN_TOKEN) vars.ADMIN_TOKEN = process.env.ADMIN_TOKEN;
 if (process.env.KEY_ENCRYPTION_SECRET) vars.KEY_ENCRYPTION_SECRET = process.env.KEY_ENCRYPTION_SECRET;
 
 const persistArgs = persist ? ["--persist-to", persist] : [];
-const schema = spawnSync(wrangler, ["d1", "execute", "mintgate", "--local", "--file", join(root, "schema.sql"), ...persistArgs], {
+// The migrations not yet applied to this state (README, Schema changes), as a deploy applies them remotely. A
+// state created by schema.sql before migrations existed adopts them: 0001 and 0002 change nothing there.
+const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "mintgate", "--local", ...persistArgs], {
   cwd: root,
-  stdio: ["ignore", "ignore", "inherit"],
+  stdio: ["ignore", "pipe", "inherit"],
+  encoding: "utf8",
+  env: { WRANGLER_SEND_METRICS: "false", CI: "1", ...process.env },
 });
-if (schema.status !== 0) {
-  console.error("mintgate: applying schema.sql to the local D1 database failed");
-  process.exit(schema.status ?? 1);
+if (migrate.status !== 0) {
+  console.error(`mintgate: applying migrations/ to the local D1 database failed\n${migrate.stdout ?? ""}`);
+  process.exit(migrate.status ?? 1);
 }
 
 if (generated.includes("ADMIN_TOKEN") && !process.env.ADMIN_TOKEN) {

@@ -124,7 +124,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 }
 
 /**
- * Starts `node scripts/start.mjs` (schema.sql applied to the persist dir's D1, then wrangler dev) and waits until
+ * Starts `node scripts/start.mjs` (migrations/ applied to the persist dir's D1, then wrangler dev) and waits until
  * the org discovery document answers 200. Secrets come from an env file written next to the state, passed to
  * wrangler with --env-file, so the developer's .dev.vars is not read by the Worker.
  */
