@@ -1,6 +1,7 @@
 // The platform's own limits, in the same workerd: bench/workers/static.js (a static JSON answer),
 // sign-only.js (one WebCrypto signature per request with a cached key), sign-loop.js (signatures per second
-// inside one isolate) and d1-read.js (one D1 read per request), each on its own direct socket, pinned to the
+// inside one isolate), d1-read.js (one D1 read per request) and platform-floor.js (two RS256 signatures and one
+// Durable Object write per request), each on its own direct socket, pinned to the
 // server core like Mintgate.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -8,7 +9,7 @@ import { unstable_readConfig } from "wrangler";
 import { allowedCores, childPids, SERVER_CORE, startPinned } from "./pinned-process.mjs";
 
 const here = import.meta.dirname;
-const WORKERS = ["static", "sign-only", "sign-loop", "d1-read"];
+const WORKERS = ["static", "sign-only", "sign-loop", "d1-read", "platform-floor"];
 
 export async function startPlatform({ root, workDir }) {
   const { compatibility_date } = unstable_readConfig({ config: join(root, "wrangler.toml") });
@@ -24,6 +25,8 @@ export async function startPlatform({ root, workDir }) {
       scriptPath: join(here, "workers", `${name}.js`),
       compatibilityDate: compatibility_date,
       ...(name === "d1-read" ? { d1Databases: { DB: "bench-platform" } } : {}),
+      // platform-floor.js: two RS256 signatures and one Durable Object write per request (SQLite-backed, as Mintgate's).
+      ...(name === "platform-floor" ? { durableObjects: { FAMILY: { className: "FloorFamily", useSQLite: true } } } : {}),
       unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
     })),
   };
