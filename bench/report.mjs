@@ -69,9 +69,66 @@ export function ratios(summary, signatures) {
   return { values: out, byCpu };
 }
 
-export function ratioLine(values) {
-  return "bench: " + RATIOS.filter((r) => values[r.key] != null).map((r) => `${r.key}=${values[r.key].toFixed(2)}`).join(" ");
+/** Issue 17's figures for the last line: far trips per request in the simulated-distance run, p50 over the floor. */
+export function edgeValues(edge) {
+  if (!edge) return {};
+  const d = edge.distance;
+  const over = (k) => (d[k]?.p50 != null && edge.floor?.p50 ? d[k].p50 / edge.floor.p50 : null);
+  return { code_far_trips: d.code?.far ?? null, refresh_far_trips: d.refresh?.far ?? null, code_p50_vs_floor: over("code"), refresh_p50_vs_floor: over("refresh") };
 }
+
+// The last line: the ratios as before, then issue 17's keys in the order the issue lists them.
+export function ratioLine(values, edge = null) {
+  const fmt = (k, v) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`;
+  const before = RATIOS.filter((r) => !r.edge && values[r.key] != null).map((r) => fmt(r.key, values[r.key]));
+  const extra = Object.entries({ ...edgeValues(edge), code_vs_platform: values.code_vs_platform, refresh_vs_platform: values.refresh_vs_platform })
+    .filter(([, v]) => v != null)
+    .map(([k, v]) => fmt(k, v));
+  return "bench: " + [...before, ...extra].join(" ");
+}
+
+const EDGE_GOALS = {
+  signin_page: "far <= 1, near <= 1",
+  signin: "far <= 1, near <= 1",
+  authorize: "far <= 1, near <= 1",
+  code: "far 0, near <= 1",
+  refresh: "far 0, near <= 1",
+};
+
+/** Issue 17: storage round trips per person-facing flow, and the same flows at a simulated distance. */
+export function printEdge(edge, print = console.log) {
+  if (!edge) return;
+  const { trips, distance, floor, delays } = edge;
+  print("");
+  print(`storage round trips per request (counted through instrumented bindings; far: D1 primary, replica: D1 via withSession, near: Durable Objects)`);
+  print(`${pad("flow", 62)}${lpad("far", 5)}${lpad("replica", 9)}${lpad("near", 6)}${lpad("queue", 7)}   issue 17's goal`);
+  for (const [key, t] of Object.entries(trips)) {
+    if (!EDGE_GOALS[key]) continue;
+    print(`${pad(edgeLabel(key), 62)}${lpad(t.far, 5)}${lpad(t.replica, 9)}${lpad(t.near, 6)}${lpad(t.queue, 7)}   ${EDGE_GOALS[key]}`);
+  }
+  print(`(queue: System Log events sent, written to D1 later by the consumer in batches of up to 100: not on the request path)`);
+  print("");
+  print(`simulated distance: each far trip +${delays.far} ms, replica +${delays.replica} ms, near +${delays.near} ms; one request in flight`);
+  print(`${pad("flow", 62)}${lpad("p50 ms", 8)}${lpad("p99 ms", 8)}${lpad("far/req", 9)}${lpad("vs floor", 10)}`);
+  for (const [key, d] of Object.entries(distance)) {
+    const vs = (key === "code" || key === "refresh") && floor?.p50 ? (d.p50 / floor.p50).toFixed(2) : "";
+    print(`${pad(edgeLabel(key), 62)}${lpad(fmtMs(d.p50), 8)}${lpad(fmtMs(d.p99), 8)}${lpad(d.far == null ? "-" : d.far.toFixed(2), 9)}${lpad(vs, 10)}`);
+  }
+  print(
+    `${pad(`floor: 2 RS256 signatures + 1 DO write ${delays.near} ms away (platform-floor.js)`, 62)}${lpad(fmtMs(floor.p50), 8)}${lpad(fmtMs(floor.p99), 8)}` +
+      `   computed: ${floor.computedMs == null ? "-" : `${fmtMs(floor.computedMs)} ms (2 x sign-loop's RS256 + ${delays.near} ms)`}; target p50 <= 1.5x floor`,
+  );
+  print(`(p99 by nearest rank: with fewer than 100 sequential requests it is their maximum; BENCH_DISTANCE_SAMPLES raises the count)`);
+}
+
+const EDGE_LABELS = {
+  signin_page: "sign-in page (GET /v1/authorize, no session)",
+  signin: "sign-in (POST /v1/authorize/signin)",
+  authorize: "authorize with a session (GET /v1/authorize -> code)",
+  code: "code redemption (authorization_code, PKCE)",
+  refresh: "refresh rotation (refresh_token)",
+};
+const edgeLabel = (k) => EDGE_LABELS[k] ?? k;
 
 export function printReport(res, print = console.log) {
   const { summary, ratioValues, ratioByCpu } = res;
@@ -103,6 +160,7 @@ export function printReport(res, print = console.log) {
     const ref = `${TARGET_NAME[summary[r.over]?.target] ?? ""}: ${summary[r.over]?.label ?? r.over}${r.per ? ` / ${res.signatures?.[r.per]} signatures` : ""}`;
     print(`${pad(r.key, 30)}${lpad(v.toFixed(2), 7)}${lpad(c == null ? "-" : c.toFixed(2), 8)}${lpad(t, 9)}${pad(met, 9)}  ${ref}`);
   }
+  printEdge(res.edge, print);
   print("");
   const b = res.bundle;
   print(`bundle: ${fmtInt(b.bytes / 1024)} KiB, gzip ${(b.gzipBytes / 1024).toFixed(1)} KiB (gzip -9: ${(b.gzip9Bytes / 1024).toFixed(1)} KiB; wrangler says: ${b.wranglerSays ?? "?"})`);
@@ -121,5 +179,5 @@ export function printReport(res, print = console.log) {
   print(`pinning: mintgate workerd on core(s) ${res.pinning.mintgate.workerd.join(",")}, platform workerd ${res.pinning.platform.workerd.join(",")}, oidc-provider ${res.pinning.peer.process}`);
   const failed = Object.values(summary).some((s) => s.problems.length);
   print(`total ${(res.totalMs / 1000).toFixed(0)} s; JSON in ${res.resultFile}${failed ? `; some runs had errors: Mintgate's log is ${res.mintgateLog}` : ""}`);
-  print(ratioLine(ratioValues));
+  print(ratioLine(ratioValues, res.edge));
 }

@@ -4,7 +4,8 @@
 // and, last, one line of ratios; writes bench/results/latest.json. See bench/README.md.
 //
 // BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_ROUNDS (default 1),
-// BENCH_CONNECTIONS (default 32), BENCH_ONLY (comma-separated scenario keys), BENCH_KEEP_STATE=1,
+// BENCH_CONNECTIONS (default 32), BENCH_ONLY (comma-separated scenario keys; `edge` for issue 17's figures),
+// BENCH_DISTANCE_SAMPLES (default 40), BENCH_KEEP_STATE=1,
 // BENCH_SCRIPT (a bundle built elsewhere, to compare two builds; the default builds the working tree).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -39,6 +40,7 @@ const { setupMintgate, SCOPE, basic } = await import("./setup.mjs");
 const { SCENARIOS, problems } = await import("./scenarios.mjs");
 const { printReport, ratios, summarise } = await import("./report.mjs");
 const { cpuMeter } = await import("./cpu.mjs");
+const { runEdge } = await import("./edge.mjs");
 
 const t0 = performance.now();
 const envNumber = (name, fallback) => {
@@ -55,11 +57,16 @@ const settings = {
   loadCore: LOAD_CORE,
 };
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : null;
+// `edge` (issue 17): the round-trip table and the simulated distance (bench/edge.mjs), and the rate scenarios
+// their ratios need: `BENCH_ONLY=edge` runs just those.
+if (only?.has("edge")) for (const k of ["platform_floor", "auth_code", "refresh", "sign_loop"]) only.add(k);
 const scenarios = SCENARIOS.filter((s) => !only || only.has(s.key));
+const edgeWanted = !only || only.has("edge");
+const edgeSamples = Math.round(Number(process.env.BENCH_DISTANCE_SAMPLES ?? 40));
 const log = (msg) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}\n`);
 
 // Every request loop here is bounded; this bounds the whole run too.
-const maxSeconds = 120 + scenarios.length * settings.rounds * (settings.seconds + settings.warmupSeconds + 45);
+const maxSeconds = 120 + scenarios.length * settings.rounds * (settings.seconds + settings.warmupSeconds + 45) + (edgeWanted ? 120 + edgeSamples * 12 : 0);
 setTimeout(() => {
   log(`bench: still running after ${maxSeconds} s, giving up`);
   process.exit(2);
@@ -160,6 +167,13 @@ async function main() {
     }
   }
 
+  let edge = null;
+  if (edgeWanted) {
+    const signPerSecond = rounds.map((r) => r.sign_loop_rs256?.perSecond).filter(Boolean).sort((a, b) => a - b);
+    const signUs = signPerSecond.length ? 1e6 / signPerSecond[signPerSecond.length >> 1] : null;
+    edge = await runEdge({ root, resultsDir, workDir, secrets, platform, log, samples: edgeSamples, signUs });
+  }
+
   log("restarting Mintgate on the bench's state: cold start of a warm deployment");
   await mg.stop();
   // What the Worker logged under load (errors carry an errorId and a stack), kept beside the results.
@@ -208,6 +222,7 @@ async function main() {
     signatures: setup.signatures,
     summary,
     ...(({ values, byCpu }) => ({ ratioValues: values, ratioByCpu: byCpu }))(ratios(summary, setup.signatures)),
+    edge,
     rounds: rounds.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { ...v, raw: undefined }]))),
     resultFile: relative(root, resultFile),
     mintgateLog: relative(root, mintgateLog),

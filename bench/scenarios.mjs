@@ -60,6 +60,8 @@ export const SCENARIOS = [
         `Authorization: ${basic(c.mg.setup.service.clientId, c.mg.setup.service.secret)}`,
       ),
   },
+  // Issue 17's platform floor for a person's token: two RS256 signatures and one Durable Object write per request.
+  { key: "platform_floor", target: "platform", label: "2 RS256 signatures + 1 DO write (platform-floor.js)", prepare: (c) => get(`${c.platform.urls["platform-floor"]}/`) },
   { key: "auth_code", target: "mintgate", label: "authorization_code redemption (PKCE)", prepare: prepareCodes },
   {
     // Wrong client secrets from one IP: each 401 cost a PBKDF2 (100,000 rounds), each 429 none (the throttle).
@@ -190,4 +192,7 @@ export const RATIOS = [
   { key: "introspect_vs_d1_read", of: "introspect", over: "d1_read", note: "introspection reads D1 once (revocation)" },
   { key: "code_vs_sign_ceiling", of: "auth_code", over: "sign_loop_rs256", per: "auth_code", note: "ceiling / signatures per response" },
   { key: "refresh_vs_sign_ceiling", of: "refresh", over: "sign_loop_rs256", per: "refresh", note: "ceiling / signatures per response" },
+  // Issue 17: Mintgate >= 0.8x a Worker that does only what these flows cannot avoid (two signatures, one DO write).
+  { key: "code_vs_platform", of: "auth_code", over: "platform_floor", target: 0.8, edge: true },
+  { key: "refresh_vs_platform", of: "refresh", over: "platform_floor", target: 0.8, edge: true },
 ];

@@ -59,7 +59,7 @@ async function oidcApp(api, label, settings) {
   return { id: app.id, clientId: app.credentials.oauthClient.client_id, secret: app.credentials.oauthClient.client_secret };
 }
 
-async function token(base, serverId, client, params) {
+export async function token(base, serverId, client, params) {
   const res = await fetch(`${base}/oauth2/${serverId}/v1/token`, {
     method: "POST",
     headers: { "Content-Type": FORM, Authorization: basic(client.clientId, client.secret) },
@@ -108,7 +108,7 @@ export async function setupMintgate(base, adminToken) {
   return { rs, es, service, dpopService, web, introspectToken, people, firstTokenMs, signatures: await signaturesPerResponse(base, people) };
 }
 
-function authorizeUrl(base, p) {
+export function authorizeUrl(base, p) {
   const q = new URLSearchParams({
     client_id: p.web.clientId,
     redirect_uri: REDIRECT_URI,
@@ -122,9 +122,9 @@ function authorizeUrl(base, p) {
   return `${base}/oauth2/${p.serverId}/v1/authorize?${q}`;
 }
 
-const cookiePair = (res, name) => res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))?.split(";")[0];
+export const cookiePair = (res, name) => res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))?.split(";")[0];
 
-function codeFrom(res) {
+export function codeFrom(res) {
   const location = res.headers.get("Location");
   const code = location && new URL(location).searchParams.get("code");
   if (res.status !== 302 || !code) throw new Error(`authorize did not redirect with a code: ${res.status} ${location}`);
