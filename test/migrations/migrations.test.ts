@@ -111,3 +111,18 @@ describe("a database created by schema.sql as it was when migrations were introd
     expect(await describeSchema(db)).toEqual(await describeSchema(env.CONSOLIDATED_DB));
   });
 });
+
+// A released migration never changes: deployed databases have already run it, and wrangler would not run it again.
+// The next change is a new migration. (0002 is locked too once the release that ships it is out.)
+const RELEASED: Record<string, string> = {
+  "0001_first_release.sql": "8e72ad49a237fe7d00c050da089792fc9c0e09f007205527d4392edf0a710f71",
+};
+
+describe("released migrations", () => {
+  it.each(Object.entries(RELEASED))("%s is unchanged", async (name, digest) => {
+    const m = migrations.find((x) => x.name === name);
+    const bytes = new TextEncoder().encode(m!.queries.join("\n;\n"));
+    const hex = [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    expect(hex).toBe(digest);
+  });
+});
