@@ -1,9 +1,11 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 import { hookService } from "./test/support/hook-service";
 
 // migrations/, split as `wrangler d1 migrations apply` splits them, for test/migrations/ (applyD1Migrations).
-const migrations = await readD1Migrations("./migrations");
+const migrations = await readD1Migrations(join(dirname(fileURLToPath(import.meta.url)), "migrations"));
 
 // Unit and integration tests run inside workerd with real D1 and Durable Objects (miniflare).
 export default defineConfig({
