@@ -61,7 +61,7 @@ export const SCENARIOS = [
       ),
   },
   // Issue 17's platform floor for a person's token: two RS256 signatures and one Durable Object write per request.
-  { key: "platform_floor", target: "platform", label: "2 RS256 signatures + 1 DO write (platform-floor.js)", prepare: (c) => get(`${c.platform.urls["platform-floor"]}/`) },
+  { key: "platform_floor", target: "platform", label: "platform floor: 2 RS256 sigs + 1 DO write", prepare: (c) => get(`${c.platform.urls["platform-floor"]}/`) },
   { key: "auth_code", target: "mintgate", label: "authorization_code redemption (PKCE)", prepare: prepareCodes },
   {
     // Wrong client secrets from one IP: each 401 cost a PBKDF2 (100,000 rounds), each 429 none (the throttle).
