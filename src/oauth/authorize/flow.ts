@@ -91,7 +91,12 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
       return renderConsent(c, bundle, client!, params, needed, now, cookies, state.freshSession?.userId);
     }
   }
-  return issueAuthorization(c, { bundle, client: client!, req, user, session, decision, groups, now, cookies });
+  try {
+    return await issueAuthorization(c, { bundle, client: client!, req, user, session, decision, groups, now, cookies, params });
+  } catch (err) {
+    // Okta: a token inline hook that answers an error fails the flow; /authorize tells the client at its redirect_uri.
+    throw err instanceof OAuthError ? fail(err) : err;
+  }
 }
 
 /**
