@@ -6,7 +6,7 @@
  */
 import type { ServerBundle } from "../cache/server-bundle";
 import type { OAuthError } from "../errors";
-import { actorOf, type EventInput } from "../log/event";
+import { actorOf, SYSTEM_ACTOR, type EventInput } from "../log/event";
 import type { AppRecord } from "../store/apps";
 import type { UserRecord } from "../store/users";
 import { eventPrefix, serverTarget } from "./token-events";
@@ -31,6 +31,21 @@ export const lockoutEvent = (user: UserRecord): EventInput => ({
   actor: person(user),
   target: [{ id: user.id, type: "User", alternateId: String(user.profile.login), displayName: null }],
 });
+
+/** Okta: user.account.unlock, the automatic unlock once autoUnlockMinutes have passed (the system did it, by time). */
+export const autoUnlockEvent = (user: UserRecord): EventInput => ({
+  eventType: "user.account.unlock",
+  displayMessage: "Unlock user account",
+  actor: SYSTEM_ACTOR,
+  target: [{ id: user.id, type: "User", alternateId: String(user.profile.login), displayName: null }],
+  debugData: { unlockType: "AUTOMATIC" },
+});
+
+/** The lockout events a password check caused: an automatic unlock first, then a lock (password-sign-in.ts). */
+export const accountEvents = (outcome: { lockedNow?: UserRecord; unlockedNow?: UserRecord }): EventInput[] => [
+  ...(outcome.unlockedNow ? [autoUnlockEvent(outcome.unlockedNow)] : []),
+  ...(outcome.lockedNow ? [lockoutEvent(outcome.lockedNow)] : []),
+];
 
 export const signOutEvent = (userId: string | null, clientId: string): EventInput => ({
   eventType: "user.session.end",
