@@ -86,6 +86,7 @@ export const EVENT_TYPES = {
   "user.account.privilege.revoke": { hook: true },
   "user.session.start": { hook: true },
   "user.session.end": { hook: true },
+  "user.session.clear": { hook: true },
   "user.authentication.sso": { hook: true },
   "group.lifecycle.create": { hook: true },
   "group.lifecycle.delete": { hook: true },

@@ -74,3 +74,13 @@ describe("the System Log's device activation sign-in", () => {
     expect(e).toMatchObject({ outcome: { result: "SUCCESS" }, authenticationContext: { credentialType: "PASSWORD" }, debugContext: { debugData: { requestUri: "/activate/signin" } } });
   });
 });
+
+describe("the System Log's session events", () => {
+  it("records user.session.clear when an admin clears a person's sessions (user.session.end is the person signing out)", async () => {
+    const person = await createPerson();
+    const res = await admin(`/users/${person.id}/sessions`, { method: "DELETE" });
+    expect(res.status).toBe(204);
+    const [e] = await waitForEvents((e) => e.eventType === "user.session.clear" && e.transaction.id === res.headers.get("X-Okta-Request-Id"));
+    expect(e).toMatchObject({ displayMessage: "Clear user session", outcome: { result: "SUCCESS" }, target: [{ id: person.id, type: "User" }] });
+  });
+});
