@@ -97,12 +97,14 @@ describe("a token inline hook on tokens /authorize issues itself (implicit and h
     expect(decodeJwt(back.access_token!).external_guid).toBeUndefined();
   });
 
-  it("answers server_error at the redirect_uri with the hook's errorSummary (a hybrid response too)", async () => {
+  it("answers server_error at the redirect_uri with the hook's errorSummary (a hybrid response too), and logs the refusal", async () => {
     await hookServer.script({ path: PATH, body: { error: { errorSummary: "Not allowed today" } } });
     const { challenge } = await pkce();
     const params = codeParams(web, { response_type: "code id_token", scope: "openid", code_challenge: challenge, code_challenge_method: "S256" });
     const res = await authorize(server.id, params, { cookies: [sid] });
     expectRedirectError(res, "server_error", "Not allowed today", { state: params.state, mode: "fragment" });
+    const [refused] = await waitForEvents((e) => e.eventType === "app.oauth2.as.authorize" && e.transaction.id === res.headers.get("X-Okta-Request-Id"));
+    expect(refused!.outcome).toEqual({ result: "FAILURE", reason: "server_error" });
   });
 
   it("is not called for response_type 'code' at /authorize (the token endpoint runs it when the code is redeemed)", async () => {
