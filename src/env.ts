@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { KeyStore } from "./keys/key-store";
-import type { Actor, LogEvent } from "./log/event";
+import type { Actor, LogEvent, Target } from "./log/event";
 
 /** The Worker's bindings, as wrangler.toml and the secrets declare them. */
 export interface Env {
@@ -90,6 +90,8 @@ export interface AppEnv {
     adminCaller?: AdminCaller;
     /** Who is calling the admin API (set by requireAdmin): the System Log's actor. */
     actor?: Actor;
+    /** The System Log targets of an admin write, when its route knows them better than the path (admin/audit.ts). */
+    auditTargets?: Target[];
   };
 }
 

@@ -96,7 +96,8 @@ export const AUDIT: Record<string, Audit | null> = {
   revokeRefreshTokenForAuthorizationServerAndClient: a("app.oauth2.as.token.revoke", "Revoke a refresh token", "OAuth2RefreshToken"),
   revokeTokensForUserAndClient: a("app.oauth2.as.token.revoke", "Revoke a user's refresh tokens for a client", "User"),
   revokeTokenForUserAndClient: a("app.oauth2.as.token.revoke", "Revoke a user's refresh token", "OAuth2RefreshToken"),
-  revokeUserSessions: a("user.session.end", "Clear user sessions", "User"),
+  // Okta: an admin clearing a person's sessions is user.session.clear; user.session.end is the person signing out.
+  revokeUserSessions: a("user.session.clear", "Clear user session", "User"),
   unlockUser: a("user.account.unlock_by_admin", "Unlock user account", "User"),
   replacePolicy: a("policy.lifecycle.update", "Update policy", "Policy"),
   createAssociatedServers: a("oauth2.as.updated", "Add trusted authorization servers", "AuthorizationServer"),
@@ -160,7 +161,7 @@ export function auditWrites(groups: () => OperationGroup[]): MiddlewareHandler<A
       if (!match) continue;
       const audit = AUDIT[m.operationId(match)];
       if (!audit) return;
-      logEvent(c, { eventType: audit.eventType, displayMessage: audit.displayMessage, target: [await targetOf(c, match, audit.targetType)] });
+      logEvent(c, { eventType: audit.eventType, displayMessage: audit.displayMessage, target: c.var.auditTargets ?? [await targetOf(c, match, audit.targetType)] });
       return;
     }
   };

@@ -19,7 +19,7 @@ import {
   type EventHookRecord,
 } from "../store/hooks";
 import { readBody } from "./body";
-import { EventHook, EventHookInput, storedChannel, toEventHookResponse, type ChannelWrite } from "./hook-schema";
+import { EventHook, EventHookInput, storedChannel, storedEvents, toEventHookResponse, type ChannelWrite } from "./hook-schema";
 import type { Operation } from "./openapi";
 
 const WHAT = "EventHook";
@@ -102,7 +102,7 @@ export const eventHooks = new Hono<AppEnv>()
       // Okta: a new hook is ACTIVE and UNVERIFIED; it receives events once verified.
       status: "ACTIVE",
       verificationStatus: "UNVERIFIED",
-      events: { type: "EVENT_TYPE", items: [...new Set(input.events.items)] },
+      events: storedEvents(input.events),
       channel: storedChannel(input.channel),
       sealedAuth: await sealedAuth(c, id, input.channel, null),
       createdBy: c.var.actor?.id ?? "unknown",
@@ -122,7 +122,7 @@ export const eventHooks = new Hono<AppEnv>()
       id: existing.id,
       name: input.name,
       description: input.description ?? null,
-      events: { type: "EVENT_TYPE", items: [...new Set(input.events.items)] },
+      events: storedEvents(input.events),
       channel: storedChannel(input.channel),
       sealedAuth: await sealedAuth(c, existing.id, input.channel, existing.sealedAuth),
       lastUpdated: isoTime(c.var.now),

@@ -13,6 +13,7 @@ import { PagingQuery, type Operation } from "./openapi";
 import { linkPage, readPaging } from "./paging";
 import { toUserResponse, User } from "./user-schema";
 import { requireUser, requireGroup, notFoundError } from "./require";
+import { membershipTargets } from "./audit-targets";
 
 const WHAT = "UserGroup";
 
@@ -81,6 +82,7 @@ export const groups = new Hono<AppEnv>()
     refuseBuiltIn(group, "membership");
     const user = await requireUser(c.env, c.req.param("userId"));
     await setMembership(c.env.DB, group.id, user.id, true, isoTime(c.var.now));
+    c.set("auditTargets", membershipTargets(user, group));
     return c.body(null, 204);
   })
   .delete("/:id/users/:userId", async (c) => {
@@ -88,5 +90,6 @@ export const groups = new Hono<AppEnv>()
     refuseBuiltIn(group, "membership");
     const user = await requireUser(c.env, c.req.param("userId"));
     await setMembership(c.env.DB, group.id, user.id, false, isoTime(c.var.now));
+    c.set("auditTargets", membershipTargets(user, group));
     return c.body(null, 204);
   });

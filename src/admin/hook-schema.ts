@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { HookChannel } from "../hooks/channel";
 import { isHookEligible } from "../log/event-types";
+import { parseFilterExpression } from "../log/hook-filter";
 import type { EventHookRecord, InlineHookRecord } from "../store/hooks";
 import { link } from "./links";
 import { Links } from "./openapi";
@@ -50,24 +51,78 @@ export const storedChannel = (c: ChannelWrite): HookChannel => ({
   },
 });
 
+/**
+ * Okta's EventHookFilters: type EXPRESSION_LANGUAGE (read-only in Okta's schema, accepted as its examples send it),
+ * and one condition per subscribed event type, an Okta EL expression over `event` that must be a boolean.
+ */
+const EventFilterInput = z.object(
+  {
+    type: z.literal("EXPRESSION_LANGUAGE", { error: "must be EXPRESSION_LANGUAGE" }).nullish(),
+    eventFilterMap: z
+      .array(
+        z.object({
+          event: z.string({ error: blank }).min(1, "The field cannot be left blank"),
+          condition: z.object(
+            {
+              expression: z.string({ error: blank }).trim().min(1, "The field cannot be left blank").max(1024, "must be at most 1024 characters"),
+              version: z.string().nullish(),
+            },
+            { error: "The field cannot be left blank" },
+          ),
+        }),
+      )
+      .max(300, "at most 300 filters"),
+  },
+  { error: "must be an object with type EXPRESSION_LANGUAGE and an eventFilterMap" },
+);
+
+/** A filter is checked against the hook's own events: each maps a subscribed type, once, to an expression that parses. */
+function checkFilter(events: { items: string[]; filter?: z.infer<typeof EventFilterInput> | null }, ctx: z.RefinementCtx): void {
+  const subscribed = new Set(events.items);
+  const seen = new Set<string>();
+  events.filter?.eventFilterMap.forEach((f, i) => {
+    const at = ["filter", "eventFilterMap", i];
+    if (!subscribed.has(f.event)) ctx.addIssue({ code: "custom", path: [...at, "event"], message: `${f.event} is not one of the event hook's subscribed event types (events.items)` });
+    else if (seen.has(f.event)) ctx.addIssue({ code: "custom", path: [...at, "event"], message: `${f.event} has more than one filter` });
+    seen.add(f.event);
+    // A blank expression is already "cannot be left blank".
+    const parsed = f.condition.expression.trim() === "" ? ({ ok: true } as const) : parseFilterExpression(f.condition.expression);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", path: [...at, "condition", "expression"], message: `Invalid Okta Expression Language expression: ${parsed.error}` });
+  });
+}
+
 export const EventHookInput = z
   .object({
     name: Name,
     description: z.string().max(1024).nullish(),
-    events: z.object(
-      {
-        type: z.literal("EVENT_TYPE", { error: "must be EVENT_TYPE" }),
-        // Okta: at most 300 event types per hook, each one the catalog tags event-hook-eligible.
-        items: z
-          .array(z.string().refine(isHookEligible, { error: (i) => `${String(i.input)} is not an event type an event hook can subscribe to` }))
-          .min(1, "at least one event type is required")
-          .max(300, "at most 300 event types"),
-      },
-      { error: "The field cannot be left blank" },
-    ),
+    events: z
+      .object(
+        {
+          type: z.literal("EVENT_TYPE", { error: "must be EVENT_TYPE" }),
+          // Okta: at most 300 event types per hook, each one the catalog tags event-hook-eligible.
+          items: z
+            .array(z.string().refine(isHookEligible, { error: (i) => `${String(i.input)} is not an event type an event hook can subscribe to` }))
+            .min(1, "at least one event type is required")
+            .max(300, "at most 300 event types"),
+          filter: EventFilterInput.nullish(),
+        },
+        { error: "The field cannot be left blank" },
+      )
+      .superRefine(checkFilter),
     channel: ChannelInput,
   })
   .meta({ id: "EventHookWrite" });
+
+/** Okta's events object as stored and returned: the filter in Okta's shape (condition.version null), or null. */
+export function storedEvents(events: z.infer<typeof EventHookInput>["events"]): EventHookRecord["events"] {
+  const map = events.filter?.eventFilterMap ?? [];
+  return {
+    type: "EVENT_TYPE",
+    items: [...new Set(events.items)],
+    // Okta: removing every filter turns filtering off for the hook.
+    filter: map.length ? { type: "EXPRESSION_LANGUAGE", eventFilterMap: map.map((f) => ({ event: f.event, condition: { version: null, expression: f.condition.expression } })) } : null,
+  };
+}
 
 export const INLINE_HOOK_TYPES = [
   "com.okta.import.transform",
@@ -114,7 +169,16 @@ export const EventHook = z
     created: z.string(),
     createdBy: z.string(),
     lastUpdated: z.string(),
-    events: z.object({ type: z.literal("EVENT_TYPE"), items: z.array(z.string()), filter: z.null() }),
+    events: z.object({
+      type: z.literal("EVENT_TYPE"),
+      items: z.array(z.string()),
+      filter: z
+        .object({
+          type: z.literal("EXPRESSION_LANGUAGE"),
+          eventFilterMap: z.array(z.object({ event: z.string(), condition: z.object({ version: z.null(), expression: z.string() }) })),
+        })
+        .nullable(),
+    }),
     channel: ChannelOut,
     _links: Links,
   })
@@ -151,7 +215,7 @@ export function toEventHookResponse(h: EventHookRecord, base: string): z.infer<t
     created: h.created,
     createdBy: h.createdBy,
     lastUpdated: h.lastUpdated,
-    events: { ...h.events, filter: null },
+    events: { type: h.events.type, items: h.events.items, filter: h.events.filter },
     channel: channelOut(h.channel, false),
     _links: {
       self: link(self),

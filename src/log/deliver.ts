@@ -1,6 +1,6 @@
 /**
  * Event hook delivery (Okta: Event Hooks, "Ongoing event delivery"): the queue consumer hands each batch of events
- * to every ACTIVE and VERIFIED hook subscribed to their types, in one POST per hook with Okta's body
+ * to every ACTIVE and VERIFIED hook subscribed to their types (and passing the hook's filter, hook-filter.ts), in one POST per hook with Okta's body
  * (data.events[] of LogEvent objects). Okta's timeout and retry: 3 seconds, one retry after a 5xx or a timeout,
  * none after a 4xx; a delivery that still fails is logged as event_hook.delivery and dropped. Delivery is at least
  * once (a queue redelivery sends the batch again): receivers de-duplicate by each event's uuid.
@@ -9,6 +9,7 @@ import type { Env } from "../env";
 import { sendToHook } from "../hooks/channel";
 import type { EventHookRecord } from "../store/hooks";
 import type { EventInput, LogEvent } from "./event";
+import { compileFilter, passesFilter } from "./hook-filter";
 
 /** Okta's event hook request body (CloudEvents 0.1 envelope). */
 export function deliveryBody(hook: EventHookRecord, events: LogEvent[], orgUrl: string, now: number) {
@@ -51,7 +52,9 @@ export async function deliverToHooks(env: Env, hooks: EventHookRecord[], events:
   const failures = await Promise.all(
     hooks.map(async (hook): Promise<EventInput | null> => {
       const subscribed = new Set(hook.events.items);
-      const mine = events.filter((e) => subscribed.has(e.eventType));
+      // Okta's event hook filters: an event whose type has a condition is delivered only when it is true.
+      const filter = compileFilter(hook.events.filter);
+      const mine = events.filter((e) => subscribed.has(e.eventType) && passesFilter(filter, e, now));
       if (!mine.length) return null;
       const reason = await deliver(env, hook, deliveryBody(hook, mine, orgUrl, now));
       if (reason === null) return null;

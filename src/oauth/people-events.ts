@@ -1,11 +1,13 @@
 /**
  * System Log events of people's flows (Okta's catalog): user.session.start (sign-in; a failed one is the same type
  * with outcome FAILURE, as Okta's own example filter shows), user.session.end (RP-initiated logout),
- * app.oauth2.as.consent.grant (the consent page), app.oauth2.as.authorize.code and a refused authorization.
+ * app.oauth2.as.consent.grant (the consent page), app.oauth2.as.authorize.code, the implicit tokens, a refused
+ * authorization, and user.authentication.sso when a person reaches an app.
  */
 import type { ServerBundle } from "../cache/server-bundle";
 import type { OAuthError } from "../errors";
-import { actorOf, type EventInput } from "../log/event";
+import { actorOf, SYSTEM_ACTOR, type EventInput } from "../log/event";
+import type { AppRecord } from "../store/apps";
 import type { UserRecord } from "../store/users";
 import { eventPrefix, serverTarget } from "./token-events";
 
@@ -29,6 +31,21 @@ export const lockoutEvent = (user: UserRecord): EventInput => ({
   actor: person(user),
   target: [{ id: user.id, type: "User", alternateId: String(user.profile.login), displayName: null }],
 });
+
+/** Okta: user.account.unlock, the automatic unlock once autoUnlockMinutes have passed (the system did it, by time). */
+export const autoUnlockEvent = (user: UserRecord): EventInput => ({
+  eventType: "user.account.unlock",
+  displayMessage: "Unlock user account",
+  actor: SYSTEM_ACTOR,
+  target: [{ id: user.id, type: "User", alternateId: String(user.profile.login), displayName: null }],
+  debugData: { unlockType: "AUTOMATIC" },
+});
+
+/** The lockout events a password check caused: an automatic unlock first, then a lock (password-sign-in.ts). */
+export const accountEvents = (outcome: { lockedNow?: UserRecord; unlockedNow?: UserRecord }): EventInput[] => [
+  ...(outcome.unlockedNow ? [autoUnlockEvent(outcome.unlockedNow)] : []),
+  ...(outcome.lockedNow ? [lockoutEvent(outcome.lockedNow)] : []),
+];
 
 export const signOutEvent = (userId: string | null, clientId: string): EventInput => ({
   eventType: "user.session.end",
@@ -62,4 +79,37 @@ export const codeIssuedEvent = (bundle: ServerBundle, userId: string, clientId: 
   clientId,
   target: [serverTarget(bundle)],
   debugData: { grantedScopes: scopes.join(" ") },
+});
+
+/**
+ * Okta: app.oauth2.as.authorize.implicit.access_token and .implicit.id_token, one per token /authorize itself
+ * issued (implicit and hybrid response types).
+ */
+export const implicitTokenEvents = (bundle: ServerBundle, userId: string, clientId: string, scopes: string[], issued: { access_token?: string; id_token?: string }): EventInput[] =>
+  (
+    [
+      ["access_token", "OAuth2 access token is granted"],
+      ["id_token", "OAuth2 id token is granted"],
+    ] as const
+  )
+    .filter(([kind]) => issued[kind] !== undefined)
+    .map(([kind, displayMessage]) => ({
+      eventType: `${eventPrefix(bundle)}authorize.implicit.${kind}`,
+      displayMessage,
+      actor: actorOf(userId, "User"),
+      clientId,
+      target: [serverTarget(bundle)],
+      debugData: { grantType: "implicit", grantedScopes: scopes.join(" ") },
+    }));
+
+/**
+ * Okta: user.authentication.sso, "User single sign on to app": a signed-in person reached an app, here when
+ * /authorize answers the app with a code or tokens. The target is the app instance.
+ */
+export const ssoEvent = (user: UserRecord, client: Pick<AppRecord, "id" | "clientId" | "label">): EventInput => ({
+  eventType: "user.authentication.sso",
+  displayMessage: "User single sign on to app",
+  actor: person(user),
+  clientId: client.clientId,
+  target: [{ id: client.id, type: "AppInstance", alternateId: client.label, displayName: client.label, detailEntry: null }],
 });

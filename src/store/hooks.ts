@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { HookChannel } from "../hooks/channel";
+import type { EventFilter } from "../log/hook-filter";
 import { at, parseStored } from "./stored-json";
 
 export type HookStatus = "ACTIVE" | "INACTIVE";
@@ -18,7 +19,12 @@ const ChannelSchema = z.object({
     authScheme: z.object({ type: z.literal("HEADER"), key: z.string() }).nullable(),
   }),
 });
-const EventsSchema = z.object({ type: z.literal("EVENT_TYPE"), items: z.array(z.string()) });
+const FilterSchema = z.object({
+  type: z.literal("EXPRESSION_LANGUAGE"),
+  eventFilterMap: z.array(z.object({ event: z.string(), condition: z.object({ version: z.null(), expression: z.string() }) })),
+});
+// Okta's events object as written: a hook saved before filters existed has none.
+const EventsSchema = z.object({ type: z.literal("EVENT_TYPE"), items: z.array(z.string()), filter: FilterSchema.nullable().default(null) });
 
 export interface EventHookRecord {
   id: string;
@@ -26,7 +32,8 @@ export interface EventHookRecord {
   description: string | null;
   status: HookStatus;
   verificationStatus: "UNVERIFIED" | "VERIFIED";
-  events: { type: "EVENT_TYPE"; items: string[] };
+  /** Okta's events object; filter: Okta's EventHookFilters (log/hook-filter.ts), null when the hook has none. */
+  events: { type: "EVENT_TYPE"; items: string[]; filter: EventFilter | null };
   channel: HookChannel;
   sealedAuth: string | null;
   createdBy: string;

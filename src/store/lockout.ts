@@ -8,6 +8,8 @@ export interface AttemptReservation {
   /** The person may have their password checked: ACTIVE and within maxAttempts counting this attempt. */
   allowed: boolean;
   status: string | null;
+  /** This attempt found the person's lock older than autoUnlockMinutes and unlocked them (Okta: user.account.unlock). */
+  autoUnlocked: boolean;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface AttemptReservation {
 export async function reserveSignInAttempt(db: D1Database, userId: string, lockout: PasswordLockout, nowMs: number, nowIso: string): Promise<AttemptReservation> {
   const cutoff = lockout.autoUnlockMinutes > 0 ? nowMs - lockout.autoUnlockMinutes * 60_000 : null;
   const unlockable = `?3 IS NOT NULL AND EXISTS (SELECT 1 FROM sign_in_failures WHERE user_id = ?1 AND locked_at IS NOT NULL AND locked_at <= ?3)`;
-  const [, , counted, user] = await db.batch([
+  const [unlocked, , counted, user] = await db.batch([
     db.prepare(`UPDATE users SET status = 'ACTIVE', status_changed = ?2, last_updated = ?2 WHERE id = ?1 AND status = 'LOCKED_OUT' AND ${unlockable}`).bind(userId, nowIso, cutoff),
     db.prepare(`DELETE FROM sign_in_failures WHERE user_id = ?1 AND ?3 IS NOT NULL AND locked_at IS NOT NULL AND locked_at <= ?3`).bind(userId, null, cutoff),
     db
@@ -28,7 +30,7 @@ export async function reserveSignInAttempt(db: D1Database, userId: string, locko
   ]);
   const failures = (counted?.results[0] as { failures: number } | undefined)?.failures ?? 0;
   const status = (user?.results[0] as { status: string } | undefined)?.status ?? null;
-  return { allowed: status === "ACTIVE" && (lockout.maxAttempts === 0 || failures <= lockout.maxAttempts), status };
+  return { allowed: status === "ACTIVE" && (lockout.maxAttempts === 0 || failures <= lockout.maxAttempts), status, autoUnlocked: (unlocked?.meta.changes ?? 0) > 0 };
 }
 
 /** A wrong password: locks the person when the counter has reached maxAttempts. True when this attempt locked them. */

@@ -152,6 +152,41 @@ describe("the System Log, event hooks and token inline hooks against wrangler de
     expect(call.body).toMatchObject({ eventType: "com.okta.oauth2.tokens.transform", data: { access: { claims: { cid: client_id } } } });
   }, TEST_MS);
 
+  it("filters events with Okta's EL (events.filter, set through the SDK): only the Sales membership reaches the hook", async () => {
+    const expression = "event.target.?[type eq 'UserGroup' && displayName eq 'Sales'].size() > 0";
+    const hook = await okta.eventHookApi.createEventHook({
+      eventHook: {
+        name: uniqueName("filtered hook"),
+        events: {
+          type: "EVENT_TYPE",
+          items: ["group.user_membership.add"],
+          filter: { type: "EXPRESSION_LANGUAGE", eventFilterMap: [{ event: "group.user_membership.add", condition: { expression } }] },
+        },
+        channel: { type: "HTTP", version: "1.0.0", config: { uri: `${hookUrl}/filtered`, authScheme: { type: "HEADER", key: "Authorization", value: `secret-${tag}` } } },
+      } as never,
+    });
+    expect(hook.events!.filter).toMatchObject({ type: "EXPRESSION_LANGUAGE", eventFilterMap: [{ event: "group.user_membership.add", condition: { expression } }] });
+    expect((await okta.eventHookApi.verifyEventHook({ eventHookId: hook.id! })).verificationStatus).toBe("VERIFIED");
+    const person = await createdJson("/users?activate=true", { profile: { firstName: "Filter", lastName: "Person", email: `filter-${tag}@example.com`, login: `filter-${tag}@example.com` } });
+    const support = await createdJson("/groups", { profile: { name: `Support` } });
+    const sales = await createdJson("/groups", { profile: { name: `Sales` } });
+    await createdJson(`/groups/${support.id}/users/${person.id}`, undefined, "PUT");
+    await createdJson(`/groups/${sales.id}/users/${person.id}`, undefined, "PUT");
+    const delivered = () => received.filter((r) => r.path === "/filtered" && r.method === "POST").flatMap((r) => r.body.data.events as any[]);
+    const sent = await waitFor(() => delivered().find((e) => e.target?.some((t: any) => t.id === sales.id)), "the Sales membership delivery");
+    expect(sent).toMatchObject({ eventType: "group.user_membership.add", target: [{ id: person.id, type: "User" }, { id: sales.id, type: "UserGroup", displayName: "Sales" }] });
+    // The Support membership is in the System Log, but never delivered to the filtered hook.
+    await waitFor(async () => {
+      const events = [];
+      for await (const e of await okta.systemLogApi.listLogEvents({ since: new Date(Date.now() - 3600_000).toISOString(), until: new Date(Date.now() + 60_000).toISOString(), filter: `eventType eq "group.user_membership.add" and target.id eq "${support.id}"` })) events.push(e);
+      return events.length ? events : undefined;
+    }, "the Support membership in the System Log");
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(delivered().filter((e) => e.target?.some((t: any) => t.id === support.id))).toEqual([]);
+    await okta.eventHookApi.deactivateEventHook({ eventHookId: hook.id! });
+    await okta.eventHookApi.deleteEventHook({ eventHookId: hook.id! });
+  }, TEST_MS);
+
   it("deactivates and deletes the hooks with Okta's SDK", async () => {
     await okta.eventHookApi.deactivateEventHook({ eventHookId });
     await okta.eventHookApi.deleteEventHook({ eventHookId });

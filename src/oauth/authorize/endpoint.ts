@@ -17,8 +17,8 @@ import { checkClientAndRedirect, parseAuthorizeRequest, redirectError, type Auth
 import type { AppRecord } from "../../store/apps";
 import type { ScopeRecord } from "../../store/scopes";
 import { openTransaction, type Transaction } from "./transaction";
-import { logEvent } from "../../log/emit";
-import { consentEvent, lockoutEvent, signInEvent } from "../people-events";
+import { logEvent, logEvents } from "../../log/emit";
+import { accountEvents, consentEvent, signInEvent } from "../people-events";
 import { recordLogin } from "../../store/users";
 
 const SIGN_IN_FAILED = "Unable to sign in. Check your username and password and try again.";
@@ -63,13 +63,13 @@ export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
   const outcome = await checkPassword(c, login, form.get("password") ?? "");
   if (outcome.kind !== "ok") {
     logEvent(c, signInEvent(null, login, false, outcome.kind === "locked" ? "LOCKED_OUT" : outcome.kind === "throttled" ? "RATE_LIMITED" : "INVALID_CREDENTIALS"));
-    if (outcome.kind !== "throttled" && outcome.lockedNow) logEvent(c, lockoutEvent(outcome.lockedNow));
+    if (outcome.kind !== "throttled") logEvents(c, accountEvents(outcome));
     return renderSignIn(c, bundle, params, now, { login, ...SIGN_IN_REFUSED[outcome.kind] });
   }
   const user = outcome.user;
   const { session, cookie } = await startSession(c, user.id, ["pwd"], now);
   await recordLogin(c.env.DB, user.id, isoTime(now));
-  logEvent(c, signInEvent(user, login, true));
+  logEvents(c, [...accountEvents(outcome), signInEvent(user, login, true)]);
   return runAuthorize(c, bundle, params, now, { freshSession: session, cookies: [cookie] });
 }
 

@@ -91,7 +91,15 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
       return renderConsent(c, bundle, client!, params, needed, now, cookies, state.freshSession?.userId);
     }
   }
-  return issueAuthorization(c, { bundle, client: client!, req, user, session, decision, groups, now, cookies });
+  try {
+    return await issueAuthorization(c, { bundle, client: client!, req, user, session, decision, groups, now, cookies, params });
+  } catch (err) {
+    // Okta: a token inline hook that answers an error fails the flow; /authorize tells the client at its redirect_uri,
+    // and the refusal is in the System Log like a policy's.
+    if (!(err instanceof OAuthError)) throw err;
+    logEvent(c, authorizeRefusedEvent(bundle, client!.clientId, err));
+    throw fail(err);
+  }
 }
 
 /**

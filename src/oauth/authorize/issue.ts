@@ -8,15 +8,17 @@ import { saveCode } from "../../store/codes";
 import type { SessionRecord } from "../../store/sessions";
 import type { UserRecord } from "../../store/users";
 import { issuerOf } from "../../issuer";
-import { mintIdToken } from "../minting/id-token";
+import { ID_TOKEN_LIFETIME_SECONDS, mintIdToken } from "../minting/id-token";
+import { mintAccessToken, newAccessTokenId } from "../minting/access-token";
 import type { ServerBundle } from "../../cache/server-bundle";
 import { customClaimsFor, standardClaims } from "../minting/token-claims";
-import { mintUserAccessToken, readySigners, type TokenUser, type UserGrant } from "../minting/user-tokens";
+import { hookUserTokens, readySigners, userAccessClaims, type TokenUser, type UserGrant, type UserTokenInput } from "../minting/user-tokens";
 import type { AuthorizeRequest } from "./request";
 import { redirectToClient } from "./respond";
 import { epochSeconds } from "../../clock";
-import { logEvent } from "../../log/emit";
-import { codeIssuedEvent } from "../people-events";
+import { logEvents } from "../../log/emit";
+import type { EventInput } from "../../log/event";
+import { codeIssuedEvent, implicitTokenEvents, ssoEvent } from "../people-events";
 
 /** Okta: authorization codes live 300 seconds. */
 export const CODE_LIFETIME_SECONDS = 300;
@@ -31,6 +33,8 @@ export interface Authorized {
   groups: Array<{ id: string; name: string }>;
   now: number;
   cookies: string[];
+  /** The authorization request's parameters, as a token inline hook's context shows them. */
+  params?: Map<string, string>;
 }
 
 /** Issues what the response_type asked for — a code, an access token, an ID token — and sends it to the client. */
@@ -51,9 +55,13 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
   const out: Record<string, string | undefined> = {};
   // Keys first: a Durable Object failure then leaves no code stored for a response that never went out.
   if (req.responseTypes.some((t) => t !== "code")) await readySigners(c.env, bundle.server.id, now);
-  let code: string | undefined;
-  if (req.responseTypes.includes("code")) {
-    code = randomBase62(43);
+  const code = req.responseTypes.includes("code") ? randomBase62(43) : undefined;
+  const person: TokenUser = { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated, groups: a.groups };
+  const log = (events: EventInput[]) => logEvents(c, events);
+  // Tokens before the code is stored: a token inline hook that answers an error then leaves no code behind.
+  const tokens = await frontChannelTokens(c, a, { issuer, grant, person, code, log });
+  Object.assign(out, tokens);
+  if (code) {
     await saveCode(c.env.DB, await sha256Hex(code), {
       authServerId: bundle.server.id,
       clientId: client.clientId,
@@ -63,40 +71,80 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
       expiresAt: epochSeconds(now) + CODE_LIFETIME_SECONDS,
     });
     out.code = code;
-    logEvent(c, codeIssuedEvent(bundle, user.id, client.clientId, grant.scopes));
+    log([codeIssuedEvent(bundle, user.id, client.clientId, grant.scopes)]);
   }
-  const person: TokenUser = { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated, groups: a.groups };
-  let accessToken: string | undefined;
-  if (req.responseTypes.includes("token")) {
-    const access = await mintUserAccessToken({ env: c.env, bundle, client, issuer, user: person, grant, now });
-    accessToken = access.token;
-    Object.assign(out, { access_token: access.token, token_type: "Bearer", expires_in: String(access.expiresIn), scope: grant.scopes.join(" ") });
-  }
-  if (req.responseTypes.includes("id_token")) {
-    out.id_token = await mintIdToken(
-      c.env,
-      bundle.server.id,
-      {
-        iss: issuer,
-        clientId: client.clientId,
-        userId: user.id,
-        authTime: session.authTime,
-        amr: session.amr,
-        nonce: req.nonce,
-        accessToken,
-        code,
-        // Okta: when an access token is issued alongside, a custom server's ID token is thin: only claims with
-        // alwaysIncludeInToken; the others are at /userinfo.
-        claims: {
-          ...customClaimsFor(bundle, "IDENTITY", client, person, grant.scopes, now, accessToken !== undefined),
-          ...(accessToken ? {} : standardClaims(bundle, person, grant.scopes)),
-        },
-      },
-      now,
-    );
-  }
+  log([...implicitTokenEvents(bundle, user.id, client.clientId, grant.scopes, tokens), ssoEvent(user, client)]);
   out.state = req.state;
   // RFC 9207 2: the issuer identifies who answered.
   out.iss = issuer;
   return redirectToClient(req.redirectUri, req.responseMode, out, a.cookies);
+}
+
+/**
+ * The access and ID tokens the response_type asks /authorize for (implicit and hybrid flows), through the rule's
+ * token inline hook exactly as the token endpoint mints them (hookUserTokens).
+ */
+async function frontChannelTokens(
+  c: Context<AppEnv>,
+  a: Authorized,
+  t: { issuer: string; grant: UserGrant; person: TokenUser; code: string | undefined; log: (events: EventInput[]) => void },
+): Promise<{ access_token?: string; token_type?: string; expires_in?: string; scope?: string; id_token?: string }> {
+  const { bundle, client, req, session, now } = a;
+  const wantsAccess = req.responseTypes.includes("token");
+  const wantsId = req.responseTypes.includes("id_token");
+  if (!wantsAccess && !wantsId) return {};
+  const input: UserTokenInput = {
+    env: c.env,
+    bundle,
+    client,
+    issuer: t.issuer,
+    user: t.person,
+    grant: t.grant,
+    now,
+    includeNonce: true,
+    grantType: "implicit",
+    request: { id: c.var.requestId, url: c.req.url, ipAddress: c.req.header("CF-Connecting-IP") ?? null, params: a.params ?? new Map(), endpoint: "authorize", method: c.req.method },
+    log: t.log,
+  };
+  // Okta: when an access token is issued alongside, a custom server's ID token is thin: only claims with
+  // alwaysIncludeInToken; the others are at /userinfo.
+  const minting = await hookUserTokens(input, t.grant.scopes, {
+    ...(wantsAccess ? { access: { claims: userAccessClaims(input), lifetimeSeconds: t.grant.accessTokenLifetimeSeconds, jti: newAccessTokenId() } } : {}),
+    ...(wantsId
+      ? {
+          identity: {
+            claims: {
+              ...customClaimsFor(bundle, "IDENTITY", client, t.person, t.grant.scopes, now, wantsAccess, t.log),
+              ...(wantsAccess ? {} : standardClaims(bundle, t.person, t.grant.scopes)),
+            },
+            lifetimeSeconds: ID_TOKEN_LIFETIME_SECONDS,
+          },
+        }
+      : {}),
+  });
+  const tokens: Awaited<ReturnType<typeof frontChannelTokens>> = {};
+  if (minting.access) {
+    const access = await mintAccessToken(c.env, bundle.server.id, minting.access.claims, minting.access.lifetimeSeconds, now, minting.access.jti);
+    Object.assign(tokens, { access_token: access.token, token_type: "Bearer", expires_in: String(access.expiresIn), scope: t.grant.scopes.join(" ") });
+  }
+  if (minting.identity) {
+    tokens.id_token = await mintIdToken(
+      c.env,
+      bundle.server.id,
+      {
+        iss: t.issuer,
+        clientId: client.clientId,
+        userId: t.person.id,
+        authTime: session.authTime,
+        amr: session.amr,
+        nonce: req.nonce,
+        accessToken: tokens.access_token,
+        code: t.code,
+        claims: minting.identity.claims,
+        lifetimeSeconds: minting.identity.lifetimeSeconds,
+      },
+      now,
+    );
+  }
+  return tokens;
 }

@@ -10,12 +10,13 @@ import { clientIp, mayHash } from "../../throttle";
 // Compared against when there is no password to check, so every refusal costs the time a wrong password does.
 export const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
+/** unlockedNow: this attempt found the person's lock expired and unlocked them first (autoUnlockMinutes). */
 export type SignInOutcome =
-  | { kind: "ok"; user: UserRecord }
+  | { kind: "ok"; user: UserRecord; unlockedNow?: UserRecord }
   /** Wrong login or password, or an inactive person: one answer, no oracle. lockedNow: this attempt locked them. */
-  | { kind: "failed"; lockedNow?: UserRecord }
+  | { kind: "failed"; lockedNow?: UserRecord; unlockedNow?: UserRecord }
   /** Locked out, told only when the policy's showLockoutFailures is true (Okta). */
-  | { kind: "locked"; lockedNow?: UserRecord }
+  | { kind: "locked"; lockedNow?: UserRecord; unlockedNow?: UserRecord }
   /** The throttle refused before any PBKDF2. */
   | { kind: "throttled" };
 
@@ -39,15 +40,16 @@ export async function checkCredentials(env: Env, ip: string | null, login: strin
   const { lockout } = await passwordSettings(env.DB);
   const nowIso = isoTime(now);
   const reservation = await reserveSignInAttempt(env.DB, user.id, lockout, now, nowIso);
+  const unlockedNow = reservation.autoUnlocked ? { unlockedNow: user } : {};
   if (!reservation.allowed) {
     await verifySecret(password, DUMMY_HASH);
-    return reservation.status === "LOCKED_OUT" && lockout.showLockoutFailures ? { kind: "locked" } : { kind: "failed" };
+    return reservation.status === "LOCKED_OUT" && lockout.showLockoutFailures ? { kind: "locked", ...unlockedNow } : { kind: "failed", ...unlockedNow };
   }
   if (!(await verifySecret(password, user.passwordHash))) {
     const locked = await recordSignInFailure(env.DB, user.id, lockout, now, nowIso);
     const lockedNow = locked ? { lockedNow: user } : {};
-    return locked && lockout.showLockoutFailures ? { kind: "locked", ...lockedNow } : { kind: "failed", ...lockedNow };
+    return locked && lockout.showLockoutFailures ? { kind: "locked", ...lockedNow, ...unlockedNow } : { kind: "failed", ...lockedNow, ...unlockedNow };
   }
   await recordSignInSuccess(env.DB, user.id, nowIso);
-  return { kind: "ok", user };
+  return { kind: "ok", user, ...unlockedNow };
 }

@@ -18,6 +18,8 @@ import { pageResponse } from "../pages/html";
 import { signInPage } from "../pages/signin";
 import { requestParams } from "../request/params";
 import { checkPasswordAttempt } from "../request/password-attempt";
+import { logEvents } from "../../log/emit";
+import { signInEvent } from "../people-events";
 import { currentSession, startSession } from "../request/session";
 import { csrfFor, csrfMatches, openActivation, sealActivation, type ActivationTx } from "./activation-tx";
 import { normaliseUserCode, userCodeHash } from "./user-code";
@@ -74,8 +76,11 @@ export async function activationSignIn(c: Context<AppEnv>): Promise<Response> {
   const tx = await openActivation(c, form, now);
   if (!tx) throw new PageError("invalid_request", FORM_EXPIRED);
   const device = await pendingDevice(c, tx, now);
-  const attempt = await checkPasswordAttempt(c.env, form.get("username") ?? "", form.get("password") ?? "", now, c.req.header("CF-Connecting-IP") ?? null);
-  if (attempt.kind !== "verified") return renderSignIn(c, tx, now, [], { login: (form.get("username") ?? "").trim().slice(0, 100), error: SIGN_IN_FAILED, status: 401 });
+  const login = (form.get("username") ?? "").trim();
+  const attempt = await checkPasswordAttempt(c.env, login, form.get("password") ?? "", now, c.req.header("CF-Connecting-IP") ?? null);
+  // Okta: the activation page's sign-in starts a session like the sign-in page's (user.session.start, FAILURE or not).
+  logEvents(c, [...attempt.events, signInEvent(attempt.kind === "verified" ? attempt.user : null, login, attempt.kind === "verified")]);
+  if (attempt.kind !== "verified") return renderSignIn(c, tx, now, [], { login: login.slice(0, 100), error: SIGN_IN_FAILED, status: 401 });
   const { cookie } = await startSession(c, attempt.user.id, ["pwd"], now);
   await recordLogin(c.env.DB, attempt.user.id, isoTime(now));
   return renderConfirm(c, device, tx, now, [cookie]);

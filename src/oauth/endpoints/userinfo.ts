@@ -6,6 +6,7 @@ import { readForm } from "../request/params";
 import { activeServer } from "../request/server-context";
 import { cachedClient } from "../../cache/clients";
 import { customClaimsFor, standardClaims } from "../minting/token-claims";
+import { logEvents } from "../../log/emit";
 import { activeTokenUser } from "../minting/user-tokens";
 import { verifyAccessToken } from "../../tokens/verify-access-token";
 import { checkSenderConstraint, type TokenScheme } from "../request/dpop-resource";
@@ -54,6 +55,6 @@ export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
   const client = await cachedClient(c.env, String(claims.cid), now);
   if (!user || !client) throw invalidToken();
   // Okta: userinfo returns every IDENTITY claim of the granted scopes, whatever alwaysIncludeInToken says.
-  const custom = customClaimsFor(bundle, "IDENTITY", client, user, scopes, now);
+  const custom = customClaimsFor(bundle, "IDENTITY", client, user, scopes, now, false, (events) => logEvents(c, events));
   return c.json({ ...custom, ...standardClaims(bundle, user, scopes), sub: user.id }, 200, { "Cache-Control": "no-store", Pragma: "no-cache" });
 }

@@ -23,7 +23,7 @@ export const clientCredentials: Grant = {
     const decision = evaluatePolicies(bundle.policies, { clientId: client.clientId, grantType: "client_credentials", scopes, user: null });
     if (decision.kind !== "granted") throw policyDenied(decision);
     let claims: AccessTokenClaims = {
-      ...customClaimsFor(bundle, "RESOURCE", client, null, decision.scopes, now),
+      ...customClaimsFor(bundle, "RESOURCE", client, null, decision.scopes, now, false, log),
       iss: issuer,
       aud: bundle.server.audiences[0]!,
       sub: client.clientId,

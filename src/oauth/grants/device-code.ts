@@ -15,7 +15,7 @@ const INVALID = "The device code is invalid or has expired.";
  */
 export const deviceCode: Grant = {
   type: DEVICE_CODE_GRANT,
-  async handle({ env, bundle, client, params, issuer, now }) {
+  async handle({ env, bundle, client, params, issuer, now, request, log }) {
     const code = params.get("device_code");
     if (!code) throw new OAuthError("invalid_request", "The 'device_code' parameter is required.");
     // Keys first, so that a Durable Object failure leaves an approval unredeemed.
@@ -35,7 +35,7 @@ export const deviceCode: Grant = {
       case "approved": {
         const user = await activeTokenUser(env.DB, result.userId);
         if (!user) throw new OAuthError("invalid_grant", INVALID);
-        return issueUserTokens({ env, bundle, client, issuer, user, grant: result.grant, now, includeNonce: false });
+        return issueUserTokens({ env, bundle, client, issuer, user, grant: result.grant, now, includeNonce: false, grantType: DEVICE_CODE_GRANT, request, log });
       }
     }
   },

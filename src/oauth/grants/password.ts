@@ -16,7 +16,7 @@ import { epochSeconds } from "../../clock";
  */
 export const password: Grant = {
   type: "password",
-  async handle({ env, bundle, client, params, issuer, now, request }) {
+  async handle({ env, bundle, client, params, issuer, now, request, log }) {
     const username = params.get("username");
     const secret = params.get("password");
     if (!username) throw new OAuthError("invalid_request", "The 'username' parameter is required.");
@@ -24,6 +24,8 @@ export const password: Grant = {
     const scopes = resolveScopes(bundle.scopes, params.get("scope"));
     // The password first: nothing about the person (assigned, allowed) is told to a caller who does not know it.
     const attempt = await checkPasswordAttempt(env, username, secret, now, request?.ipAddress ?? null);
+    // Okta: a lock (or an automatic unlock) caused by this grant is in the System Log like the sign-in page's.
+    if (attempt.events.length) log?.(attempt.events);
     if (attempt.kind !== "verified") throw new OAuthError("invalid_grant", "The credentials provided were invalid.");
     const user = attempt.user;
     const { decision, groups } = await admitPerson(env, bundle, client, user.id, scopes, "password", now);
@@ -45,6 +47,10 @@ export const password: Grant = {
       grant: personGrant(decision, epochSeconds(now), ["pwd"], "password"),
       now,
       includeNonce: false,
+      // A token inline hook sees the grant and the request; its events and failed claims reach the System Log.
+      grantType: "password",
+      request,
+      log,
     });
   },
 };

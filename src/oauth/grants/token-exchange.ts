@@ -43,7 +43,7 @@ async function issuingServer(env: Env, bundle: ServerBundle, issuer: string, req
  */
 export const tokenExchange: Grant = {
   type: TOKEN_EXCHANGE_GRANT,
-  async handle({ env, bundle, client, params, issuer, now, requestUrl }) {
+  async handle({ env, bundle, client, params, issuer, now, requestUrl, log }) {
     // Okta: the org authorization server does not serve token exchange.
     if (bundle.server.id === ORG_SERVER_ID) throw new OAuthError("unsupported_grant_type", `'${TOKEN_EXCHANGE_GRANT}' grant type is not supported.`);
     if (client.settings.application_type !== "service") throw new OAuthError("invalid_request", "Only service clients may use on-behalf token exchange.");
@@ -87,7 +87,7 @@ export const tokenExchange: Grant = {
       env,
       bundle.server.id,
       {
-        ...customClaimsFor(bundle, "RESOURCE", client, user, decision.scopes, now),
+        ...customClaimsFor(bundle, "RESOURCE", client, user, decision.scopes, now, false, log),
         iss: issuer,
         aud: bundle.server.audiences[0]!,
         sub: String(subject.sub),

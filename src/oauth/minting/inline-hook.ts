@@ -21,6 +21,9 @@ export interface HookRequest {
   url: string;
   ipAddress: string | null;
   params: Map<string, string>;
+  /** Where the tokens are minted: the token endpoint (POST), or /authorize for implicit and hybrid responses. */
+  endpoint?: "token" | "authorize";
+  method?: string;
 }
 
 export interface HookRun {
@@ -42,11 +45,13 @@ const SECRET_PARAMS = new Set(["client_secret", "client_assertion", "code", "cod
 
 function context(r: HookRun) {
   const protocolRequest = Object.fromEntries([...(r.request?.params ?? new Map())].filter(([k]) => !SECRET_PARAMS.has(k)));
+  // Okta's example of a hook called from /authorize has the response_type and no grant_type.
+  const grantType = r.request?.endpoint === "authorize" ? {} : { grant_type: r.grantType };
   return {
-    request: { id: r.request?.id ?? null, method: "POST", url: { value: r.request?.url ?? `${r.issuer}/v1/token` }, ipAddress: r.request?.ipAddress ?? null },
+    request: { id: r.request?.id ?? null, method: r.request?.method ?? "POST", url: { value: r.request?.url ?? endpointUrl(r) }, ipAddress: r.request?.ipAddress ?? null },
     protocol: {
       type: "OAUTH2.0",
-      request: { ...protocolRequest, grant_type: r.grantType, client_id: r.client.clientId, scope: r.scopes.join(" ") },
+      request: { ...protocolRequest, ...grantType, client_id: r.client.clientId, scope: r.scopes.join(" ") },
       issuer: { uri: r.issuer },
       client: { id: r.client.clientId, name: r.client.label, type: r.client.tokenEndpointAuthMethod === "none" ? "PUBLIC" : "CONFIDENTIAL" },
     },
@@ -68,6 +73,9 @@ function context(r: HookRun) {
   };
 }
 
+/** Okta's `source`: the endpoint minting the tokens. */
+const endpointUrl = (r: HookRun) => `${r.issuer}/v1/${r.request?.endpoint ?? "token"}`;
+
 const lifetime = (t: HookedToken) => ({ lifetime: { expiration: t.lifetimeSeconds } });
 
 /** Calls the rule's hook over the tokens being minted; returns them patched, or as they were when the hook is skipped. */
@@ -82,7 +90,7 @@ export async function transformTokens(r: HookRun, targets: PatchTargets): Promis
     ...(targets.identity ? { identity: { claims: targets.identity.claims, token: lifetime(targets.identity) } } : {}),
     ...(targets.access ? { access: { claims: targets.access.claims, token: lifetime(targets.access), scopes } } : {}),
   };
-  const outcome = await runTokenHook(r.env, hook, tokenHookRequest(`${r.issuer}/v1/token`, r.now, data), targets);
+  const outcome = await runTokenHook(r.env, hook, tokenHookRequest(endpointUrl(r), r.now, data), targets);
   r.log?.(hookEvents(hook, outcome));
   switch (outcome.kind) {
     case "patched":

@@ -72,9 +72,9 @@ export async function readySigners(env: Env, serverId: string, now: number): Pro
 }
 
 /** The claims of a person's access token: Okta's uid, sub = login, scp, cid, auth_time. */
-function userAccessClaims(i: Pick<UserTokenInput, "bundle" | "client" | "issuer" | "user" | "grant" | "now" | "dpopJkt">): AccessTokenClaims {
+export function userAccessClaims(i: Pick<UserTokenInput, "bundle" | "client" | "issuer" | "user" | "grant" | "now" | "dpopJkt" | "log">): AccessTokenClaims {
   return {
-    ...customClaimsFor(i.bundle, "RESOURCE", i.client, i.user, i.grant.scopes, i.now),
+    ...customClaimsFor(i.bundle, "RESOURCE", i.client, i.user, i.grant.scopes, i.now, false, i.log),
     iss: i.issuer,
     aud: i.bundle.server.audiences[0]!,
     sub: i.user.login,
@@ -85,11 +85,6 @@ function userAccessClaims(i: Pick<UserTokenInput, "bundle" | "client" | "issuer"
     // RFC 9449 6.1.
     ...(i.dpopJkt ? { cnf: { jkt: i.dpopJkt } } : {}),
   };
-}
-
-/** The access token for a person. */
-export function mintUserAccessToken(i: Pick<UserTokenInput, "env" | "bundle" | "client" | "issuer" | "user" | "grant" | "now" | "accessJti" | "dpopJkt">) {
-  return mintAccessToken(i.env, i.bundle.server.id, userAccessClaims(i), i.grant.accessTokenLifetimeSeconds, i.now, i.accessJti ?? newAccessTokenId());
 }
 
 /** ID token claims as a hook sees them: the claims mintIdToken sets itself, and the profile and custom ones. */
@@ -121,6 +116,32 @@ function fromIdentityPreview(claims: Record<string, unknown>): Record<string, un
  * token when openid was granted, and a refresh token when offline_access was granted to a client allowed to
  * refresh (Okta).
 
+/** Tokens about to be minted for a person, as a token inline hook sees and changes them. */
+export interface UserTokensToMint {
+  access?: { claims: AccessTokenClaims; lifetimeSeconds: number; jti: string };
+  identity?: { claims: Record<string, unknown>; lifetimeSeconds: number };
+}
+
+/**
+ * The rule's token inline hook (Okta: actions.token.inlineHook) over a person's tokens before they are signed: the
+ * one path for the token endpoint (prepareUserTokens) and the authorization endpoint's implicit and hybrid
+ * responses. Returns the tokens as they were when the grant has no hook or the hook is skipped.
+ */
+export async function hookUserTokens(i: UserTokenInput, scopes: string[], t: UserTokensToMint): Promise<UserTokensToMint> {
+  if (!i.grant.hook) return t;
+  const out = await transformTokens(
+    { env: i.env, bundle: i.bundle, client: i.client, issuer: i.issuer, now: i.now, grantType: i.grantType ?? "authorization_code", scopes, user: i.user, hook: i.grant.hook, request: i.request, log: i.log },
+    {
+      ...(t.access ? { access: accessPreview(t.access.claims, t.access.lifetimeSeconds, i.now, t.access.jti) } : {}),
+      ...(t.identity ? { identity: { claims: identityPreview(i, t.identity.claims), lifetimeSeconds: t.identity.lifetimeSeconds } } : {}),
+    },
+  );
+  return {
+    ...(t.access && out.access ? { access: { claims: fromPreview(out.access.claims), lifetimeSeconds: out.access.lifetimeSeconds, jti: t.access.jti } } : {}),
+    ...(t.identity && out.identity ? { identity: { claims: fromIdentityPreview(out.identity.claims), lifetimeSeconds: out.identity.lifetimeSeconds } } : {}),
+  };
+}
+
 /** A token response minted in memory, and the refresh token to store with it (null when none is issued). */
 export interface PreparedTokens {
   response: TokenResponse;
@@ -149,22 +170,19 @@ export async function prepareUserTokens(i: UserTokenInput): Promise<PreparedToke
   // Okta: the token endpoint always issues an access token alongside, so the ID token carries only the custom
   // claims with alwaysIncludeInToken; /userinfo has the rest.
   let idClaims = scopes.includes("openid")
-    ? { ...customClaimsFor(i.bundle, "IDENTITY", i.client, i.user, scopes, i.now, true), ...standardClaims(i.bundle, i.user, scopes) }
+    ? { ...customClaimsFor(i.bundle, "IDENTITY", i.client, i.user, scopes, i.now, true, i.log), ...standardClaims(i.bundle, i.user, scopes) }
     : null;
   let idLifetime = ID_TOKEN_LIFETIME_SECONDS;
   // Okta: the token inline hook of the rule that granted this, if it has one; without one nothing else runs.
   if (i.grant.hook) {
-    const out = await transformTokens(
-      { env: i.env, bundle: i.bundle, client: i.client, issuer: i.issuer, now: i.now, grantType: i.grantType ?? "authorization_code", scopes, user: i.user, hook: i.grant.hook, request: i.request, log: i.log },
-      {
-        access: accessPreview(accessClaims, accessLifetime, i.now, accessJti),
-        ...(idClaims ? { identity: { claims: identityPreview(i, idClaims), lifetimeSeconds: idLifetime } } : {}),
-      },
-    );
-    accessClaims = fromPreview(out.access!.claims);
+    const out = await hookUserTokens(i, scopes, {
+      access: { claims: accessClaims, lifetimeSeconds: accessLifetime, jti: accessJti },
+      ...(idClaims ? { identity: { claims: idClaims, lifetimeSeconds: idLifetime } } : {}),
+    });
+    accessClaims = out.access!.claims;
     accessLifetime = out.access!.lifetimeSeconds;
     if (idClaims && out.identity) {
-      idClaims = fromIdentityPreview(out.identity.claims);
+      idClaims = out.identity.claims;
       idLifetime = out.identity.lifetimeSeconds;
     }
   }

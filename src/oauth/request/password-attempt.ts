@@ -2,8 +2,11 @@ import type { Env } from "../../env";
 import type { UserRecord } from "../../store/users";
 import { throttled } from "../../throttle";
 import { checkCredentials } from "../authorize/password-sign-in";
+import type { EventInput } from "../../log/event";
+import { accountEvents } from "../people-events";
 
-export type PasswordAttempt = { kind: "verified"; user: UserRecord } | { kind: "refused" };
+/** events: the lockout events the attempt caused (an automatic unlock, a lock), for the caller's System Log. */
+export type PasswordAttempt = { kind: "verified"; user: UserRecord; events: EventInput[] } | { kind: "refused"; events: EventInput[] };
 
 /**
  * The one place the password grant and the device activation page check a person's password: the same throttle,
@@ -14,6 +17,7 @@ export type PasswordAttempt = { kind: "verified"; user: UserRecord } | { kind: "
 export async function checkPasswordAttempt(env: Env, login: string, password: string, now: number, ip: string | null): Promise<PasswordAttempt> {
   const outcome = await checkCredentials(env, ip, login.trim(), password, now);
   if (outcome.kind === "throttled") throw throttled();
-  if (outcome.kind !== "ok" || outcome.user.status !== "ACTIVE") return { kind: "refused" };
-  return { kind: "verified", user: outcome.user };
+  const events = accountEvents(outcome);
+  if (outcome.kind !== "ok" || outcome.user.status !== "ACTIVE") return { kind: "refused", events };
+  return { kind: "verified", user: outcome.user, events };
 }

@@ -41,6 +41,13 @@ export interface ClaimContext {
   thinIdToken?: boolean;
 }
 
+/** A claim left out of a token because its value could not be evaluated (Okta logs app.oauth2.as.evaluate.claim). */
+export interface ClaimFailure {
+  claim: string;
+  claimType: ClaimType;
+  error: string;
+}
+
 /** Parses each ACTIVE claim once. SYSTEM claims are the token minter's own business and are left out. */
 export function prepareClaims(claims: ClaimRecord[]): PreparedClaim[] {
   const out: PreparedClaim[] = [];
@@ -106,6 +113,7 @@ export function buildCustomClaims(
   target: ClaimType,
   ctx: ClaimContext,
   log: (line: string) => void,
+  report?: (failure: ClaimFailure) => void,
 ): Record<string, unknown> {
   const granted = new Set(ctx.grantedScopes);
   const evalCtx: EvalContext = {
@@ -125,6 +133,7 @@ export function buildCustomClaims(
     const result = evaluate(claim, ctx, evalCtx);
     if (!result.ok) {
       log(JSON.stringify({ event: "claim_evaluation_failed", claim: claim.name, error: result.error }));
+      report?.({ claim: claim.name, claimType: target, error: result.error });
       continue;
     }
     if (omitsClaim(result.value)) continue;

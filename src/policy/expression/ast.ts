@@ -4,8 +4,11 @@
  * first character, used in evaluation errors.
  */
 
-/** The bindings a custom-claim expression may name (Okta EL: user, appuser, app, org; access.scope). */
-export type RootName = "user" | "appuser" | "app" | "org" | "access";
+/**
+ * The bindings an expression may name: a custom claim's (Okta EL: user, appuser, app, org; access.scope), or an
+ * event hook filter's (Okta: `event`, the LogEvent being delivered).
+ */
+export type RootName = "user" | "appuser" | "app" | "org" | "access" | "event";
 
 export type BinaryOp = "+" | "-" | "*" | "/" | "%" | "==" | "!=" | "<" | ">" | "<=" | ">=";
 
@@ -23,7 +26,11 @@ export type Expr =
   | { kind: "elvis"; left: Expr; right: Expr; pos: number }
   | { kind: "conditional"; test: Expr; consequent: Expr; alternate: Expr; pos: number }
   /** `name` is the canonical function name, e.g. "String.len", "isMemberOfGroupName", "user.getInternalProperty". */
-  | { kind: "call"; name: string; args: Expr[]; pos: number };
+  | { kind: "call"; name: string; args: Expr[]; pos: number }
+  /** SpEL collection selection `list.?[predicate]`: the items for which the predicate is true. */
+  | { kind: "select"; object: Expr; predicate: Expr; pos: number }
+  /** The item a selection's predicate is tested on (SpEL #this); a bare name in a predicate is a member of it. */
+  | { kind: "item"; pos: number };
 
 /** What an expression produces once evaluated: the JSON a claim can carry. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -33,6 +40,7 @@ export function children(node: Expr): Expr[] {
   switch (node.kind) {
     case "literal":
     case "root":
+    case "item":
       return [];
     case "array":
       return node.items;
@@ -50,6 +58,8 @@ export function children(node: Expr): Expr[] {
       return [node.test, node.consequent, node.alternate];
     case "call":
       return node.args;
+    case "select":
+      return [node.object, node.predicate];
   }
 }
 

@@ -18,6 +18,8 @@ export interface EvalContext {
   access: { scope: string[] };
   /** Epoch milliseconds; the only clock the language sees (Time.now). */
   now: number;
+  /** An event hook filter's `event`: the System Log event being delivered (absent for claims). */
+  event?: Record<string, unknown>;
 }
 
 /**
@@ -48,6 +50,8 @@ export function resolveRoot(name: RootName, ctx: EvalContext): Value {
       return { name: ctx.org.name, subdomain: ctx.org.subdomain };
     case "access":
       return { scope: [...ctx.access.scope] };
+    case "event":
+      return ctx.event ?? null;
   }
 }
 

@@ -28,6 +28,8 @@ export function evaluateTree(ast: Expr, ctx: EvalContext, limits: Limits): Value
     if (steps > limits.maxSteps) throw new EvalFailure(`evaluation exceeded ${limits.maxSteps} steps`);
   };
   const env: CallEnv = { ctx, limits, spend };
+  /** The items selections are testing, innermost last. */
+  const items: Value[] = [];
 
   const bounded = (value: Value): Value => {
     if (typeof value === "string" && value.length > limits.maxStringLength) {
@@ -157,6 +159,24 @@ export function evaluateTree(ast: Expr, ctx: EvalContext, limits: Limits): Value
         }
         const args = node.args.map((arg) => evaluate(arg, depth));
         return spec.call(args, env);
+      }
+      case "item":
+        return items.length ? items[items.length - 1]! : fail("malformed expression");
+      case "select": {
+        // SpEL selection: the items for which the predicate is true (a boolean for each, as SpEL requires).
+        const list = evaluate(node.object, depth);
+        if (list === null) return null;
+        if (!isArray(list)) return fail(`selection needs an array, not ${typeName(list)}`);
+        const kept: Value[] = [];
+        for (const item of list) {
+          items.push(item);
+          try {
+            if (truth(node.predicate, depth, "a selection")) kept.push(item);
+          } finally {
+            items.pop();
+          }
+        }
+        return kept;
       }
       default:
         return fail("malformed expression");

@@ -2,7 +2,7 @@
  * Okta Expression Language for custom claims: parse when an admin saves a claim, evaluate when a token is
  * minted. Pure and eval-free; neither entry point throws, whatever the input.
  */
-import { depthOf, type Expr, type Json } from "./ast";
+import { depthOf, type Expr, type Json, type RootName } from "./ast";
 import type { EvalContext } from "./context";
 import { evaluateTree } from "./evaluate";
 import { tokenize } from "./lexer";
@@ -19,9 +19,19 @@ export { safeRegex, type RegexOptions, type RegexOutcome, type SafeRegex } from 
 
 export type ParseResult = { ok: true; ast: Expr } | { ok: false; error: { message: string; position: number } };
 
+/** What the expression is for: a custom claim (the default) or an event hook filter (Okta: `event`, a boolean). */
+export interface ParseOptions {
+  roots?: ReadonlySet<RootName>;
+  /** The expression must evaluate to a boolean: refused when saved if its type is known to be something else. */
+  boolean?: boolean;
+}
+
+/** An event hook filter's one binding: the LogEvent being delivered. */
+export const EVENT_FILTER_ROOTS: ReadonlySet<RootName> = new Set<RootName>(["event"]);
+
 export type EvalResult = { ok: true; value: Json | null } | { ok: false; error: string };
 
-export function parseExpression(source: string, limits?: Partial<Limits>): ParseResult {
+export function parseExpression(source: string, limits?: Partial<Limits>, options: ParseOptions = {}): ParseResult {
   const resolved = resolveLimits(limits);
   try {
     if (typeof source !== "string") return { ok: false, error: { message: "expression must be a string", position: 0 } };
@@ -32,13 +42,16 @@ export function parseExpression(source: string, limits?: Partial<Limits>): Parse
     if (source.trim() === "") return { ok: false, error: { message: "expression is empty", position: 0 } };
     const lexed = tokenize(source);
     if (!lexed.ok) return lexed;
-    const ast = parseTokens(lexed.tokens, resolved);
+    const ast = parseTokens(lexed.tokens, resolved, options.roots);
     const { depth, deepest } = depthOf(ast);
     if (depth > resolved.maxDepth) {
       const message = `expression is nested more than ${resolved.maxDepth} levels deep`;
       return { ok: false, error: { message, position: deepest.pos } };
     }
-    typecheck(ast);
+    const type = typecheck(ast);
+    if (options.boolean && type !== "boolean" && type !== "any") {
+      return { ok: false, error: { message: `the expression must evaluate to a boolean, not ${type === "array" ? "an array" : type === "null" ? "null" : `a ${type}`}`, position: 0 } };
+    }
     return { ok: true, ast };
   } catch (e) {
     if (e instanceof ParseFailure) return { ok: false, error: { message: e.message, position: e.position } };

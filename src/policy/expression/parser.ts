@@ -22,14 +22,22 @@ export class ParseFailure extends Error {
   }
 }
 
-const ROOTS: ReadonlySet<string> = new Set<RootName>(["user", "appuser", "app", "org", "access"]);
+/** The bindings of custom claims (the default); an event hook filter names `event` only. */
+export const CLAIM_ROOTS: ReadonlySet<RootName> = new Set<RootName>(["user", "appuser", "app", "org", "access"]);
+const ALL_ROOTS: ReadonlySet<string> = new Set<RootName>([...CLAIM_ROOTS, "event"]);
 /** Bindings Okta has elsewhere (profile mappings, IdP transforms, SAML) but not in custom claims. */
 const OTHER_BINDINGS: ReadonlySet<string> = new Set(["idpuser", "session", "source", "device", "security", "identity"]);
 const RELATIONAL: ReadonlySet<string> = new Set(["==", "!=", "<", ">", "<=", ">="]);
+/** SpEL's textual relational operators, in any case; Okta's event hook filters write `eq` and `ne`. */
+const WORD_RELATIONAL: Readonly<Record<string, BinaryOp>> = { eq: "==", ne: "!=", lt: "<", gt: ">", le: "<=", ge: ">=" };
+/** Methods on values, as SpEL calls Java's: `list.size()` (Okta's event hook filters) is Arrays.size(list). */
+const VALUE_METHODS: Readonly<Record<string, string>> = { size: "Arrays.size" };
 
-export function parseTokens(tokens: Token[], limits: Limits): Expr {
+export function parseTokens(tokens: Token[], limits: Limits, roots: ReadonlySet<RootName> = CLAIM_ROOTS): Expr {
   let index = 0;
   let nesting = 0;
+  /** Inside `.?[ ... ]`, where a bare name is a member of the item tested. */
+  let selecting = 0;
 
   const peek = (offset = 0): Token => tokens[Math.min(index + offset, tokens.length - 1)] as Token;
   const next = (): Token => {
@@ -91,14 +99,20 @@ export function parseTokens(tokens: Token[], limits: Limits): Expr {
     return left;
   };
 
+  const relational = (token: Token): BinaryOp | null => {
+    if (token.kind === "punct") return RELATIONAL.has(token.text) ? (token.text as BinaryOp) : null;
+    if (token.kind === "ident") return Object.prototype.hasOwnProperty.call(WORD_RELATIONAL, token.text.toLowerCase()) ? WORD_RELATIONAL[token.text.toLowerCase()]! : null;
+    return null;
+  };
+
   const comparison = (): Expr => {
     const left = additive();
-    const op = peek();
-    if (op.kind !== "punct" || !RELATIONAL.has(op.text)) return left;
+    const op = relational(peek());
+    if (op === null) return left;
     next();
-    const node: Expr = { kind: "binary", op: op.text as BinaryOp, left, right: additive(), pos: left.pos };
+    const node: Expr = { kind: "binary", op, left, right: additive(), pos: left.pos };
     const after = peek();
-    if (after.kind === "punct" && RELATIONAL.has(after.text)) {
+    if (relational(after) !== null) {
       throw new ParseFailure("comparisons cannot be chained; combine them with AND", after.pos);
     }
     return node;
@@ -166,11 +180,30 @@ export function parseTokens(tokens: Token[], limits: Limits): Expr {
   const postfix = (start: Expr): Expr => {
     let node = start;
     for (;;) {
-      if (isPunct(".") || isPunct("?.")) {
+      if (isPunct(".") && isPunct("?", peek(1)) && isPunct("[", peek(2))) {
+        // SpEL collection selection: `event.target.?[type eq 'UserGroup']`.
+        next();
+        next();
+        next();
+        enter();
+        selecting++;
+        const predicate = expression();
+        selecting--;
+        nesting--;
+        expect("]");
+        node = { kind: "select", object: node, predicate, pos: node.pos };
+      } else if (isPunct(".") || isPunct("?.")) {
         next();
         const name = propertyName();
         if (isPunct("(")) {
           const owner = node.kind === "root" ? node.name : null;
+          const method = owner === null && Object.prototype.hasOwnProperty.call(VALUE_METHODS, name.text) ? VALUE_METHODS[name.text]! : null;
+          if (method !== null) {
+            const pos = name.pos;
+            if (list("(", ")").length !== 0) throw new ParseFailure(`${name.text}() takes no arguments`, pos);
+            node = { kind: "call", name: method, args: [node], pos: node.pos };
+            continue;
+          }
           if (owner === null) throw new ParseFailure("method calls on values are not supported", node.pos);
           node = call(`${owner}.${name.text}`, node.pos);
         } else node = { kind: "member", object: node, name: name.text, pos: node.pos };
@@ -236,7 +269,7 @@ export function parseTokens(tokens: Token[], limits: Limits): Expr {
       if (!isPunct("(")) throw new ParseFailure(`expected a function call after '${token.text}'`, token.pos);
       return call(`${token.text}.${name.text}`, token.pos);
     }
-    if (ROOTS.has(token.text)) {
+    if (roots.has(token.text as RootName)) {
       next();
       return { kind: "root", name: token.text as RootName, pos: token.pos };
     }
@@ -244,12 +277,17 @@ export function parseTokens(tokens: Token[], limits: Limits): Expr {
       next();
       return call(token.text, token.pos);
     }
+    if (selecting > 0) {
+      next();
+      return { kind: "member", object: { kind: "item", pos: token.pos }, name: token.text, pos: token.pos };
+    }
     // `Math.max(...)`, `Iso3166Convert.toAlpha2(...)`: a call into a namespace Mintgate does not have.
     if (isPunct(".", peek(1)) && peek(2).kind === "ident" && isPunct("(", peek(3))) {
       throw new ParseFailure(`unknown function '${token.text}.${peek(2).text}'`, token.pos);
     }
-    if (OTHER_BINDINGS.has(token.text)) {
-      throw new ParseFailure(`'${token.text}' is not available in custom claim expressions`, token.pos);
+    if (OTHER_BINDINGS.has(token.text) || ALL_ROOTS.has(token.text)) {
+      const where = roots === CLAIM_ROOTS ? "custom claim expressions" : "this expression";
+      throw new ParseFailure(`'${token.text}' is not available in ${where}`, token.pos);
     }
     throw new ParseFailure(`unknown identifier '${token.text}'`, token.pos);
   };

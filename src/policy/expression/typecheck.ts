@@ -34,7 +34,12 @@ export function typecheck(node: Expr): Inferred {
       node.items.forEach(typecheck);
       return "array";
     case "root":
+    case "item":
       return "any";
+    case "select":
+      typecheck(node.object);
+      requireBoolean(node.predicate, typecheck(node.predicate), "a selection");
+      return "array";
     case "member":
       typecheck(node.object);
       return "any";
