@@ -21,3 +21,16 @@ export function newId(prefix: string): string {
 
 /** 256 random bits as 43 base64url characters: token identifiers (jti) on the hot path. */
 export const randomToken = () => base64url(crypto.getRandomValues(new Uint8Array(32)));
+
+/**
+ * A UUID version 7 (RFC 9562 5.7): 48 bits of Unix milliseconds, then random bits. Its text sorts by time, so rows
+ * keyed by it (the System Log's uuid) append to their index instead of landing on random pages.
+ */
+export function uuidV7(nowMs: number): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  for (let i = 0; i < 6; i++) b[i] = Math.floor(nowMs / 2 ** (8 * (5 - i))) & 0xff;
+  b[6] = 0x70 | (b[6]! & 0x0f); // version 7
+  b[8] = 0x80 | (b[8]! & 0x3f); // variant 10
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

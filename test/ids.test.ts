@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { base64url, fromBase64url } from "../src/encoding";
-import { randomToken } from "../src/ids";
+import { randomToken, uuidV7 } from "../src/ids";
 import { requestOrigin, withoutQuery } from "../src/issuer";
 
 const reference = (u8: Uint8Array) => btoa(String.fromCharCode(...u8)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -20,6 +20,17 @@ describe("base64url (RFC 4648 section 5, unpadded)", () => {
     const a = randomToken();
     expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(randomToken()).not.toBe(a);
+  });
+});
+
+describe("time-ordered UUIDs (RFC 9562 version 7)", () => {
+  it("are valid version 7 UUIDs whose text carries the millisecond and sorts by it", () => {
+    const a = uuidV7(Date.UTC(2026, 11, 7, 12, 0, 0, 1));
+    const b = uuidV7(Date.UTC(2026, 11, 7, 12, 0, 0, 2));
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(parseInt(a.slice(0, 8) + a.slice(9, 13), 16)).toBe(Date.UTC(2026, 11, 7, 12, 0, 0, 1));
+    expect(a < b).toBe(true);
+    expect(uuidV7(0)).not.toBe(uuidV7(0));
   });
 });
 

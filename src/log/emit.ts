@@ -11,7 +11,6 @@ import { actorOf, buildEvent, SYSTEM_ACTOR, type Actor, type EventInput, type Ev
 const ANONYMOUS: Actor = actorOf("unknown", "PublicClientApp", "unknown", "Unknown");
 
 function originOf(c: Context<AppEnv>): EventOrigin {
-  const url = new URL(c.req.url);
   const actor = c.var.actor ?? ANONYMOUS;
   return {
     now: c.var.now,
@@ -21,7 +20,7 @@ function originOf(c: Context<AppEnv>): EventOrigin {
     ipAddress: c.req.header("CF-Connecting-IP") ?? null,
     userAgent: c.req.header("User-Agent") ?? null,
     // Okta: requestUri is the path; the query may carry codes and tokens, so it is left out.
-    requestUri: url.pathname,
+    requestUri: c.req.path,
     actor,
     transactionDetail: actor.type === "ApiToken" ? { requestApiTokenId: actor.id } : {},
   };

@@ -2,6 +2,7 @@
  * Okta's LogEvent (System Log API): the one shape the log stores, /api/v1/logs returns and event hooks deliver.
  * Fields Mintgate has nothing for (geography, security context) are null, as Okta sends them when unknown.
  */
+import { uuidV7 } from "../ids";
 
 export type Severity = "DEBUG" | "INFO" | "WARN" | "ERROR";
 export type OutcomeResult = "SUCCESS" | "FAILURE" | "SKIPPED" | "ALLOW" | "DENY" | "CHALLENGE" | "UNKNOWN" | "RATE_LIMIT";
@@ -94,7 +95,8 @@ export const actorOf = (id: string, type: string, alternateId: string | null = n
 export function buildEvent(input: EventInput, origin: EventOrigin): LogEvent {
   const ip = origin.ipAddress;
   return {
-    uuid: crypto.randomUUID(),
+    // Time-ordered (UUID v7), so the consumer's inserts append to the uuid index (Okta's uuids are v1, also time-based).
+    uuid: uuidV7(origin.now),
     published: new Date(origin.now).toISOString(),
     eventType: input.eventType,
     version: "0",
