@@ -17,7 +17,7 @@ import { api, form, personTokens, type World } from "./world";
 
 /**
  * How much Mintgate's isolate's heap after GC may grow between the start and the end. After the warm-up what
- * remains is JIT code and cache entries reloaded (about 1 MB in a few minutes); a leak of one small object per
+ * remains is JIT code and cache entries reloaded (0.2 MB over the 10-minute soak); a leak of one small object per
  * request (a Map entry keyed by a token, a retained closure: 100+ bytes) passes 2 MB within 20,000 requests.
  */
 export const HEAP_TOLERANCE_MB = Number(process.env.RELIABILITY_SOAK_HEAP_TOLERANCE_MB ?? 2);
