@@ -12,6 +12,8 @@ export interface IsolateCache<V> {
   get(key: string, now: number, ttlMs: number, load: () => Promise<V>): Promise<V>;
   invalidate(key: string): void;
   clear(): void;
+  /** Entries held now (never more than maxEntries). */
+  size(): number;
 }
 
 /**
@@ -45,5 +47,6 @@ export function isolateCache<V>(maxEntries = 1000, older?: (a: V, b: V) => boole
       entries.clear();
       epoch++;
     },
+    size: () => entries.size,
   };
 }
