@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { randomBase62 } from "../../ids";
 import { sha256Hex } from "../../digest";
 import type { PolicyDecision } from "../../policy/types";
 import type { AppRecord } from "../../store/apps";
-import { saveCode } from "../../store/codes";
+import { newHolder, newSecretFor, saveCode } from "../../sessions/client";
+import { mayRefresh, registerHolder } from "../../sessions/register";
 import type { SessionRecord } from "../../store/sessions";
 import type { UserRecord } from "../../store/users";
 import { issuerOf } from "../../issuer";
@@ -53,15 +53,14 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
   if (req.responseTypes.some((t) => t !== "code")) await readySigners(c.env, bundle.server.id, now);
   let code: string | undefined;
   if (req.responseTypes.includes("code")) {
-    code = randomBase62(43);
-    await saveCode(c.env.DB, await sha256Hex(code), {
-      authServerId: bundle.server.id,
-      clientId: client.clientId,
-      userId: user.id,
-      redirectUri: req.redirectUri,
-      grant,
-      expiresAt: epochSeconds(now) + CODE_LIFETIME_SECONDS,
-    });
+    // Issue 17: the code lives in a new SessionStore created here, near the person, and names it; the family its
+    // redemption begins lives there too. The index row first: a failure then leaves no code that it does not name.
+    const holder = newHolder(c.env);
+    code = newSecretFor(holder);
+    const expiresAt = epochSeconds(now) + CODE_LIFETIME_SECONDS;
+    const owner = { userId: user.id, clientId: client.clientId, authServerId: bundle.server.id };
+    if (mayRefresh(grant, client.settings.grant_types)) await registerHolder(c.env, holder, owner, grant, epochSeconds(now), expiresAt);
+    await saveCode(holder, await sha256Hex(code), { ...owner, redirectUri: req.redirectUri, grant, expiresAt });
     out.code = code;
     logEvent(c, codeIssuedEvent(bundle, user.id, client.clientId, grant.scopes));
   }

@@ -1,9 +1,8 @@
 import { OAuthError } from "../../errors";
 import { base64url } from "../../encoding";
 import { sha256Hex } from "../../digest";
-import { commitCodeRedemption, consumeCode, findLiveCode } from "../../store/codes";
-import { revokeFamilies } from "../../store/token-revocation";
-import { revokeToken } from "../../store/revocations";
+import { findLiveCode, holderOf, redeemCode, spendCode } from "../../sessions/client";
+import { revokeToken, revokeTokens } from "../../store/revocations";
 import { newAccessTokenId } from "../minting/access-token";
 import { activeTokenUser, newFamilyId, prepareUserTokens, readySigners } from "../minting/user-tokens";
 import type { Grant } from "./grant";
@@ -28,24 +27,28 @@ export const authorizationCode: Grant = {
     const code = params.get("code");
     if (!code) throw new OAuthError("invalid_request", "The 'code' parameter is required.");
     const nowSeconds = epochSeconds(now);
+    // Issue 17: the code names the SessionStore holding it; a string that names none is simply not a code.
+    const holder = holderOf(env, code);
+    if (!holder) throw new OAuthError("invalid_grant", INVALID_CODE);
     const codeHash = await sha256Hex(code);
     const accessJti = newAccessTokenId();
     const familyId = newFamilyId();
     // A code that is not live: a replay revokes what its redemption produced (RFC 6749 10.5).
     const spent = async () => {
-      const result = await consumeCode(env.DB, codeHash, bundle.server.id, nowSeconds, { accessJti, familyId });
+      const result = await spendCode(holder, codeHash, bundle.server.id, nowSeconds, { accessJti, familyId });
       if (result.kind === "replayed") {
+        // The family was revoked in its object by spendCode; its access tokens go on D1's revocation list.
         if (result.accessJti) await revokeToken(env.DB, bundle.server.id, result.accessJti, nowSeconds + MAX_ACCESS_TOKEN_SECONDS);
-        if (result.familyId) await revokeFamilies(env.DB, { by: "family", familyId: result.familyId }, nowSeconds);
+        await revokeTokens(env.DB, result.revoked);
       }
       return new OAuthError("invalid_grant", INVALID_CODE);
     };
     await readySigners(env, bundle.server.id, now);
-    const stored = await findLiveCode(env.DB, codeHash, bundle.server.id, nowSeconds);
+    const stored = await findLiveCode(holder, codeHash, bundle.server.id, nowSeconds);
     if (!stored) throw await spent();
     // A failed check spends the code as before (one conditional UPDATE), so it cannot be tried again.
     const refuse = async (error: OAuthError) => {
-      await consumeCode(env.DB, codeHash, bundle.server.id, nowSeconds, { accessJti, familyId });
+      await spendCode(holder, codeHash, bundle.server.id, nowSeconds, { accessJti, familyId });
       return error;
     };
     if (stored.clientId !== client.clientId) {
@@ -66,9 +69,9 @@ export const authorizationCode: Grant = {
     }
     const user = await activeTokenUser(env.DB, stored.userId);
     if (!user) throw await refuse(new OAuthError("invalid_grant", INVALID_CODE));
-    const prepared = await prepareUserTokens({ env, bundle, client, issuer, user, grant, now, dpopJkt, accessJti, familyId, includeNonce: true, grantType: "authorization_code", request, log });
+    const prepared = await prepareUserTokens({ env, holder, bundle, client, issuer, user, grant, now, dpopJkt, accessJti, familyId, includeNonce: true, grantType: "authorization_code", request, log });
     // The consume and the refresh token's insert are one transaction: an outage leaves the code redeemable.
-    if (!(await commitCodeRedemption(env.DB, codeHash, bundle.server.id, nowSeconds, { accessJti, familyId }, prepared.successor))) {
+    if (!(await redeemCode(holder, codeHash, bundle.server.id, nowSeconds, { accessJti, familyId }, prepared.successor))) {
       // Redeemed concurrently: the other redemption's tokens are revoked, this one's were never handed out.
       throw await spent();
     }

@@ -4,7 +4,7 @@ import { evaluatePolicies } from "../../policy/evaluate";
 import { listRoles } from "../../store/admin-access";
 import type { AppRecord } from "../../store/apps";
 import { isAssignedToApp } from "../../store/assignments";
-import type { RefreshTokenRecord } from "../../store/refresh-tokens";
+import type { RefreshTokenRecord } from "../../sessions/client";
 import type { ServerBundle } from "../../cache/server-bundle";
 import { isAdminScope, ORG_SERVER_ID } from "../../tokens/org-server";
 import { activeTokenUser, type TokenUser } from "../minting/user-tokens";

@@ -1,7 +1,7 @@
 import { OAuthError } from "../../errors";
 import { sha256Hex } from "../../digest";
-import { commitRotation, findRefreshToken, findRotatedFamily } from "../../store/refresh-tokens";
-import { revokeFamilies } from "../../store/token-revocation";
+import { findRefresh, holderOf, reuse, rotate, type RevokedAccess } from "../../sessions/client";
+import { revokeTokens } from "../../store/revocations";
 import { prepareUserTokens, readySigners } from "../minting/user-tokens";
 import type { Grant } from "./grant";
 import { epochSeconds } from "../../clock";
@@ -20,11 +20,15 @@ export const refreshToken: Grant = {
     const token = params.get("refresh_token");
     if (!token) throw new OAuthError("invalid_request", "The 'refresh_token' parameter is required.");
     const nowSeconds = epochSeconds(now);
+    // Issue 17: the token names the SessionStore holding its family; a string that names none is not a token.
+    const holder = holderOf(env, token);
+    if (!holder) throw new OAuthError("invalid_grant", INVALID);
     const tokenHash = await sha256Hex(token);
-    const reused = async () => {
-      const familyId = await findRotatedFamily(env.DB, tokenHash, bundle.server.id);
-      if (familyId) {
-        await revokeFamilies(env.DB, { by: "family", familyId }, nowSeconds);
+    /** A reuse was detected and the family revoked in its object: its access tokens go on D1's revocation list. */
+    const reused = async (found: { familyId: string; revoked: RevokedAccess[] } | null) => {
+      if (found) {
+        const { familyId } = found;
+        await revokeTokens(env.DB, found.revoked);
         // Okta: one-time refresh token reuse is its own event (the family is revoked).
         log?.([
           {
@@ -39,8 +43,8 @@ export const refreshToken: Grant = {
       }
       return new OAuthError("invalid_grant", INVALID);
     };
-    const live = await findRefreshToken(env.DB, tokenHash, bundle.server.id, nowSeconds);
-    if (!live) throw await reused();
+    const live = await findRefresh(holder, tokenHash, bundle.server.id, nowSeconds);
+    if (!live) throw await reused(await reuse(holder, tokenHash, bundle.server.id, nowSeconds));
     if (live.clientId !== client.clientId) throw new OAuthError("invalid_grant", INVALID);
     // RFC 9449 5: a public client's refresh token may be bound to a DPoP key; checked before anything is consumed.
     if (live.grant.jkt && live.grant.jkt !== dpopJkt) {
@@ -62,6 +66,7 @@ export const refreshToken: Grant = {
     await readySigners(env, bundle.server.id, now);
     const prepared = await prepareUserTokens({
       env,
+      holder,
       bundle,
       client,
       issuer,
@@ -78,9 +83,8 @@ export const refreshToken: Grant = {
       log,
     });
     // Lost to a concurrent refresh or revocation: this request's tokens are never handed out.
-    if (!(await commitRotation(env.DB, tokenHash, { authServerId: bundle.server.id, clientId: client.clientId }, nowSeconds, prepared.successor))) {
-      throw await reused();
-    }
+    const rotated = await rotate(holder, tokenHash, { authServerId: bundle.server.id, clientId: client.clientId }, nowSeconds, prepared.successor);
+    if (rotated.kind !== "rotated") throw await reused(rotated.kind === "reused" ? rotated : null);
     return prepared.response;
   },
 };

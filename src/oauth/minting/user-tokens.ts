@@ -1,8 +1,9 @@
 import type { Env } from "../../env";
-import { newId, randomBase62 } from "../../ids";
+import { newId } from "../../ids";
 import { sha256Hex } from "../../digest";
 import type { AppRecord } from "../../store/apps";
-import { saveSuccessor, type Successor } from "../../store/refresh-tokens";
+import { newHolder, newSecretFor, saveSuccessor, type Holder, type Successor } from "../../sessions/client";
+import { registerHolder } from "../../sessions/register";
 import type { UserGrant } from "../../store/user-grant";
 import { accessPreview, fromPreview, mintAccessToken, newAccessTokenId, type AccessTokenClaims } from "./access-token";
 import type { EventInput } from "../../log/event";
@@ -38,6 +39,8 @@ export async function activeTokenUser(db: D1Database, userId: string): Promise<T
 
 export interface UserTokenInput {
   env: Env;
+  /** The SessionStore a refresh token is stored in and names (issue 17): the code's or the rotated token's. */
+  holder: Holder;
   bundle: ServerBundle;
   client: AppRecord;
   issuer: string;
@@ -172,7 +175,7 @@ export async function prepareUserTokens(i: UserTokenInput): Promise<PreparedToke
   const response: TokenResponse = { token_type: i.dpopJkt ? "DPoP" : "Bearer", expires_in: access.expiresIn, access_token: access.token, scope: scopes.join(" ") };
   let successor: Successor | null = null;
   if (i.grant.scopes.includes("offline_access") && i.client.settings.grant_types.includes("refresh_token")) {
-    const token = randomBase62(43);
+    const token = newSecretFor(i.holder);
     const nowSeconds = epochSeconds(i.now);
     const expiresAt =
       i.refreshExpiresAt !== undefined
@@ -219,9 +222,18 @@ export async function prepareUserTokens(i: UserTokenInput): Promise<PreparedToke
   return { response, successor };
 }
 
-/** prepareUserTokens, then the refresh token stored on its own: for a grant that consumes nothing. */
-export async function issueUserTokens(i: UserTokenInput): Promise<TokenResponse> {
-  const prepared = await prepareUserTokens(i);
-  if (prepared.successor) await saveSuccessor(i.env.DB, prepared.successor);
+/**
+ * prepareUserTokens, then the refresh token stored on its own: for a grant that consumes nothing (password, device,
+ * token exchange). Issue 17: such a family has no browser session to live with, so it gets a SessionStore of its
+ * own, created here near the client, indexed in D1 first (a failure then leaves nothing the index does not name).
+ */
+export async function issueUserTokens(i: Omit<UserTokenInput, "holder">): Promise<TokenResponse> {
+  const holder = newHolder(i.env);
+  const prepared = await prepareUserTokens({ ...i, holder });
+  const s = prepared.successor;
+  if (s) {
+    await registerHolder(i.env, holder, { userId: s.token.userId, clientId: s.token.clientId, authServerId: s.token.authServerId }, i.grant, s.token.created, s.token.created);
+    await saveSuccessor(holder, s);
+  }
   return prepared.response;
 }
