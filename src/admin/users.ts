@@ -38,7 +38,7 @@ import {
 } from "./user-schema";
 import { requireUser, notFoundError } from "./require";
 import { epochSeconds } from "../clock";
-import { endPersonAccess } from "../sessions/fan-out";
+import { endPersonAccess, markStale } from "../sessions/fan-out";
 import { requireMayChangeAdmin } from "./super-admin-guard";
 
 const WHAT = "User";
@@ -96,6 +96,8 @@ async function writeProfile(
   if (!updated) throw notFoundError(user.id, "User");
   // Okta: a password set by an admin ends the person's sessions and revokes their refresh tokens.
   if (pw) await endPersonAccess(c.env, user.id, epochSeconds(c.var.now));
+  // Issue 17: the profile is in the person's token snapshots (claims), now stale.
+  else await markStale(c.env, { by: "user", userId: user.id });
   return c.json(toUserResponse(await withEmailStatus(c, updated, emails), orgBase(c.env, c.req.url)));
 }
 

@@ -10,7 +10,10 @@ import type { Env } from "../env";
 import { randomBase62 } from "../ids";
 import { at, parseStored } from "../store/stored-json";
 import { UserGrantSchema, type UserGrant } from "../store/user-grant";
+import { StoredDataError } from "../store/stored-json";
 import type { FamilySelector, RevokedAccess, SuccessorRow } from "./grant-sql";
+import type { NewRefresh, Refusal } from "./one-call";
+import { parsePerson, type Person } from "./person-sql";
 import type { SessionStore } from "./session-store";
 
 export type { FamilySelector, RevokedAccess };
@@ -152,7 +155,7 @@ const toSuccessorRow = (s: Successor): SuccessorRow => ({
   },
 });
 
-export async function saveCode(h: Holder, codeHash: string, c: CodeRecord): Promise<void> {
+export async function saveCode(h: Holder, codeHash: string, c: CodeRecord, person: Person | null = null): Promise<void> {
   await h.stub.saveCode(codeHash, {
     auth_server_id: c.authServerId,
     client_id: c.clientId,
@@ -160,7 +163,7 @@ export async function saveCode(h: Holder, codeHash: string, c: CodeRecord): Prom
     redirect_uri: c.redirectUri,
     grant_json: JSON.stringify(c.grant),
     expires_at: c.expiresAt,
-  });
+  }, person ? JSON.stringify(person) : null);
 }
 
 export async function findLiveCode(h: Holder, codeHash: string, serverId: string, now: number): Promise<CodeRecord | null> {
@@ -199,8 +202,9 @@ export async function rotate(h: Holder, tokenHash: string, scope: { authServerId
   return parsed(RotateResult, await h.stub.rotate(tokenHash, scope, now, successor ? toSuccessorRow(successor) : null), "rotate");
 }
 
-export async function saveSuccessor(h: Holder, s: Successor): Promise<void> {
-  await h.stub.saveSuccessor(toSuccessorRow(s));
+/** Stores a refresh token where nothing is consumed, with the person snapshot its refreshes will re-check. */
+export async function saveSuccessor(h: Holder, s: Successor, person: Person | null = null): Promise<void> {
+  await h.stub.saveSuccessor(toSuccessorRow(s), person ? JSON.stringify(person) : null);
 }
 
 export async function revokeIn(h: Holder, selector: FamilySelector, now: number): Promise<RevokedAccess[]> {
@@ -224,4 +228,71 @@ export interface IssuedRefreshToken extends RefreshTokenRecord {
 export async function familiesIn(h: Holder, selector: FamilySelector, now: number): Promise<IssuedRefreshToken[]> {
   const rows = parsed(z.array(FamilyRow), await h.stub.families(selector, now), "families");
   return rows.map((r) => ({ ...toRefresh(r), familyCreated: r.family_created }));
+}
+
+const Corrupt = z.object({ kind: z.literal("corrupt"), where: z.string(), problem: z.string() });
+const RedeemResult = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("redeemed"), code: CodeRow, person_json: z.string().nullable(), refreshIssued: z.boolean() }),
+  z.object({ kind: z.literal("refused"), reason: z.enum(["client", "redirect", "pkce_missing", "pkce_failed", "verifier_unexpected"]) }),
+  Corrupt,
+  z.object({ kind: z.literal("replayed"), accessJti: z.string().nullable(), revoked: Revoked }),
+  z.object({ kind: z.literal("invalid") }),
+]);
+const RefreshResult = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("rotated"), token: RefreshRow, person_json: z.string() }),
+  z.object({ kind: z.literal("stale"), token: RefreshRow }),
+  Corrupt,
+  z.object({ kind: z.literal("reused"), familyId: z.string(), revoked: Revoked }),
+  z.object({ kind: z.literal("invalid") }),
+]);
+
+export type { NewRefresh, Person, Refusal };
+
+export type Redeemed =
+  | { kind: "redeemed"; code: CodeRecord; person: Person | null; refreshIssued: boolean }
+  | { kind: "refused"; reason: Refusal }
+  | { kind: "replayed"; accessJti: string | null; revoked: RevokedAccess[] }
+  | { kind: "invalid" };
+
+/** A code redemption in one round trip (issue 17): consume, checks and the family's first token, atomically. */
+export async function redeemOnce(
+  h: Holder,
+  codeHash: string,
+  serverId: string,
+  now: number,
+  input: { clientId: string; redirectUri: string | null; verifierS256: string | null; accessJti: string; familyId: string; refresh: NewRefresh | null },
+): Promise<Redeemed> {
+  const r = parsed(RedeemResult, await h.stub.redeem(codeHash, serverId, now, input), "redeem");
+  if (r.kind === "corrupt") throw new StoredDataError(r.where, r.problem);
+  if (r.kind !== "redeemed") return r;
+  return { kind: "redeemed", code: toCode(r.code), person: r.person_json === null ? null : parsePerson(r.person_json, "authorization_codes.person_json"), refreshIssued: r.refreshIssued };
+}
+
+export type Refreshed =
+  | { kind: "rotated"; token: RefreshTokenRecord; person: Person }
+  | { kind: "stale"; token: RefreshTokenRecord }
+  | { kind: "reused"; familyId: string; revoked: RevokedAccess[] }
+  | { kind: "invalid" };
+
+/** A refresh rotation in one round trip (issue 17); "stale" consumed nothing and asks for the person from D1. */
+export async function refreshOnce(
+  h: Holder,
+  tokenHash: string,
+  serverId: string,
+  now: number,
+  input: { clientId: string; successor: (NewRefresh & { accessJti: string }) | null; fresh: Person | null },
+): Promise<Refreshed> {
+  const r = parsed(RefreshResult, await h.stub.refresh(tokenHash, serverId, now, { ...input, fresh: input.fresh ? JSON.stringify(input.fresh) : null }), "refresh");
+  if (r.kind === "corrupt") throw new StoredDataError(r.where, r.problem);
+  if (r.kind === "rotated") return { kind: "rotated", token: toRefresh(r.token), person: parsePerson(r.person_json, `family_people.person_json of ${r.token.family_id}`) };
+  if (r.kind === "stale") return { kind: "stale", token: toRefresh(r.token) };
+  return r;
+}
+
+export async function undoRotation(h: Holder, tokenHash: string, now: number, successorHash: string | null, accessJti: string | null): Promise<void> {
+  await h.stub.undoRotation(tokenHash, now, successorHash, accessJti);
+}
+
+export async function markStaleIn(h: Holder, selector: { by: "user"; userId: string } | { by: "client"; clientId: string }): Promise<void> {
+  await h.stub.markStale(selector);
 }

@@ -9,7 +9,7 @@ import type { UserGrant } from "../store/user-grant";
 import { revokeTokens } from "../store/revocations";
 import { endUserAccess } from "../store/token-revocation";
 import { deleteClientHolders, holderClients, holdersOf, pageOfHolders, type Holder as IndexRow, type HolderSelector } from "../store/token-holders";
-import { accessIn, familiesIn, forgetClientIn, holderById, revokeIn, type FamilySelector, type Holder, type RevokedAccess } from "./client";
+import { accessIn, familiesIn, forgetClientIn, holderById, markStaleIn, revokeIn, type FamilySelector, type Holder, type RevokedAccess } from "./client";
 
 export type { HolderSelector };
 
@@ -141,4 +141,24 @@ export async function clientsWithTokens(env: Env, owner: { authServerId: string 
     ),
   );
   return clientIds.filter((_, i) => live[i]);
+}
+
+/**
+ * An admin changed what the person snapshots in the SessionStore objects hold (issue 17, person-sql.ts): a person's
+ * profile, group memberships or app assignments, or a client's group assignments. Their families are marked stale
+ * in every object the index names, so the next refresh of each reads the person from D1 once. Immediate for every
+ * family the index names when this runs; a refresh already past its object call when the change lands still
+ * answers from the old snapshot (milliseconds).
+ */
+export async function markStale(env: Env, selector: { by: "user"; userId: string } | { by: "client"; clientId: string }): Promise<void> {
+  const rows = await holdersOf(env.DB, selector, 0);
+  const seen = new Set<string>();
+  await Promise.all(
+    rows.map((row) => {
+      if (seen.has(row.doId)) return Promise.resolve();
+      seen.add(row.doId);
+      const h = objectOf(env, row);
+      return h ? markStaleIn(h, selector) : Promise.resolve();
+    }),
+  );
 }

@@ -9,7 +9,7 @@
 export const TABLES = [
   `CREATE TABLE IF NOT EXISTS authorization_codes (code_hash TEXT PRIMARY KEY, auth_server_id TEXT NOT NULL, client_id TEXT NOT NULL,
      user_id TEXT NOT NULL, redirect_uri TEXT NOT NULL, grant_json TEXT NOT NULL, expires_at INTEGER NOT NULL, consumed_at INTEGER,
-     access_jti TEXT, family_id TEXT)`,
+     access_jti TEXT, family_id TEXT, person_json TEXT)`,
   `CREATE TABLE IF NOT EXISTS refresh_tokens (token_hash TEXT PRIMARY KEY, id TEXT NOT NULL UNIQUE, family_id TEXT NOT NULL,
      auth_server_id TEXT NOT NULL, client_id TEXT NOT NULL, user_id TEXT NOT NULL, grant_json TEXT NOT NULL, created INTEGER NOT NULL,
      expires_at INTEGER, idle_expires_at INTEGER NOT NULL, rotated_at INTEGER, revoked INTEGER NOT NULL DEFAULT 0)`,
@@ -87,7 +87,7 @@ export function consumeCode(sql: SqlStorage, codeHash: string, serverId: string,
   return first<CodeRow>(
     sql.exec(
       `UPDATE authorization_codes SET consumed_at = ?, access_jti = ?, family_id = ?
-       WHERE code_hash = ? AND auth_server_id = ? AND consumed_at IS NULL AND expires_at > ? RETURNING ${CODE_COLUMNS}`,
+       WHERE code_hash = ? AND auth_server_id = ? AND consumed_at IS NULL AND expires_at > ? RETURNING ${CODE_COLUMNS}, person_json`,
       now, produces.accessJti, produces.familyId, codeHash, serverId, now,
     ),
   );
@@ -155,6 +155,8 @@ export function revokeFamilies(sql: SqlStorage, s: FamilySelector, now: number):
   const { where, binds } = selected(s);
   const families =
     s.by === "family" ? [s.familyId] : sql.exec<{ family_id: string }>(`SELECT DISTINCT family_id FROM refresh_tokens WHERE ${where}`, ...binds).toArray().map((r) => r.family_id);
+  // Unredeemed codes of the person or client go too: a code is redeemed without reading D1 (issue 17).
+  if (s.by !== "family") sql.exec(`DELETE FROM authorization_codes WHERE ${where} AND consumed_at IS NULL`, ...binds);
   const out: RevokedAccess[] = [];
   for (const f of families) {
     sql.exec(`INSERT INTO revoked_families (family_id, revoked_at) VALUES (?, ?) ON CONFLICT DO NOTHING`, f, now);

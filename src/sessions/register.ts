@@ -21,10 +21,11 @@ export async function registerHolder(
   env: Env,
   h: Holder,
   owner: { userId: string; clientId: string; authServerId: string },
-  grant: UserGrant,
+  grant: UserGrant | null,
   now: number,
   from: number,
 ): Promise<void> {
-  const expiresAt = grant.refreshTokenLifetimeSeconds === null ? null : from + grant.refreshTokenLifetimeSeconds;
+  // null grant: nothing that outlives `from` (a code that begins no family).
+  const expiresAt = grant === null ? from : grant.refreshTokenLifetimeSeconds === null ? null : from + grant.refreshTokenLifetimeSeconds;
   await insertHolder(env.DB, { doId: h.id, ...owner }, now, expiresAt);
 }

@@ -1,5 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
+import { epochSeconds, nowMs } from "../clock";
 import type { Env } from "../env";
+import { sweep, SWEEP_EVERY_MS } from "./retention-sql";
 import {
   accessOf,
   consumeCode,
@@ -20,6 +22,8 @@ import {
   type RevokedAccess,
   type SuccessorRow,
 } from "./grant-sql";
+import { markStale, PERSON_TABLES, savePerson } from "./person-sql";
+import { redeem, refresh, undoRotation, type RedeemInput, type RedeemResult, type RefreshInput, type RefreshResult } from "./one-call";
 
 export type SpendResult = { kind: "consumed"; code: CodeRow } | { kind: "replayed"; accessJti: string | null; revoked: RevokedAccess[] } | { kind: "invalid" };
 export type RotateResult = { kind: "rotated" } | { kind: "reused"; familyId: string; revoked: RevokedAccess[] } | { kind: "invalid" };
@@ -36,7 +40,7 @@ export class SessionStore extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
-      for (const t of TABLES) this.ctx.storage.sql.exec(t);
+      for (const t of [...TABLES, ...PERSON_TABLES]) this.ctx.storage.sql.exec(t);
     });
   }
 
@@ -44,8 +48,46 @@ export class SessionStore extends DurableObject<Env> {
     return this.ctx.storage.sql;
   }
 
-  saveCode(codeHash: string, row: CodeRow): void {
+  /** Whether this instance knows an alarm is set (retention below); checked once per instance, not per call. */
+  private alarmKnown = false;
+
+  /** Retention: an object holding state has an alarm that deletes its dead state (retention-sql.ts). */
+  private keepSweeping(): void {
+    if (this.alarmKnown) return;
+    this.alarmKnown = true;
+    void this.ctx.storage.getAlarm().then((at) => (at === null ? this.ctx.storage.setAlarm(nowMs() + SWEEP_EVERY_MS) : undefined));
+  }
+
+  override async alarm(): Promise<void> {
+    const left = this.ctx.storage.transactionSync(() => sweep(this.sql, epochSeconds(nowMs())));
+    // Nothing left: no alarm, and the object costs nothing until a token names it again (then it is empty).
+    if (left) await this.ctx.storage.setAlarm(nowMs() + SWEEP_EVERY_MS);
+    else this.alarmKnown = false;
+  }
+
+  saveCode(codeHash: string, row: CodeRow, personJson: string | null = null): void {
+    this.keepSweeping();
     saveCode(this.sql, codeHash, row);
+    if (personJson) this.sql.exec(`UPDATE authorization_codes SET person_json = ? WHERE code_hash = ?`, personJson, codeHash);
+  }
+
+  /** A code redemption in one call (one-call.ts). */
+  redeem(codeHash: string, serverId: string, now: number, input: RedeemInput): RedeemResult {
+    return this.ctx.storage.transactionSync(() => redeem(this.sql, codeHash, serverId, now, input));
+  }
+
+  /** A refresh rotation in one call (one-call.ts). */
+  refresh(tokenHash: string, serverId: string, now: number, input: RefreshInput): RefreshResult {
+    return this.ctx.storage.transactionSync(() => refresh(this.sql, tokenHash, serverId, now, input));
+  }
+
+  undoRotation(tokenHash: string, now: number, successorHash: string | null, accessJti: string | null): void {
+    this.ctx.storage.transactionSync(() => undoRotation(this.sql, tokenHash, now, successorHash, accessJti));
+  }
+
+  /** An admin changed what the person snapshots hold (profile, groups, roles, assignments): re-read on next refresh. */
+  markStale(selector: { by: "user"; userId: string } | { by: "client"; clientId: string }): number {
+    return markStale(this.sql, selector);
   }
 
   findLiveCode(codeHash: string, serverId: string, now: number): CodeRow | null {
@@ -104,8 +146,12 @@ export class SessionStore extends DurableObject<Env> {
   }
 
   /** A refresh token issued where nothing is consumed (password, device, token exchange). */
-  saveSuccessor(successor: SuccessorRow): void {
-    this.ctx.storage.transactionSync(() => insertSuccessor(this.sql, successor));
+  saveSuccessor(successor: SuccessorRow, personJson: string | null = null): void {
+    this.keepSweeping();
+    this.ctx.storage.transactionSync(() => {
+      insertSuccessor(this.sql, successor);
+      if (personJson) savePerson(this.sql, successor.token.family_id, successor.token.client_id, personJson);
+    });
   }
 
   /** Revokes the selected families here; returns the access tokens they issued, for D1's revocation list. */

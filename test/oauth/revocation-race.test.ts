@@ -26,7 +26,7 @@ const revokeAll = (c: Client, p: Person) => admin(`/users/${p.id}/clients/${c.cl
 
 /**
  * The refresh over a SESSIONS binding that runs `before` just before the request's commit (issue 17: the rotation
- * is one call to the SessionStore the token names, `rotate`) and `after` just after it.
+ * is one call to the SessionStore the token names, `refresh`) and `after` just after it.
  */
 async function refreshWithHook(token: string, hook: { before?: () => Promise<unknown>; after?: () => Promise<unknown> }): Promise<Response> {
   let fired = false;
@@ -34,7 +34,7 @@ async function refreshWithHook(token: string, hook: { before?: () => Promise<unk
     new Proxy(stub, {
       get(target, prop) {
         const value = Reflect.get(target, prop) as unknown;
-        if (prop === "rotate" && typeof value === "function") {
+        if (prop === "refresh" && typeof value === "function") {
           return async (...args: unknown[]) => {
             fired = true;
             await hook.before?.();

@@ -11,7 +11,7 @@ import { issuerOf } from "../../issuer";
 import { mintIdToken } from "../minting/id-token";
 import type { ServerBundle } from "../../cache/server-bundle";
 import { customClaimsFor, standardClaims } from "../minting/token-claims";
-import { mintUserAccessToken, readySigners, type TokenUser, type UserGrant } from "../minting/user-tokens";
+import { mintUserAccessToken, readySigners, tokenUser, type TokenUser, type UserGrant } from "../minting/user-tokens";
 import type { AuthorizeRequest } from "./request";
 import { redirectToClient } from "./respond";
 import { epochSeconds } from "../../clock";
@@ -59,8 +59,11 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
     code = newSecretFor(holder);
     const expiresAt = epochSeconds(now) + CODE_LIFETIME_SECONDS;
     const owner = { userId: user.id, clientId: client.clientId, authServerId: bundle.server.id };
-    if (mayRefresh(grant, client.settings.grant_types)) await registerHolder(c.env, holder, owner, grant, epochSeconds(now), expiresAt);
-    await saveCode(holder, await sha256Hex(code), { ...owner, redirectUri: req.redirectUri, grant, expiresAt });
+    // Every code is indexed, so that ending the person's access deletes it before it is redeemed (the redemption
+    // reads no D1); a code that cannot begin a family is indexed only until it expires.
+    await registerHolder(c.env, holder, owner, mayRefresh(grant, client.settings.grant_types) ? grant : null, epochSeconds(now), expiresAt);
+    // The person as the code's redemption will describe them (their profile and groups, read for this request).
+    await saveCode(holder, await sha256Hex(code), { ...owner, redirectUri: req.redirectUri, grant, expiresAt }, tokenUser(user, a.groups));
     out.code = code;
     logEvent(c, codeIssuedEvent(bundle, user.id, client.clientId, grant.scopes));
   }

@@ -41,6 +41,8 @@ export interface UserTokenInput {
   env: Env;
   /** The SessionStore a refresh token is stored in and names (issue 17): the code's or the rotated token's. */
   holder: Holder;
+  /** A refresh token its SessionStore already stored (one-call redemption and rotation): answered as is. */
+  storedRefresh?: { token: string; id: string };
   bundle: ServerBundle;
   client: AppRecord;
   issuer: string;
@@ -175,7 +177,7 @@ export async function prepareUserTokens(i: UserTokenInput): Promise<PreparedToke
   const response: TokenResponse = { token_type: i.dpopJkt ? "DPoP" : "Bearer", expires_in: access.expiresIn, access_token: access.token, scope: scopes.join(" ") };
   let successor: Successor | null = null;
   if (i.grant.scopes.includes("offline_access") && i.client.settings.grant_types.includes("refresh_token")) {
-    const token = newSecretFor(i.holder);
+    const token = i.storedRefresh?.token ?? newSecretFor(i.holder);
     const nowSeconds = epochSeconds(i.now);
     const expiresAt =
       i.refreshExpiresAt !== undefined
@@ -186,7 +188,7 @@ export async function prepareUserTokens(i: UserTokenInput): Promise<PreparedToke
     successor = {
       tokenHash: await sha256Hex(token),
       token: {
-        id: newId("oar"),
+        id: i.storedRefresh?.id ?? newId("oar"),
         familyId: i.familyId ?? newFamilyId(),
         authServerId: i.bundle.server.id,
         clientId: i.client.clientId,
@@ -233,7 +235,7 @@ export async function issueUserTokens(i: Omit<UserTokenInput, "holder">): Promis
   const s = prepared.successor;
   if (s) {
     await registerHolder(i.env, holder, { userId: s.token.userId, clientId: s.token.clientId, authServerId: s.token.authServerId }, i.grant, s.token.created, s.token.created);
-    await saveSuccessor(holder, s);
+    await saveSuccessor(holder, s, i.user);
   }
   return prepared.response;
 }
