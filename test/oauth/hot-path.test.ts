@@ -326,4 +326,24 @@ describe("the person-facing hot paths (issue 17)", () => {
     expect(counting.counts).toEqual({ d1: 0, durableObjects: 1, sessions: 1, calls: ["SESSIONS.refresh"] });
     expect(rotated.refresh_token).not.toBe(tokens.refresh_token);
   });
+
+  it("authorizes with a session: the D1 reads of the session and the person, the index row, and one SessionStore call", async () => {
+    const { appFor, createPerson, peopleServer } = await import("../support/people");
+    const { codeFor } = await import("../support/code-flow");
+    const { authorizePath, codeParams } = await import("../support/browser-flow");
+    const ps = await peopleServer();
+    const person = await createPerson();
+    const web = await appFor(person);
+    const { sid } = await codeFor(ps.id, web, person);
+    const authorize = () => fetchApp(authorizePath(ps.id, codeParams(web)), { headers: { Cookie: sid }, redirect: "manual" });
+    expect((await authorize()).status).toBe(302);
+    counting.reset();
+    expect((await authorize()).status).toBe(302);
+    // Sessions still live in D1 (issue 17's step 2 would move them into the SessionStore): today five D1 statements,
+    // among them the session's read and the index row's write; the code is stored with one SessionStore call.
+    expect({ sessions: counting.counts.sessions, sessionCalls: counting.counts.calls.filter((c) => c.startsWith("SESSIONS.")) }).toEqual({ sessions: 1, sessionCalls: ["SESSIONS.saveCode"] });
+    // NOT yet the issue's target (one D1 round trip, the person's row): the session read and the index write go
+    // when sessions move into the SessionStore.
+    expect(counting.counts.d1).toBe(5);
+  });
 });
