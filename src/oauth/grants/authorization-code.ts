@@ -48,7 +48,8 @@ export const authorizationCode: Grant = {
     const familyId = newFamilyId();
     const verifier = params.get("code_verifier");
     // A verifier of the wrong form can match no challenge (RFC 7636 4.1); "" never equals a stored S256 value.
-    const verifierS256 = verifier === undefined ? null : /^[A-Za-z0-9\-._~]{43,128}$/.test(verifier) ? await s256(verifier) : "";
+    // An empty code_verifier counts as none, as it always has.
+    const verifierS256 = !verifier ? null : /^[A-Za-z0-9\-._~]{43,128}$/.test(verifier) ? await s256(verifier) : "";
     const mayRefresh = client.settings.grant_types.includes("refresh_token");
     const refreshToken = mayRefresh ? newSecretFor(holder) : null;
     const refresh = refreshToken ? { hash: await sha256Hex(refreshToken), id: newId("oar"), bindJkt: client.tokenEndpointAuthMethod === "none" && dpopJkt ? dpopJkt : null } : null;
