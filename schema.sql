@@ -527,3 +527,23 @@ CREATE TABLE IF NOT EXISTS trusted_servers (
   PRIMARY KEY (auth_server_id, trusted_server_id),
   CHECK (auth_server_id <> trusted_server_id)
 );
+
+-- The SessionStore Durable Objects holding person-facing token state (issue 17; src/sessions/): authorization codes,
+-- refresh-token families and the access tokens those issued live in the objects, never here. This index only names
+-- which object holds tokens of which person for which client of which server, so that the admin API can list and
+-- revoke "all tokens of a person / of a client" by fanning out to the objects. Invariants: one row per
+-- (do_id, user_id, client_id, auth_server_id); never read by a refresh or a code redemption; a row past expires_at
+-- (NULL: no limit) names nothing alive and the retention job deletes it.
+CREATE TABLE IF NOT EXISTS token_holders (
+  do_id          TEXT NOT NULL,
+  user_id        TEXT NOT NULL,
+  client_id      TEXT NOT NULL,
+  auth_server_id TEXT NOT NULL,
+  created        INTEGER NOT NULL,
+  expires_at     INTEGER,
+  UNIQUE (do_id, user_id, client_id, auth_server_id)
+);
+CREATE INDEX IF NOT EXISTS token_holders_by_user ON token_holders (user_id, client_id);
+CREATE INDEX IF NOT EXISTS token_holders_by_client ON token_holders (client_id, auth_server_id);
+CREATE INDEX IF NOT EXISTS token_holders_by_server ON token_holders (auth_server_id, client_id);
+CREATE INDEX IF NOT EXISTS token_holders_by_expiry ON token_holders (expires_at);

@@ -1,11 +1,14 @@
 import { z } from "zod";
 import type { KeyStore } from "./keys/key-store";
+import type { SessionStore } from "./sessions/session-store";
 import type { Actor, LogEvent, Target } from "./log/event";
 
 /** The Worker's bindings, as wrangler.toml and the secrets declare them. */
 export interface Env {
   DB: D1Database;
   KEYS: DurableObjectNamespace<KeyStore>;
+  /** Person-facing token state (issue 17): codes and refresh-token families, one object per grant (src/sessions/). */
+  SESSIONS: DurableObjectNamespace<SessionStore>;
   ADMIN_TOKEN?: string;
   KEY_ENCRYPTION_SECRET?: string;
   /** The secret before the last rotation: read only, until everything is re-sealed (README, Security). */

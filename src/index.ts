@@ -5,6 +5,7 @@ import { resealClientSecrets } from "./jobs/reseal-secrets";
 import { consumeLogBatch } from "./log/consumer";
 
 export { KeyStore } from "./keys/key-store";
+export { SessionStore } from "./sessions/session-store";
 
 export default {
   fetch: app.fetch,

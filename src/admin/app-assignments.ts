@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { markStale } from "../sessions/fan-out";
 import { z } from "zod";
 import { isoTime } from "../clock";
 import type { AppEnv } from "../env";
@@ -57,6 +58,12 @@ const ApplicationGroupAssignment = z
 
 const USERS = "/:appId/users";
 const GROUPS = "/:appId/groups";
+
+/** Issue 17: who is assigned through a group changed, so every token snapshot of the app's client is stale. */
+async function staleClient(env: AppEnv["Bindings"], appId: string): Promise<void> {
+  const app = await requireApp(env, appId);
+  await markStale(env, { by: "client", clientId: app.clientId });
+}
 
 export const appAssignmentOperations: Operation[] = [
   { method: "get", path: USERS, operationId: "listApplicationUsers", summary: "List all users assigned to an app, directly or through a group", query: PagingQuery, status: 200, response: z.array(AppUser) },
@@ -123,6 +130,7 @@ export const appAssignments = new Hono<AppEnv>()
     const input = await readBody(c, AppUserInput, "AppUser");
     const user = await requireUser(c.env, input.id);
     await assignUser(c.env.DB, appId, user.id, isoTime(c.var.now));
+    await markStale(c.env, { by: "user", userId: user.id });
     const assigned = await getAppUser(c.env.DB, appId, user.id);
     if (!assigned) throw notFoundError(user.id, "AppUser");
     // Okta: assigning a user answers 200 with the AppUser.
@@ -151,6 +159,8 @@ export const appAssignments = new Hono<AppEnv>()
     if (!(await unassignUser(c.env.DB, appId, c.req.param("userId")))) {
       throw notFoundError(c.req.param("userId"), "AppUser");
     }
+    // Issue 17: a refresh re-checks the assignment from the person's snapshot, now stale.
+    await markStale(c.env, { by: "user", userId: c.req.param("userId") });
     return c.body(null, 204);
   })
   .get(GROUPS, async (c) => {
@@ -168,6 +178,7 @@ export const appAssignments = new Hono<AppEnv>()
     const group = await requireGroup(c.env, c.req.param("groupId"));
     const input = await readOptionalBody(c, AppGroupInput, "ApplicationGroupAssignment");
     const assigned = await assignGroup(c.env.DB, appId, group.id, input.priority, isoTime(c.var.now));
+    await staleClient(c.env, appId);
     return c.json(toAppGroupResponse(assigned, orgBase(c.env, c.req.url)));
   })
   .get(`${GROUPS}/:groupId`, async (c) => {
@@ -183,5 +194,6 @@ export const appAssignments = new Hono<AppEnv>()
     if (!(await unassignGroup(c.env.DB, appId, c.req.param("groupId")))) {
       throw notFoundError(c.req.param("groupId"), "ApplicationGroupAssignment");
     }
+    await staleClient(c.env, appId);
     return c.body(null, 204);
   });

@@ -24,7 +24,8 @@ import { invalidate } from "../cache/invalidate";
 import { requireApp, notFoundError } from "./require";
 import { epochSeconds } from "../clock";
 import { LONGEST_ACCESS_TOKEN_SECONDS } from "../store/retention";
-import { forgetDeletedClient, isRetiredClientId, revokeFamilies } from "../store/token-revocation";
+import { forgetDeletedClient, isRetiredClientId } from "../store/token-revocation";
+import { forgetClientEverywhere, revokeWhere } from "../sessions/fan-out";
 
 const SearchQuery = z.object({ q: z.string().max(256).optional() });
 
@@ -142,6 +143,7 @@ export const apps = new Hono<AppEnv>()
       throw new ApiError("E0000056", undefined, ["Deactivate the application before deleting it."]);
     }
     // Okta: its refresh tokens, consents and client-assertion records go with it; the client_id stays retired.
+    await forgetClientEverywhere(c.env, app.clientId, epochSeconds(c.var.now));
     await forgetDeletedClient(c.env.DB, app.clientId, epochSeconds(c.var.now), epochSeconds(c.var.now) + LONGEST_ACCESS_TOKEN_SECONDS);
     invalidate({ client: app.clientId });
     return c.body(null, 204);
@@ -156,7 +158,7 @@ export const apps = new Hono<AppEnv>()
     const app = await setAppStatus(c.env.DB, c.req.param("id"), "INACTIVE", isoTime(c.var.now));
     if (!app) throw notFoundError(c.req.param("id"), "App");
     // Okta: deactivating an app revokes its refresh tokens and the access tokens they issued.
-    await revokeFamilies(c.env.DB, { by: "client", clientId: app.clientId }, epochSeconds(c.var.now));
+    await revokeWhere(c.env, { by: "client", clientId: app.clientId }, epochSeconds(c.var.now));
     invalidate({ client: app.clientId });
     return c.json({});
   });

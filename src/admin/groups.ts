@@ -1,10 +1,11 @@
 import { Hono } from "hono";
+import { markStale } from "../sessions/fan-out";
 import { isoTime } from "../clock";
 import type { AppEnv } from "../env";
 import { ApiError, validationError } from "../errors";
 import { newId } from "../ids";
 import { orgBase } from "../issuer";
-import { deleteGroup, insertGroup, listGroups, replaceGroup, setMembership, type GroupRecord } from "../store/groups";
+import { deleteGroup, groupMemberIds, insertGroup, listGroups, replaceGroup, setMembership, type GroupRecord } from "../store/groups";
 import { listGroupMembers } from "../store/users";
 import { readBody, readQuery } from "./body";
 import { z } from "zod";
@@ -25,6 +26,11 @@ function refuseBuiltIn(group: GroupRecord, what: string): void {
 const nameTaken = () => validationError("name", ["name: An object with this field already exists in the current organization"]);
 
 const profileOf = (input: GroupInput) => ({ name: input.profile.name, description: input.profile.description ?? null });
+
+/** Issue 17: marks the token snapshots of a group's members stale (src/sessions/fan-out.ts). */
+async function staleMembers(env: AppEnv["Bindings"], groupId: string): Promise<void> {
+  await Promise.all((await groupMemberIds(env.DB, groupId)).map((userId) => markStale(env, { by: "user", userId })));
+}
 
 export const groupOperations: Operation[] = [
   { method: "get", path: "/", operationId: "listGroups", summary: "List all groups", query: GroupListQuery.extend(PagingQuery.shape), status: 200, response: z.array(Group) },
@@ -61,12 +67,17 @@ export const groups = new Hono<AppEnv>()
     const updated = await replaceGroup(c.env.DB, { id: group.id, profile: profileOf(input), now: isoTime(c.var.now) });
     if (updated === "name_taken") throw nameTaken();
     if (!updated) throw notFoundError(group.id, "UserGroup");
+    // Issue 17: the group's name is in its members' token snapshots (GROUPS claims).
+    await staleMembers(c.env, group.id);
     return c.json(toGroupResponse(updated, orgBase(c.env, c.req.url)));
   })
   .delete("/:id", async (c) => {
     const group = await requireGroup(c.env, c.req.param("id"));
     refuseBuiltIn(group, "group");
+    const members = await groupMemberIds(c.env.DB, group.id);
     if (!(await deleteGroup(c.env.DB, group.id))) throw notFoundError(group.id, "UserGroup");
+    // Issue 17: the members' groups (and assignments through this group) changed; their token snapshots are stale.
+    await Promise.all(members.map((userId) => markStale(c.env, { by: "user", userId })));
     return c.body(null, 204);
   })
   .get("/:id/users", async (c) => {
@@ -83,6 +94,7 @@ export const groups = new Hono<AppEnv>()
     const user = await requireUser(c.env, c.req.param("userId"));
     await setMembership(c.env.DB, group.id, user.id, true, isoTime(c.var.now));
     c.set("auditTargets", membershipTargets(user, group));
+    await markStale(c.env, { by: "user", userId: user.id });
     return c.body(null, 204);
   })
   .delete("/:id/users/:userId", async (c) => {
@@ -91,5 +103,7 @@ export const groups = new Hono<AppEnv>()
     const user = await requireUser(c.env, c.req.param("userId"));
     await setMembership(c.env.DB, group.id, user.id, false, isoTime(c.var.now));
     c.set("auditTargets", membershipTargets(user, group));
+    // Issue 17: the person's groups (claims, policy, assignments through groups) changed.
+    await markStale(c.env, { by: "user", userId: user.id });
     return c.body(null, 204);
   });

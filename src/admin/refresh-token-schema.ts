@@ -8,7 +8,7 @@ import type { Env } from "../env";
 import { issuerOf, orgBase, ORG_SERVER_ID } from "../issuer";
 import { cachedServer } from "../cache/server-bundle";
 import { getAppByClientId, type AppRecord } from "../store/apps";
-import type { IssuedRefreshToken } from "../store/token-grants";
+import type { IssuedRefreshToken } from "../sessions/fan-out";
 import { orgBundle } from "../tokens/org-server";
 import { link } from "./links";
 

@@ -3,8 +3,7 @@ import { z } from "zod";
 import { epochSeconds } from "../clock";
 import type { AppEnv } from "../env";
 import { orgBase } from "../issuer";
-import { getIssuedRefreshToken, clientsWithTokensAt, listIssuedRefreshTokens } from "../store/token-grants";
-import { revokeFamilies } from "../store/token-revocation";
+import { clientsWithTokens, findIssued, listIssued, revokeFamilyIn, revokeWhere } from "../sessions/fan-out";
 import { readQuery } from "./body";
 import type { Operation } from "./openapi";
 import { linkPage, readPaging } from "./paging";
@@ -32,7 +31,7 @@ async function owner(c: Context<AppEnv>) {
   const server = await requireServer(c.env, c.req.param("authServerId")!);
   const clientId = c.req.param("clientId")!;
   const app = await requireClient(c.env, clientId);
-  return { server, app, scope: { authServerId: server.id, clientId } };
+  return { server, app, scope: { by: "serverClient" as const, authServerId: server.id, clientId } };
 }
 
 const tokensUrl = (c: Context<AppEnv>, serverId: string, clientId: string) =>
@@ -42,7 +41,7 @@ export const serverClients = new Hono<AppEnv>()
   .get(CLIENTS, async (c) => {
     const server = await requireServer(c.env, c.req.param("authServerId"));
     const base = orgBase(c.env, c.req.url);
-    const clientIds = await clientsWithTokensAt(c.env.DB, server.id, epochSeconds(c.var.now));
+    const clientIds = await clientsWithTokens(c.env, { authServerId: server.id }, epochSeconds(c.var.now));
     const apps = await appsByClientId(c.env, clientIds);
     return c.json(
       clientIds.map((id) =>
@@ -56,29 +55,30 @@ export const serverClients = new Hono<AppEnv>()
     const paging = readPaging(c, 20);
     const { server, app, scope } = await owner(c);
     const now = epochSeconds(c.var.now);
-    const page = await listIssuedRefreshTokens(c.env.DB, scope, now, { limit: paging.limit, afterSeq: paging.after });
+    const page = await listIssued(c.env, scope, now, { limit: paging.limit, afterSeq: paging.after });
     const self = tokensUrl(c, server.id, app.clientId);
     linkPage(c, self, { expand }, paging, page);
     return c.json(await Promise.all(page.items.map((t) => toRefreshToken(c.env, c.req.url, t, app, `${self}/${t.familyId}`, expand === "scope", c.var.now))));
   })
   .delete(TOKENS, async (c) => {
     const { scope } = await owner(c);
-    await revokeFamilies(c.env.DB, { by: "serverClient", ...scope }, epochSeconds(c.var.now));
+    await revokeWhere(c.env, scope, epochSeconds(c.var.now));
     return c.body(null, 204);
   })
   .get(`${TOKENS}/:tokenId`, async (c) => {
     const { expand } = readQuery(c, TokenQuery, "OAuth2RefreshToken");
     const { server, app, scope } = await owner(c);
     const tokenId = c.req.param("tokenId");
-    const token = await getIssuedRefreshToken(c.env.DB, scope, tokenId, epochSeconds(c.var.now));
+    const token = (await findIssued(c.env, scope, tokenId, epochSeconds(c.var.now)))?.token;
     if (!token) throw notFoundError(tokenId, "OAuth2RefreshToken");
     return c.json(await toRefreshToken(c.env, c.req.url, token, app, `${tokensUrl(c, server.id, app.clientId)}/${tokenId}`, expand === "scope", c.var.now));
   })
   .delete(`${TOKENS}/:tokenId`, async (c) => {
     const { scope } = await owner(c);
     const tokenId = c.req.param("tokenId");
-    if (!(await getIssuedRefreshToken(c.env.DB, scope, tokenId, epochSeconds(c.var.now)))) throw notFoundError(tokenId, "OAuth2RefreshToken");
-    await revokeFamilies(c.env.DB, { by: "family", familyId: tokenId }, epochSeconds(c.var.now));
+    const found = await findIssued(c.env, scope, tokenId, epochSeconds(c.var.now));
+    if (!found) throw notFoundError(tokenId, "OAuth2RefreshToken");
+    await revokeFamilyIn(c.env, found.holder, tokenId, epochSeconds(c.var.now));
     return c.body(null, 204);
   });
 

@@ -3,8 +3,8 @@ import { z } from "zod";
 import { epochSeconds } from "../clock";
 import type { AppEnv } from "../env";
 import { orgBase } from "../issuer";
-import { clientsOfUser, getIssuedRefreshToken, listIssuedRefreshTokens } from "../store/token-grants";
-import { revokeFamilies } from "../store/token-revocation";
+import { clientsOfUser } from "../store/token-grants";
+import { clientsWithTokens, findIssued, listIssued, revokeFamilyIn, revokeWhere } from "../sessions/fan-out";
 import { readQuery } from "./body";
 import type { Operation } from "./openapi";
 import { linkPage, readPaging } from "./paging";
@@ -31,7 +31,7 @@ async function owner(c: Context<AppEnv>) {
   const user = await requireUser(c.env, c.req.param("userId")!);
   const clientId = c.req.param("clientId")!;
   const app = await requireClient(c.env, clientId);
-  return { user, app, scope: { userId: user.id, clientId } };
+  return { user, app, scope: { by: "userClient" as const, userId: user.id, clientId } };
 }
 
 const clientsUrl = (c: Context<AppEnv>, userId: string) => `${orgBase(c.env, c.req.url)}/api/v1/users/${userId}/clients`;
@@ -39,7 +39,7 @@ const clientsUrl = (c: Context<AppEnv>, userId: string) => `${orgBase(c.env, c.r
 export const userClients = new Hono<AppEnv>()
   .get(CLIENTS, async (c) => {
     const user = await requireUser(c.env, c.req.param("userId"));
-    const clientIds = await clientsOfUser(c.env.DB, user.id, epochSeconds(c.var.now));
+    const clientIds = [...new Set([...(await clientsWithTokens(c.env, { userId: user.id }, epochSeconds(c.var.now))), ...(await clientsOfUser(c.env.DB, user.id))])].sort();
     const apps = await appsByClientId(c.env, clientIds);
     const base = clientsUrl(c, user.id);
     return c.json(clientIds.map((id) => toOAuth2Client(c.env, c.req.url, id, apps.get(id), `${base}/${id}/tokens`, { grants: { href: `${base}/${id}/grants` } })));
@@ -49,28 +49,29 @@ export const userClients = new Hono<AppEnv>()
     // Okta: 20 by default, at most 200.
     const paging = readPaging(c, 20);
     const { user, app, scope } = await owner(c);
-    const page = await listIssuedRefreshTokens(c.env.DB, scope, epochSeconds(c.var.now), { limit: paging.limit, afterSeq: paging.after });
+    const page = await listIssued(c.env, scope, epochSeconds(c.var.now), { limit: paging.limit, afterSeq: paging.after });
     const self = `${clientsUrl(c, user.id)}/${app.clientId}/tokens`;
     linkPage(c, self, { expand }, paging, page);
     return c.json(await Promise.all(page.items.map((t) => toRefreshToken(c.env, c.req.url, t, app, `${self}/${t.familyId}`, expand === "scope", c.var.now))));
   })
   .delete(TOKENS, async (c) => {
     const { scope } = await owner(c);
-    await revokeFamilies(c.env.DB, { by: "userClient", ...scope }, epochSeconds(c.var.now));
+    await revokeWhere(c.env, scope, epochSeconds(c.var.now));
     return c.body(null, 204);
   })
   .get(`${TOKENS}/:tokenId`, async (c) => {
     const { expand } = readQuery(c, TokenQuery, "OAuth2RefreshToken");
     const { user, app, scope } = await owner(c);
     const tokenId = c.req.param("tokenId");
-    const token = await getIssuedRefreshToken(c.env.DB, scope, tokenId, epochSeconds(c.var.now));
+    const token = (await findIssued(c.env, scope, tokenId, epochSeconds(c.var.now)))?.token;
     if (!token) throw notFoundError(tokenId, "OAuth2RefreshToken");
     return c.json(await toRefreshToken(c.env, c.req.url, token, app, `${clientsUrl(c, user.id)}/${app.clientId}/tokens/${tokenId}`, expand === "scope", c.var.now));
   })
   .delete(`${TOKENS}/:tokenId`, async (c) => {
     const { scope } = await owner(c);
     const tokenId = c.req.param("tokenId");
-    if (!(await getIssuedRefreshToken(c.env.DB, scope, tokenId, epochSeconds(c.var.now)))) throw notFoundError(tokenId, "OAuth2RefreshToken");
-    await revokeFamilies(c.env.DB, { by: "family", familyId: tokenId }, epochSeconds(c.var.now));
+    const found = await findIssued(c.env, scope, tokenId, epochSeconds(c.var.now));
+    if (!found) throw notFoundError(tokenId, "OAuth2RefreshToken");
+    await revokeFamilyIn(c.env, found.holder, tokenId, epochSeconds(c.var.now));
     return c.body(null, 204);
   });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { epochSeconds } from "../clock";
 import type { AppEnv } from "../env";
 import { deleteUserSessions } from "../store/sessions";
-import { endUserAccess } from "../store/token-revocation";
+import { endPersonAccess } from "../sessions/fan-out";
 import { readQuery } from "./body";
 import type { Operation } from "./openapi";
 import { requireUser } from "./require";
@@ -26,7 +26,7 @@ export const userSessionOperations: Operation[] = [
 export const userSessions = new Hono<AppEnv>().delete("/:userId/sessions", async (c) => {
   const { oauthTokens } = readQuery(c, SessionsQuery, "User");
   const user = await requireUser(c.env, c.req.param("userId"));
-  if (oauthTokens === "true") await endUserAccess(c.env.DB, user.id, epochSeconds(c.var.now));
+  if (oauthTokens === "true") await endPersonAccess(c.env, user.id, epochSeconds(c.var.now));
   else await deleteUserSessions(c.env.DB, user.id);
   return c.body(null, 204);
 });

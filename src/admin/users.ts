@@ -38,7 +38,7 @@ import {
 } from "./user-schema";
 import { requireUser, notFoundError } from "./require";
 import { epochSeconds } from "../clock";
-import { endUserAccess } from "../store/token-revocation";
+import { endPersonAccess, markStale } from "../sessions/fan-out";
 import { requireMayChangeAdmin } from "./super-admin-guard";
 
 const WHAT = "User";
@@ -95,7 +95,9 @@ async function writeProfile(
   if (updated === "login_taken") throw loginTaken();
   if (!updated) throw notFoundError(user.id, "User");
   // Okta: a password set by an admin ends the person's sessions and revokes their refresh tokens.
-  if (pw) await endUserAccess(c.env.DB, user.id, epochSeconds(c.var.now));
+  if (pw) await endPersonAccess(c.env, user.id, epochSeconds(c.var.now));
+  // Issue 17: the profile is in the person's token snapshots (claims), now stale.
+  else await markStale(c.env, { by: "user", userId: user.id });
   return c.json(toUserResponse(await withEmailStatus(c, updated, emails), orgBase(c.env, c.req.url)));
 }
 
@@ -177,7 +179,7 @@ export const users = new Hono<AppEnv>()
     const now = isoTime(c.var.now);
     // Okta: deleting a user who is not DEPROVISIONED deactivates them; a second delete removes them.
     // Okta: deactivating or deleting a person ends their sessions and revokes their refresh tokens.
-    await endUserAccess(c.env.DB, user.id, epochSeconds(c.var.now));
+    await endPersonAccess(c.env, user.id, epochSeconds(c.var.now));
     if (user.status !== "DEPROVISIONED") {
       if (await transitionUser(c.env.DB, user.id, LIFECYCLE.deactivate!.from, "DEPROVISIONED", now)) return c.body(null, 204);
     }
@@ -194,7 +196,7 @@ export const users = new Hono<AppEnv>()
     if (!moved && c.req.param("action") === "activate") throw new ApiError("E0000016", undefined, [op.refused]);
     if (!moved) throw new ApiError("E0000001", c.req.param("action"), [op.refused]);
     // Okta: a person suspended or deactivated loses their sessions and refresh tokens.
-    if (op.to === "SUSPENDED" || op.to === "DEPROVISIONED") await endUserAccess(c.env.DB, user.id, epochSeconds(c.var.now));
+    if (op.to === "SUSPENDED" || op.to === "DEPROVISIONED") await endPersonAccess(c.env, user.id, epochSeconds(c.var.now));
     // sendEmail is accepted and ignored: Mintgate sends no mail.
     return c.json({});
   })

@@ -145,3 +145,9 @@ export async function listUserGroups(db: D1Database, userId: string): Promise<Gr
 export async function userGroups(db: D1Database, userId: string): Promise<Array<{ id: string; name: string }>> {
   return (await listUserGroups(db, userId)).map((g) => ({ id: g.id, name: g.profile.name }));
 }
+
+/** The ids of a group's members (issue 17: their token snapshots are marked stale when the group changes). */
+export async function groupMemberIds(db: D1Database, groupId: string): Promise<string[]> {
+  const { results } = await db.prepare(`SELECT user_id FROM group_members WHERE group_id = ?1`).bind(groupId).all<{ user_id: string }>();
+  return results.map((r) => r.user_id);
+}

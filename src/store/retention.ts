@@ -101,6 +101,14 @@ const PURGES: Purge[] = [
     table: "user_code_attempts",
     sql: `DELETE FROM user_code_attempts WHERE rowid IN (SELECT rowid FROM user_code_attempts WHERE window_start < ?1 - ${USER_CODE_WINDOW_SECONDS} LIMIT ?2)`,
   },
+  {
+    // Issue 17: an index row names a SessionStore whose tokens for that person and client are all past their
+    // lifetime at expires_at (NULL: no limit, never purged here); kept one more day so that an admin revocation
+    // can still list the access tokens those families issued. The objects delete their own state (their alarm).
+    table: "token_holders",
+    sql: `DELETE FROM token_holders WHERE rowid IN (
+            SELECT rowid FROM token_holders WHERE expires_at < ?1 - ${LONGEST_ACCESS_TOKEN_SECONDS} LIMIT ?2)`,
+  },
 ];
 
 export type PurgeCounts = Record<string, number>;

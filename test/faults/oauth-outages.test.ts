@@ -92,8 +92,9 @@ describe("the token endpoint during an outage", () => {
       forget: forgetAll,
     });
     expect(calls.filter((c) => c.startsWith("DO")).length).toBeGreaterThan(0);
-    // The redemption's only write is its last storage call: one batch (the System Log's queue send comes after).
-    expect(calls.filter((c) => !c.startsWith("Queue")).at(-1)).toBe("D1 batch");
+    // The redemption's only write is its last storage call: one call to the code's SessionStore (issue 17; the
+    // System Log's queue send comes after).
+    expect(calls.filter((c) => !c.startsWith("Queue")).at(-1)).toBe("DO redeem");
   });
 
   it("refresh_token: every call site fails as a 5xx and leaves the refresh token usable (rotation and insert are one batch)", { timeout: 60_000 }, async () => {
@@ -111,7 +112,8 @@ describe("the token endpoint during an outage", () => {
       },
       forget: forgetAll,
     });
-    expect(calls.filter((c) => !c.startsWith("Queue")).at(-1)).toBe("D1 batch");
+    // The rotation is the last storage call: one call to the token's SessionStore (issue 17).
+    expect(calls.filter((c) => !c.startsWith("Queue")).at(-1)).toBe("DO refresh");
   });
 });
 

@@ -24,7 +24,7 @@ describe("response modes", () => {
     const params = codeParams(web);
     const res = await authorize(server.id, params, { cookies: [sid] });
     const back = redirectParams(res, "query");
-    expect(back).toEqual({ code: expect.stringMatching(/^[0-9A-Za-z]{43}$/), state: params.state });
+    expect(back).toEqual({ code: expect.stringMatching(/^[0-9a-f]{64}[0-9A-Za-z]{43}$/), state: params.state });
   });
 
   it("keeps the query of a registered redirect_uri and adds the response to it", async () => {
@@ -57,7 +57,7 @@ describe("response modes", () => {
     const params = codeParams(web, { response_mode: "form_post" });
     const post = await formPost(await authorize(server.id, params, { cookies: [sid] }));
     expect(post.action).toBe(REDIRECT);
-    expect(post.fields).toEqual({ code: expect.stringMatching(/^[0-9A-Za-z]{43}$/), state: params.state });
+    expect(post.fields).toEqual({ code: expect.stringMatching(/^[0-9a-f]{64}[0-9A-Za-z]{43}$/), state: params.state });
   });
 
   it("posts tokens with form_post", async () => {

@@ -59,7 +59,7 @@ describe("redeeming a code", () => {
       expires_in: 3600,
       access_token: expect.any(String),
       scope: "openid profile email offline_access",
-      refresh_token: expect.stringMatching(/^[0-9A-Za-z]{43}$/),
+      refresh_token: expect.stringMatching(/^[0-9a-f]{64}[0-9A-Za-z]{43}$/),
       id_token: expect.any(String),
     });
     expect(decodeJwt(tokens.access_token)).toMatchObject({

@@ -29,6 +29,8 @@ interface Counts {
   d1: number;
   durableObjects: number;
   calls: string[];
+  /** Issue 17: calls to the SessionStore objects (SESSIONS), counted apart from the key objects. */
+  sessions?: number;
 }
 
 function countingEnv(base: Env): { env: Env; counts: Counts; reset: () => void } {
@@ -72,13 +74,38 @@ function countingEnv(base: Env): { env: Env; counts: Counts; reset: () => void }
       };
     },
   });
+  // Issue 17: the SessionStore namespace; only RPCs on its stubs are round trips (getting a stub is local).
+  const sessionStub = (s: object) =>
+    new Proxy(s, {
+      get(target, prop) {
+        if (prop === "then") return undefined;
+        const value = Reflect.get(target, prop);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          counts.sessions = (counts.sessions ?? 0) + 1;
+          record("durableObjects", `SESSIONS.${String(prop)}`);
+          return Reflect.apply(value, target, args);
+        };
+      },
+    });
+  const sessions = new Proxy(base.SESSIONS, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        const result = Reflect.apply(value, target, args);
+        return prop === "get" ? sessionStub(result as object) : result;
+      };
+    },
+  });
   return {
-    env: { ...base, DB: db, KEYS: keys } as Env,
+    env: { ...base, DB: db, KEYS: keys, SESSIONS: sessions } as Env,
     counts,
     reset: () => {
       counts.d1 = 0;
       counts.durableObjects = 0;
       counts.calls = [];
+      delete counts.sessions;
     },
   };
 }
@@ -263,5 +290,60 @@ describe("the DPoP client_credentials path (RFC 9449)", () => {
     counting.reset();
     for (let i = 0; i < 5; i++) expect((await ok(await dpopRequest(await dpopProof(key, { htu, nonce })))).token_type).toBe("DPoP");
     expect(counting.counts).toEqual({ d1: 5, durableObjects: 0, calls: Array(5).fill("DB.prepare") });
+  });
+});
+
+describe("the person-facing hot paths (issue 17)", () => {
+  /**
+   * With the configuration caches warm (server bundle, client, keys), a code redemption and a refresh each make no
+   * D1 query and exactly one call to the SessionStore the code or token names; /authorize with a session reads D1
+   * (the session and the person today) and stores the code in its SessionStore with one call.
+   */
+  it("redeems a code and rotates a refresh token with no D1 query and one SessionStore call each", async () => {
+    const { appFor, createPerson, peopleServer } = await import("../support/people");
+    const { codeFor } = await import("../support/code-flow");
+    const { REDIRECT } = await import("../support/people-constants");
+    const ps = await peopleServer();
+    const person = await createPerson();
+    const web = await appFor(person);
+    const form = (params: Record<string, string>) =>
+      fetchApp(`/oauth2/${ps.id}/v1/token`, { method: "POST", headers: { "Content-Type": FORM, Authorization: basicAuth(web.clientId, web.secret!) }, body: new URLSearchParams(params).toString() });
+    const redeemCode = async () => {
+      const a = await codeFor(ps.id, web, person);
+      return { a, res: () => form({ grant_type: "authorization_code", code: a.code, redirect_uri: REDIRECT, code_verifier: a.verifier }) };
+    };
+    // Warm this isolate's caches (server, client, keys) with one whole flow.
+    const warm = await ok(await (await redeemCode()).res());
+    await ok(await form({ grant_type: "refresh_token", refresh_token: warm.refresh_token }));
+
+    const { res } = await redeemCode();
+    counting.reset();
+    const tokens = await ok(await res());
+    expect(counting.counts).toEqual({ d1: 0, durableObjects: 1, sessions: 1, calls: ["SESSIONS.redeem"] });
+
+    counting.reset();
+    const rotated = await ok(await form({ grant_type: "refresh_token", refresh_token: tokens.refresh_token }));
+    expect(counting.counts).toEqual({ d1: 0, durableObjects: 1, sessions: 1, calls: ["SESSIONS.refresh"] });
+    expect(rotated.refresh_token).not.toBe(tokens.refresh_token);
+  });
+
+  it("authorizes with a session: the D1 reads of the session and the person, the index row, and one SessionStore call", async () => {
+    const { appFor, createPerson, peopleServer } = await import("../support/people");
+    const { codeFor } = await import("../support/code-flow");
+    const { authorizePath, codeParams } = await import("../support/browser-flow");
+    const ps = await peopleServer();
+    const person = await createPerson();
+    const web = await appFor(person);
+    const { sid } = await codeFor(ps.id, web, person);
+    const authorize = () => fetchApp(authorizePath(ps.id, codeParams(web)), { headers: { Cookie: sid }, redirect: "manual" });
+    expect((await authorize()).status).toBe(302);
+    counting.reset();
+    expect((await authorize()).status).toBe(302);
+    // Sessions still live in D1 (issue 17's step 2 would move them into the SessionStore): today five D1 statements,
+    // among them the session's read and the index row's write; the code is stored with one SessionStore call.
+    expect({ sessions: counting.counts.sessions, sessionCalls: counting.counts.calls.filter((c) => c.startsWith("SESSIONS.")) }).toEqual({ sessions: 1, sessionCalls: ["SESSIONS.saveCode"] });
+    // NOT yet the issue's target (one D1 round trip, the person's row): the session read and the index write go
+    // when sessions move into the SessionStore.
+    expect(counting.counts.d1).toBe(5);
   });
 });

@@ -55,7 +55,7 @@ describe("rotation (RFC 9700 4.14.2)", () => {
       expires_in: 600,
       access_token: expect.any(String),
       scope: "openid profile email offline_access",
-      refresh_token: expect.stringMatching(/^[0-9A-Za-z]{43}$/),
+      refresh_token: expect.stringMatching(/^[0-9a-f]{64}[0-9A-Za-z]{43}$/),
       id_token: expect.any(String),
     });
   });

@@ -9,8 +9,8 @@ import { appFor, createPerson, INVALID_REFRESH, peopleServer, refresh, tokensFor
 
 /**
  * Issue 12, concurrency: a refresh racing an admin's revocation never yields a token that outlives the revocation.
- * The refresh checks, mints, then commits the consume and its successor in one batch; the revocation is one batch
- * too. Whichever lands first, the other sees it: the refresh fails, or what it issued is revoked with the family.
+ * The refresh checks, mints, then commits the consume and its successor in one call to the SessionStore the token
+ * names; the revocation reaches that object too. Whichever lands first, the other sees it: the refresh fails, or what it issued is revoked with the family.
  */
 let ps: PeopleServer;
 let person: Person;
@@ -24,26 +24,35 @@ beforeAll(async () => {
 
 const revokeAll = (c: Client, p: Person) => admin(`/users/${p.id}/clients/${c.clientId}/tokens`, { method: "DELETE" });
 
-/** The refresh over a D1 binding that runs `before` just before the request's commit batch (the rotation). */
+/**
+ * The refresh over a SESSIONS binding that runs `before` just before the request's commit (issue 17: the rotation
+ * is one call to the SessionStore the token names, `refresh`) and `after` just after it.
+ */
 async function refreshWithHook(token: string, hook: { before?: () => Promise<unknown>; after?: () => Promise<unknown> }): Promise<Response> {
   let fired = false;
-  const db = new Proxy(env.DB, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop) as unknown;
-      if (prop === "batch") {
-        return async (statements: D1PreparedStatement[]) => {
-          // The rotation's batch: the consume, the successor's insert and its access token's record.
-          const isCommit = !fired && statements.length === 3;
-          if (isCommit) {
+  const stubWithHook = (stub: object) =>
+    new Proxy(stub, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop) as unknown;
+        if (prop === "refresh" && typeof value === "function") {
+          return async (...args: unknown[]) => {
             fired = true;
             await hook.before?.();
-          }
-          const result = await target.batch(statements);
-          if (isCommit) await hook.after?.();
-          return result;
-        };
-      }
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+            const result = await Reflect.apply(value, target, args);
+            await hook.after?.();
+            return result;
+          };
+        }
+        // An RPC stub's methods are proxies themselves: call them through Reflect.apply, never bind().
+        return typeof value === "function" ? (...a: unknown[]) => Reflect.apply(value, target, a) : value;
+      },
+    });
+  const sessions = new Proxy(env.SESSIONS, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown;
+      if (typeof value !== "function") return value;
+      if (prop === "get") return (...args: unknown[]) => stubWithHook(Reflect.apply(value, target, args) as object);
+      return (value as (...a: unknown[]) => unknown).bind(target);
     },
   });
   const ctx = createExecutionContext();
@@ -53,7 +62,7 @@ async function refreshWithHook(token: string, hook: { before?: () => Promise<unk
       headers: { "Content-Type": FORM, ...asBasic(client) },
       body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: token }).toString(),
     }),
-    { ...env, DB: db } as Env,
+    { ...env, SESSIONS: sessions } as Env,
     ctx,
   );
   await waitOnExecutionContext(ctx);

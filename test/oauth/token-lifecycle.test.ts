@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { sqlInHolder } from "../support/sessions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { admin } from "../support/admin";
 import { appLifecycle, asBasic, expectOAuthError, introspect, oauthPost, POLICY_FAILED, tokenBody, type Client, type Json } from "../support/clients";
@@ -91,10 +92,12 @@ describe("refresh re-checks the app", () => {
     const tokens = await tokensFor(ps.id, client, person);
     expect((await appLifecycle(client.id, "deactivate")).status).toBe(200);
     expect((await admin(`/apps/${client.id}`, { method: "DELETE" })).status).toBe(204);
-    const rows = await env.DB.prepare(`SELECT (SELECT COUNT(*) FROM refresh_tokens WHERE client_id = ?1) AS r, (SELECT COUNT(*) FROM consents WHERE client_id = ?1) AS c`)
+    // Issue 17: the refresh tokens lived in the SessionStore the token names, and the D1 index named it.
+    const rows = await env.DB.prepare(`SELECT (SELECT COUNT(*) FROM token_holders WHERE client_id = ?1) AS h, (SELECT COUNT(*) FROM consents WHERE client_id = ?1) AS c`)
       .bind(clientId)
       .first();
-    expect(rows).toEqual({ r: 0, c: 0 });
+    expect(rows).toEqual({ h: 0, c: 0 });
+    expect(await sqlInHolder(tokens.refresh_token, `SELECT COUNT(*) AS r FROM refresh_tokens WHERE client_id = ?`, clientId)).toEqual([{ r: 0 }]);
     const again = await create();
     expect(again.status).toBe(400);
     const body = (await again.json()) as Json;

@@ -159,7 +159,7 @@ describe("the scheduled retention job at T", () => {
       {
         event: "retention",
         scheduledTime: new Date(T * 1000).toISOString(),
-        deleted: { authorization_codes: 0, log_events: 0, refresh_tokens: 0, revoked_families: 0, revoked_tokens: 0, sessions: 0, used_assertions: 0, family_access_tokens: 0, retired_client_ids: 0, pushed_requests: 0, used_dpop_proofs: 0, device_authorizations: 0, user_code_attempts: 0 },
+        deleted: { authorization_codes: 0, log_events: 0, refresh_tokens: 0, revoked_families: 0, revoked_tokens: 0, sessions: 0, used_assertions: 0, family_access_tokens: 0, retired_client_ids: 0, pushed_requests: 0, used_dpop_proofs: 0, device_authorizations: 0, user_code_attempts: 0, token_holders: 0 },
       },
     ]);
   });

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { sqlInHolder } from "../support/sessions";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi, type MockInstance } from "vitest";
 import { sha256Hex } from "../../src/digest";
@@ -68,6 +69,12 @@ async function expectStoredDataOkta500(res: Response, where: string): Promise<vo
   expect(loggedLine(body.errorId).error).toContain(`StoredDataError: Stored ${where}`);
 }
 
+/** A column of a row in the SessionStore a code or refresh token names (issue 17: codes and tokens live there). */
+const setHolderColumn = async (token: string, table: string, column: string, keyColumn: string, key: string, value: string) => {
+  const changed = await sqlInHolder(token, `UPDATE ${table} SET ${column} = ? WHERE ${keyColumn} = ? RETURNING 1 AS r`, value, key);
+  expect(changed).toHaveLength(1);
+};
+
 const setColumn = (table: string, column: string, keyColumn: string, key: string, value: string) =>
   env.DB.prepare(`UPDATE ${table} SET ${column} = ?1 WHERE ${keyColumn} = ?2`).bind(value, key).run();
 
@@ -85,20 +92,20 @@ describe("the stored grant of codes and refresh tokens", () => {
   describe.each(CORRUPT)("holding %s", (_, bad) => {
     it("makes redeeming the code a logged 500, not tokens minted from a default grant", async () => {
       const a = await codeFor(server.id, client, person);
-      await setColumn("authorization_codes", "grant_json", "code_hash", await sha256Hex(a.code), bad);
+      await setHolderColumn(a.code, "authorization_codes", "grant_json", "code_hash", await sha256Hex(a.code), bad);
       await expectStoredDataOAuth500(await redeem(server.id, client, a), "authorization_codes.grant_json");
     });
 
     it("makes refreshing a logged 500, and narrowing the scope too", async () => {
       const t = await tokensFor(server.id, client, person);
-      await setColumn("refresh_tokens", "grant_json", "token_hash", await sha256Hex(t.refresh_token), bad);
+      await setHolderColumn(t.refresh_token, "refresh_tokens", "grant_json", "token_hash", await sha256Hex(t.refresh_token), bad);
       await expectStoredDataOAuth500(await refresh(server.id, client, t.refresh_token, "openid"), "refresh_tokens.grant_json");
       await expectStoredDataOAuth500(await refresh(server.id, client, t.refresh_token), "refresh_tokens.grant_json");
     });
 
     it("makes introspecting the refresh token a logged 500, not active with no scopes", async () => {
       const t = await tokensFor(server.id, client, person);
-      await setColumn("refresh_tokens", "grant_json", "token_hash", await sha256Hex(t.refresh_token), bad);
+      await setHolderColumn(t.refresh_token, "refresh_tokens", "grant_json", "token_hash", await sha256Hex(t.refresh_token), bad);
       const res = await oauthPost(server.id, "introspect", { token: t.refresh_token, token_type_hint: "refresh_token" }, asBasic(client));
       await expectStoredDataOAuth500(res, "refresh_tokens.grant_json");
     });

@@ -100,6 +100,17 @@ export function faultyBindings(failAt: number | null = null, base: Env = env): F
       };
     },
   });
+  // Issue 17: the SessionStore objects (codes, refresh-token families) fail the same way, call by call.
+  const sessions = new Proxy(base.SESSIONS, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        const result = Reflect.apply(value, target, args);
+        return prop === "get" || prop === "getByName" ? stub(result as object) : result;
+      };
+    },
+  });
   // Any Queue producer binding (one with send and sendBatch): each send can fail as a queue outage does.
   const queues: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(base)) {
@@ -116,7 +127,7 @@ export function faultyBindings(failAt: number | null = null, base: Env = env): F
       },
     });
   }
-  return { env: { ...base, ...queues, DB: db, KEYS: keys } as Env, calls };
+  return { env: { ...base, ...queues, DB: db, KEYS: keys, SESSIONS: sessions } as Env, calls };
 }
 
 /** What a cold isolate knows about these servers, clients and apps: nothing, so every call site is reached. */

@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { randomBase62 } from "../../ids";
 import { sha256Hex } from "../../digest";
 import type { PolicyDecision } from "../../policy/types";
 import type { AppRecord } from "../../store/apps";
-import { saveCode } from "../../store/codes";
+import { newHolder, newSecretFor, saveCode } from "../../sessions/client";
+import { mayRefresh, registerHolder } from "../../sessions/register";
 import type { SessionRecord } from "../../store/sessions";
 import type { UserRecord } from "../../store/users";
 import { issuerOf } from "../../issuer";
@@ -12,7 +12,7 @@ import { ID_TOKEN_LIFETIME_SECONDS, mintIdToken } from "../minting/id-token";
 import { mintAccessToken, newAccessTokenId } from "../minting/access-token";
 import type { ServerBundle } from "../../cache/server-bundle";
 import { customClaimsFor, standardClaims } from "../minting/token-claims";
-import { hookUserTokens, readySigners, userAccessClaims, type TokenUser, type UserGrant, type UserTokenInput } from "../minting/user-tokens";
+import { hookUserTokens, readySigners, tokenUser, userAccessClaims, type TokenUser, type UserGrant, type UserTokenInput } from "../minting/user-tokens";
 import type { AuthorizeRequest } from "./request";
 import { redirectToClient } from "./respond";
 import { epochSeconds } from "../../clock";
@@ -55,21 +55,24 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
   const out: Record<string, string | undefined> = {};
   // Keys first: a Durable Object failure then leaves no code stored for a response that never went out.
   if (req.responseTypes.some((t) => t !== "code")) await readySigners(c.env, bundle.server.id, now);
-  const code = req.responseTypes.includes("code") ? randomBase62(43) : undefined;
+  // Issue 17: a code lives in a new SessionStore created here, near the person, and names it; the family its
+  // redemption begins lives there too.
+  const holder = req.responseTypes.includes("code") ? newHolder(c.env) : undefined;
+  const code = holder ? newSecretFor(holder) : undefined;
   const person: TokenUser = { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated, groups: a.groups };
   const log = (events: EventInput[]) => logEvents(c, events);
   // Tokens before the code is stored: a token inline hook that answers an error then leaves no code behind.
   const tokens = await frontChannelTokens(c, a, { issuer, grant, person, code, log });
   Object.assign(out, tokens);
-  if (code) {
-    await saveCode(c.env.DB, await sha256Hex(code), {
-      authServerId: bundle.server.id,
-      clientId: client.clientId,
-      userId: user.id,
-      redirectUri: req.redirectUri,
-      grant,
-      expiresAt: epochSeconds(now) + CODE_LIFETIME_SECONDS,
-    });
+  if (holder && code) {
+    const expiresAt = epochSeconds(now) + CODE_LIFETIME_SECONDS;
+    const owner = { userId: user.id, clientId: client.clientId, authServerId: bundle.server.id };
+    // The index row first: a failure then leaves no code that it does not name. Every code is indexed, so that
+    // ending the person's access deletes it before it is redeemed (the redemption reads no D1); a code that cannot
+    // begin a family is indexed only until it expires.
+    await registerHolder(c.env, holder, owner, mayRefresh(grant, client.settings.grant_types) ? grant : null, epochSeconds(now), expiresAt);
+    // The person as the code's redemption will describe them (their profile and groups, read for this request).
+    await saveCode(holder, await sha256Hex(code), { ...owner, redirectUri: req.redirectUri, grant, expiresAt }, tokenUser(user, a.groups));
     out.code = code;
     log([codeIssuedEvent(bundle, user.id, client.clientId, grant.scopes)]);
   }
@@ -93,7 +96,7 @@ async function frontChannelTokens(
   const wantsAccess = req.responseTypes.includes("token");
   const wantsId = req.responseTypes.includes("id_token");
   if (!wantsAccess && !wantsId) return {};
-  const input: UserTokenInput = {
+  const input: Omit<UserTokenInput, "holder"> = {
     env: c.env,
     bundle,
     client,

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv, Env } from "../../env";
 import { sha256Hex } from "../../digest";
-import { findRefreshToken } from "../../store/refresh-tokens";
+import { findRefresh, holderOf } from "../../sessions/client";
 import { getUser } from "../../store/users";
 import { clientTokenRequest } from "../request/client-request";
 import type { ServerBundle } from "../../cache/server-bundle";
@@ -14,7 +14,8 @@ const INACTIVE = { active: false } as const;
 /** A live refresh token of this server, described only to the client it was issued to. */
 async function refreshTokenInfo(env: Env, bundle: ServerBundle, issuer: string, clientId: string, token: string, now: number) {
   const nowSeconds = epochSeconds(now);
-  const refresh = await findRefreshToken(env.DB, await sha256Hex(token), bundle.server.id, nowSeconds);
+  const holder = holderOf(env, token);
+  const refresh = holder && (await findRefresh(holder, await sha256Hex(token), bundle.server.id, nowSeconds));
   if (!refresh || refresh.clientId !== clientId) return null;
   const user = await getUser(env.DB, refresh.userId);
   if (!user || user.status !== "ACTIVE") return null;

@@ -2,7 +2,8 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { OAuthError } from "../../errors";
 import { sha256Hex } from "../../digest";
-import { findRefreshToken, revokeFamily } from "../../store/refresh-tokens";
+import { findRefresh, holderOf } from "../../sessions/client";
+import { revokeFamilyIn } from "../../sessions/fan-out";
 import { revokeToken } from "../../store/revocations";
 import { clientTokenRequest } from "../request/client-request";
 import { verifyAccessToken } from "../../tokens/verify-access-token";
@@ -30,9 +31,11 @@ export async function revokeEndpoint(c: Context<AppEnv>): Promise<Response> {
   } else {
     // RFC 7009 2.1: revoking a refresh token ends its grant, so the whole family stops refreshing.
     const nowSeconds = epochSeconds(now);
-    const refresh = await findRefreshToken(c.env.DB, await sha256Hex(token), bundle.server.id, nowSeconds);
-    if (refresh && refresh.clientId === client.clientId) {
-      await revokeFamily(c.env.DB, refresh.familyId, nowSeconds);
+    // Issue 17: the token names its SessionStore; the family stops there at once (RFC 7009 2.1: before we answer).
+    const holder = holderOf(c.env, token);
+    const refresh = holder && (await findRefresh(holder, await sha256Hex(token), bundle.server.id, nowSeconds));
+    if (holder && refresh && refresh.clientId === client.clientId) {
+      await revokeFamilyIn(c.env, holder, refresh.familyId, nowSeconds);
       revoked = "refresh_token";
     }
   }

@@ -1,8 +1,9 @@
 import type { Env } from "../../env";
-import { newId, randomBase62 } from "../../ids";
+import { newId } from "../../ids";
 import { sha256Hex } from "../../digest";
 import type { AppRecord } from "../../store/apps";
-import { saveSuccessor, type Successor } from "../../store/refresh-tokens";
+import { newHolder, newSecretFor, saveSuccessor, type Holder, type Successor } from "../../sessions/client";
+import { registerHolder } from "../../sessions/register";
 import type { UserGrant } from "../../store/user-grant";
 import { accessPreview, fromPreview, mintAccessToken, newAccessTokenId, type AccessTokenClaims } from "./access-token";
 import type { EventInput } from "../../log/event";
@@ -38,6 +39,10 @@ export async function activeTokenUser(db: D1Database, userId: string): Promise<T
 
 export interface UserTokenInput {
   env: Env;
+  /** The SessionStore a refresh token is stored in and names (issue 17): the code's or the rotated token's. */
+  holder: Holder;
+  /** A refresh token its SessionStore already stored (one-call redemption and rotation): answered as is. */
+  storedRefresh?: { token: string; id: string };
   bundle: ServerBundle;
   client: AppRecord;
   issuer: string;
@@ -88,7 +93,7 @@ export function userAccessClaims(i: Pick<UserTokenInput, "bundle" | "client" | "
 }
 
 /** ID token claims as a hook sees them: the claims mintIdToken sets itself, and the profile and custom ones. */
-function identityPreview(i: UserTokenInput, claims: Record<string, unknown>): Record<string, unknown> {
+function identityPreview(i: Omit<UserTokenInput, "holder">, claims: Record<string, unknown>): Record<string, unknown> {
   const iat = epochSeconds(i.now);
   return {
     sub: i.user.id,
@@ -127,7 +132,7 @@ export interface UserTokensToMint {
  * one path for the token endpoint (prepareUserTokens) and the authorization endpoint's implicit and hybrid
  * responses. Returns the tokens as they were when the grant has no hook or the hook is skipped.
  */
-export async function hookUserTokens(i: UserTokenInput, scopes: string[], t: UserTokensToMint): Promise<UserTokensToMint> {
+export async function hookUserTokens(i: Omit<UserTokenInput, "holder">, scopes: string[], t: UserTokensToMint): Promise<UserTokensToMint> {
   if (!i.grant.hook) return t;
   const out = await transformTokens(
     { env: i.env, bundle: i.bundle, client: i.client, issuer: i.issuer, now: i.now, grantType: i.grantType ?? "authorization_code", scopes, user: i.user, hook: i.grant.hook, request: i.request, log: i.log },
@@ -190,7 +195,7 @@ export async function prepareUserTokens(i: UserTokenInput): Promise<PreparedToke
   const response: TokenResponse = { token_type: i.dpopJkt ? "DPoP" : "Bearer", expires_in: access.expiresIn, access_token: access.token, scope: scopes.join(" ") };
   let successor: Successor | null = null;
   if (i.grant.scopes.includes("offline_access") && i.client.settings.grant_types.includes("refresh_token")) {
-    const token = randomBase62(43);
+    const token = i.storedRefresh?.token ?? newSecretFor(i.holder);
     const nowSeconds = epochSeconds(i.now);
     const expiresAt =
       i.refreshExpiresAt !== undefined
@@ -201,7 +206,7 @@ export async function prepareUserTokens(i: UserTokenInput): Promise<PreparedToke
     successor = {
       tokenHash: await sha256Hex(token),
       token: {
-        id: newId("oar"),
+        id: i.storedRefresh?.id ?? newId("oar"),
         familyId: i.familyId ?? newFamilyId(),
         authServerId: i.bundle.server.id,
         clientId: i.client.clientId,
@@ -237,9 +242,18 @@ export async function prepareUserTokens(i: UserTokenInput): Promise<PreparedToke
   return { response, successor };
 }
 
-/** prepareUserTokens, then the refresh token stored on its own: for a grant that consumes nothing. */
-export async function issueUserTokens(i: UserTokenInput): Promise<TokenResponse> {
-  const prepared = await prepareUserTokens(i);
-  if (prepared.successor) await saveSuccessor(i.env.DB, prepared.successor);
+/**
+ * prepareUserTokens, then the refresh token stored on its own: for a grant that consumes nothing (password, device,
+ * token exchange). Issue 17: such a family has no browser session to live with, so it gets a SessionStore of its
+ * own, created here near the client, indexed in D1 first (a failure then leaves nothing the index does not name).
+ */
+export async function issueUserTokens(i: Omit<UserTokenInput, "holder">): Promise<TokenResponse> {
+  const holder = newHolder(i.env);
+  const prepared = await prepareUserTokens({ ...i, holder });
+  const s = prepared.successor;
+  if (s) {
+    await registerHolder(i.env, holder, { userId: s.token.userId, clientId: s.token.clientId, authServerId: s.token.authServerId }, i.grant, s.token.created, s.token.created);
+    await saveSuccessor(holder, s, i.user);
+  }
   return prepared.response;
 }
