@@ -119,14 +119,6 @@ const FLOWS: Flow[] = [
   },
 ];
 
-/**
- * Half-written states this branch still has, found by this part and named in test/faults/oauth-outages.test.ts: a D1
- * failure after the code's consume (or the refresh token's rotation) and before the refresh-token insert spends it
- * with nothing issued. Closing them needs the consume and the insert in one D1 batch in the token endpoint's grants.
- * They are counted in half_written (so `npm run reliability` fails on them) but do not fail the ordinary suite.
- */
-const KNOWN_GAPS = ["the code was spent and no tokens were issued", "the refresh token was rotated with no successor"];
-
 const forgetAll = () => forgetEverything({ servers: [rs.id, ps.id], clients: [service.clientId, web.clientId], apps: [service.id, web.id] });
 
 describe("injected faults on every flow", () => {
@@ -169,7 +161,9 @@ describe("injected faults on every flow", () => {
               wrongDialect++;
               problems.push(`${what}: ${wrong}`);
             }
-            const half = await flow.invariant(attempt.ctx);
+            // Only the log's queue failed and the flow succeeded: its answer carried the result (a spent code was spent
+            // on those tokens), so there is nothing half-written to look for.
+            const half = offPath && res.status < 400 ? [] : await flow.invariant(attempt.ctx);
             if (half.length) {
               halfWritten++;
               if (round === 0) problems.push(...half.map((h) => `${what}: ${h}`));
@@ -181,6 +175,6 @@ describe("injected faults on every flow", () => {
       log.mockRestore();
     }
     report("faults", { faults, wrong_dialect: wrongDialect, half_written: halfWritten }, { callSites, problems, queues: "the System Log's queue sends are failed too: the request must succeed, the events are lost and logged" });
-    expect(problems.filter((p) => !KNOWN_GAPS.some((g) => p.includes(g)))).toEqual([]);
+    expect(problems).toEqual([]);
   });
 });
