@@ -13,9 +13,18 @@ import { deliverToHooks } from "./deliver";
 import { logJobEvents } from "./emit";
 import type { LogEvent } from "./event";
 
+/** The instant as event.ts writes it (toISOString), which readers' zod schema requires (store/log-chunks.ts). */
+const PUBLISHED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** A message this Worker's producer wrote: anything else is dropped with a log line, never retried forever. */
 const isLogEvent = (v: unknown): v is LogEvent =>
-  typeof v === "object" && v !== null && typeof (v as LogEvent).uuid === "string" && typeof (v as LogEvent).eventType === "string" && typeof (v as LogEvent).published === "string";
+  typeof v === "object" &&
+  v !== null &&
+  typeof (v as LogEvent).uuid === "string" &&
+  typeof (v as LogEvent).eventType === "string" &&
+  typeof (v as LogEvent).published === "string" &&
+  PUBLISHED.test((v as LogEvent).published) &&
+  !Number.isNaN(Date.parse((v as LogEvent).published));
 
 const byTimeThenUuid = (a: LogEvent, b: LogEvent) => Date.parse(a.published) - Date.parse(b.published) || (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0);
 

@@ -94,6 +94,18 @@ describe("log chunks: a queue message is one chunk", () => {
     const { uuids } = await follow(`${window(t, t + HOUR)}&${q(`displayMessage eq "${tag}"`)}&limit=1000`);
     expect(uuids).toEqual([...short, ...long].map((e) => e.uuid));
   });
+
+  it("drops what its producer never writes (no uuid, an unreadable published) with a log line, and stores the rest", async () => {
+    const t = NOW - 11 * HOUR;
+    const tag = crypto.randomUUID();
+    const good = event(t, { displayMessage: tag });
+    const bad = [{ ...event(t, { displayMessage: tag }), published: "yesterday" }, { ...event(t, { displayMessage: tag }), published: "2026-12-01" }, { nonsense: true }];
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    await deliver([{ id: `mixed-${tag}`, events: [...bad, good] as LogEvent[] }]);
+    expect(errors.mock.calls.map((a) => String(a[0]))).toContain(JSON.stringify({ event: "system_log_bad_messages", dropped: 3 }));
+    const { uuids } = await follow(`${window(t - HOUR, t + HOUR)}&${q(`displayMessage eq "${tag}"`)}&limit=10`);
+    expect(uuids).toEqual([good.uuid]);
+  });
 });
 
 describe("log chunks: pages in time order across overlapping chunks", () => {
