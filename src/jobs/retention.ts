@@ -24,6 +24,7 @@ async function purgeLog(env: Env, scheduledTime: number): Promise<number> {
 
 export async function runRetention(env: Env, scheduledTime: number): Promise<void> {
   const deleted = await purgeExpired(env.DB, epochSeconds(scheduledTime));
+  // Events, not rows: the log line counts what was deleted as an operator thinks of it.
   deleted.log_events = await purgeLog(env, scheduledTime);
   console.log(JSON.stringify({ event: "retention", scheduledTime: isoTime(scheduledTime), deleted }));
 }

@@ -184,6 +184,36 @@ describe("log chunks: pages in time order across overlapping chunks", () => {
   });
 });
 
+describe("log chunks: a page reads at most 1,000 chunks", () => {
+  // 1,100 one-event chunks of which only the last matches: the first page of each kind stops early, empty, with a
+  // next link, and following it finds the match.
+  const T = NOW - 30 * HOUR;
+  const tag = crypto.randomUUID();
+  const events = Array.from({ length: 1100 }, (_, i) => event(T + i, { displayMessage: tag, actor: { id: i === 1099 ? "match" : "other", type: "User", alternateId: null, displayName: null } }));
+
+  beforeAll(async () => {
+    for (let i = 0; i < events.length; i += 100) await deliver(events.slice(i, i + 100).map((e, n) => ({ id: `bound-${i + n}-${tag}`, events: [e] })));
+  });
+
+  it.each([
+    ["ascending", `${window(T - 1000, T + HOUR)}`],
+    ["descending (the match is first)", `${window(T - 1000, T + HOUR)}&sortOrder=DESCENDING`],
+    ["polling", `since=${new Date(T - 1000).toISOString()}`],
+  ])("%s", async (what, query) => {
+    const filter = q(`displayMessage eq "${tag}" and actor.id eq "match"`);
+    const first = await admin(`/logs?${query}&${filter}&limit=5`);
+    const page = (await first.json()) as LogEvent[];
+    if (what.startsWith("descending")) {
+      expect(page.map((e) => e.uuid)).toEqual([events[1099]!.uuid]);
+      return;
+    }
+    expect(page).toEqual([]);
+    const next = nextLink(first)!;
+    const second = (await (await admin(next.slice(`${BASE}/api/v1`.length))).json()) as LogEvent[];
+    expect(second.map((e) => e.uuid)).toEqual([events[1099]!.uuid]);
+  });
+});
+
 describe("log chunks: storage faults and retention", () => {
   it.each([
     ["bytes that do not decompress", () => Promise.resolve(new Uint8Array([0xde, 0xad, 0xbe, 0xef]))],
