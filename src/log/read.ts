@@ -7,7 +7,7 @@
  * before it. Work is bounded: chunks load CHUNK_BATCH at a time and at most MAX_CHUNKS per page; a page that hits
  * that bound ends early with a cursor past everything it read (Okta: a page may hold fewer than limit events).
  */
-import { loadChunks, type ChunkScan, type StoredChunk } from "../store/log-chunks";
+import { loadChunks, pollStart, type ChunkScan, type StoredChunk } from "../store/log-chunks";
 import type { LogEvent } from "./event";
 import type { FilterNode } from "./filter";
 import { matchesFilter, matchesKeywords, requiredEventTypes } from "./filter-eval";
@@ -16,8 +16,9 @@ const CHUNK_BATCH = 50;
 const MAX_CHUNKS = 1000;
 /** More types than this and a chunk scan does not prune (one instr per type). */
 const MAX_PRUNED_TYPES = 20;
-/** A position past every chunk's last event, for cursors past a whole chunk. */
+/** Past every chunk's last position and every seq, for cursors past a whole chunk or a whole time (admin/logs.ts). */
 const END = 999_999_999;
+const END_SEQ = 999_999_999_999_999;
 
 /** Where a page starts: after this event, in the order the query reads. */
 export interface LogCursor {
@@ -81,7 +82,12 @@ function page(keyed: Keyed[], limit: number, more: boolean): LogPage {
 }
 
 async function poll(db: D1Database, q: LogQuery): Promise<LogPage> {
-  const after = q.after ?? { published: 0, seq: 0, index: END };
+  let after = q.after;
+  if (!after) {
+    const start = await pollStart(db, q.since);
+    if (start.first === null) return { events: [], last: { published: 0, seq: start.last, index: END }, more: false };
+    after = { published: 0, seq: start.first - 1, index: END };
+  }
   const found: Keyed[] = [];
   let afterSeq = after.seq - 1;
   let read = 0;
@@ -92,10 +98,13 @@ async function poll(db: D1Database, q: LogQuery): Promise<LogPage> {
       if (found.length > q.limit) return page(found, q.limit, true);
     }
     read += chunks.length;
-    if (chunks.length < CHUNK_BATCH) return page(found, q.limit, false);
-    afterSeq = chunks.at(-1)!.seq;
-    // Bounded: every match so far is on this page, so the next one goes on from past the last chunk read.
-    if (read >= MAX_CHUNKS) return { events: found.map((k) => k.event), last: { published: 0, seq: afterSeq, index: END }, more: true };
+    if (chunks.length) afterSeq = chunks.at(-1)!.seq;
+    // Every match read is on this page: the next poll goes on from past the last chunk read, not from the last
+    // match (so a selective filter does not read the same chunks again), and past MAX_CHUNKS it stops here.
+    const end = chunks.length < CHUNK_BATCH;
+    if (end || read >= MAX_CHUNKS) {
+      return { events: found.map((k) => k.event), last: read ? { published: 0, seq: afterSeq, index: END } : null, more: !end };
+    }
   }
 }
 
@@ -130,7 +139,7 @@ async function byTime(db: D1Database, q: LogQuery, until: number): Promise<LogPa
       safe.sort(cmp);
       if (frontier === null || safe.length > q.limit) return page(safe, q.limit, false);
       // Bounded: every match before the frontier is on this page; the next starts at the frontier.
-      const past: LogCursor = desc ? { published: frontier + 1, seq: 0, index: 0 } : { published: frontier - 1, seq: END, index: END };
+      const past: LogCursor = desc ? { published: frontier + 1, seq: 0, index: 0 } : { published: frontier - 1, seq: END_SEQ, index: END };
       return { events: safe.map((k) => k.event), last: past, more: true };
     }
   }

@@ -138,6 +138,19 @@ export async function loadChunks(db: D1Database, scan: ChunkScan, types: string[
   );
 }
 
+/**
+ * Where a first poll starts: the lowest seq of a chunk holding events at or after `since` (one range of the
+ * last_published index, so that a SIEM's first poll does not walk the whole retention period by seq), and the
+ * highest seq stored (a poll that finds nothing goes on from there: later chunks have higher seqs).
+ */
+export async function pollStart(db: D1Database, since: number): Promise<{ first: number | null; last: number }> {
+  const row = await db
+    .prepare("SELECT (SELECT min(seq) FROM log_chunks WHERE last_published >= ?1) AS first, (SELECT coalesce(max(seq), 0) FROM log_chunks) AS last")
+    .bind(since)
+    .first<{ first: number | null; last: number }>();
+  return { first: row?.first ?? null, last: row?.last ?? 0 };
+}
+
 /** The retention rule for the log: whole chunks whose last event is older than `before`. Returns events deleted. */
 export async function purgeLogChunks(db: D1Database, before: number, limit: number): Promise<{ chunks: number; events: number }> {
   const { results } = await db

@@ -184,6 +184,24 @@ describe("log chunks: pages in time order across overlapping chunks", () => {
   });
 });
 
+describe("log chunks: polling goes on from where it read", () => {
+  it("a first poll that finds nothing links to where later chunks will be, and so does a poll whose filter matches nothing", async () => {
+    const tag = crypto.randomUUID();
+    const filter = q(`displayMessage eq "${tag}"`);
+    const first = await admin(`/logs?since=${new Date(Date.now() - MINUTE).toISOString()}&${filter}&limit=10`);
+    expect(await first.json()).toEqual([]);
+    await deliver([{ id: `noise-${tag}`, events: [event(Date.now())] }]);
+    const quiet = await admin(nextLink(first)!.slice(`${BASE}/api/v1`.length));
+    expect(await quiet.json()).toEqual([]);
+    const mine = event(Date.now(), { displayMessage: tag });
+    await deliver([{ id: `mine-${tag}`, events: [mine] }]);
+    const found = await admin(nextLink(quiet)!.slice(`${BASE}/api/v1`.length));
+    expect(((await found.json()) as LogEvent[]).map((e) => e.uuid)).toEqual([mine.uuid]);
+    const after = await admin(nextLink(found)!.slice(`${BASE}/api/v1`.length));
+    expect(await after.json()).toEqual([]);
+  });
+});
+
 describe("log chunks: a page reads at most 1,000 chunks", () => {
   // 1,100 one-event chunks of which only the last matches: the first page of each kind stops early, empty, with a
   // next link, and following it finds the match.
