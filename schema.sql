@@ -438,20 +438,27 @@ CREATE TABLE IF NOT EXISTS user_emails (
   email_lower TEXT NOT NULL,
   status      TEXT NOT NULL CHECK (status IN ('VERIFIED', 'UNVERIFIED'))
 );
--- The System Log (src/log/, README "System Log"): Okta's LogEvent objects. Written only by the queue consumer
--- (src/log/consumer.ts), many rows per statement batch; read by GET /api/v1/logs; purged by the retention job after
--- LOG_RETENTION_DAYS. Invariants: uuid is unique, so a redelivered queue message inserts nothing (INSERT OR IGNORE);
+-- The System Log (src/log/, README "System Log"): Okta's LogEvent objects, stored in chunks: one row per queue message
+-- (the events of one coalesced message), written only by the queue consumer (src/log/consumer.ts), read by
+-- GET /api/v1/logs (src/log/read.ts), purged whole by the retention job once last_published is older than
+-- LOG_RETENTION_DAYS. Invariants: message_id is unique, so a redelivered message inserts nothing (INSERT OR IGNORE;
+-- a message spanning more than a minute is split into parts "<id>", "<id>/1", ..., written in one batch);
 -- seq is the persistence order (AUTOINCREMENT: never reused after a purge, so a polling cursor never goes back);
--- published is the event's time in epoch milliseconds; body is the whole LogEvent as JSON.
-CREATE TABLE IF NOT EXISTS log_events (
-  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-  uuid       TEXT NOT NULL UNIQUE,
-  published  INTEGER NOT NULL,
-  event_type TEXT NOT NULL,
-  body       TEXT NOT NULL
+-- first_published and last_published are the chunk's earliest and latest event times in epoch milliseconds, at
+-- most 60 s apart (store/log-chunks.ts MAX_CHUNK_SPAN_MS), so a time range is one index range; event_count >= 1;
+-- event_types is the chunk's distinct eventTypes as "|a|b|" (instr(event_types, '|a|') skips chunks for
+-- `eventType eq`); body is the JSON array of the events sorted by (published, uuid), compressed "deflate-raw".
+CREATE TABLE IF NOT EXISTS log_chunks (
+  seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+  message_id      TEXT NOT NULL UNIQUE,
+  first_published INTEGER NOT NULL,
+  last_published  INTEGER NOT NULL,
+  event_count     INTEGER NOT NULL,
+  event_types     TEXT NOT NULL,
+  body            BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS log_events_by_published ON log_events (published, seq);
-CREATE INDEX IF NOT EXISTS log_events_by_type ON log_events (event_type, published);
+CREATE INDEX IF NOT EXISTS log_chunks_by_first ON log_chunks (first_published);
+CREATE INDEX IF NOT EXISTS log_chunks_by_last ON log_chunks (last_published);
 
 -- Okta event hooks (/api/v1/eventHooks). Invariants: status ACTIVE|INACTIVE and verification_status
 -- UNVERIFIED|VERIFIED; only an INACTIVE hook is deleted; a changed channel is UNVERIFIED again; events is Okta's

@@ -11,7 +11,7 @@ import { ApiError } from "../errors";
 import { orgBase } from "../issuer";
 import type { LogEvent } from "../log/event";
 import { filterPaths, FilterSyntaxError, LOG_FIELDS, parseLogFilter, type FilterNode } from "../log/filter";
-import { queryLogEvents, type LogCursor } from "../store/log-events";
+import { readLogPage, type LogCursor } from "../log/read";
 import { AnyObject, type Operation } from "./openapi";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -95,13 +95,16 @@ function readFilter(filter: string | undefined): FilterNode | null {
   return tree;
 }
 
-/** The cursor is opaque to clients (Okta: "only Okta generates it"): published and seq of the last row read. */
-const encodeCursor = (c: LogCursor) => btoa(`${c.published}.${c.seq}`).replace(/=+$/, "");
+/**
+ * The cursor is opaque to clients (Okta: "only Okta generates it"): the last event's published time, its chunk's
+ * seq and its position in the chunk (log/read.ts).
+ */
+const encodeCursor = (c: LogCursor) => btoa(`${c.published}.${c.seq}.${c.index}`).replace(/=+$/, "");
 function decodeCursor(after: string | undefined): LogCursor | null {
   if (after === undefined) return null;
-  const m = /^(\d{1,15})\.(\d{1,15})$/.exec((() => { try { return atob(after); } catch { return ""; } })());
+  const m = /^(\d{1,15})\.(\d{1,15})\.(\d{1,9})$/.exec((() => { try { return atob(after); } catch { return ""; } })());
   if (!m) throw new ApiError("E0000001", "'after': is not a cursor from a Link header.", ["after: is not a cursor from a Link header."]);
-  return { published: Number(m[1]), seq: Number(m[2]) };
+  return { published: Number(m[1]), seq: Number(m[2]), index: Number(m[3]) };
 }
 
 function links(c: Context<AppEnv>, next: string | null): void {
@@ -135,7 +138,7 @@ export const logs = new Hono<AppEnv>().get("/", async (c) => {
   // Okta: events past the retention window are not returned; the query itself still succeeds.
   const retained = now - config(c.env).LOG_RETENTION_DAYS * DAY_MS;
   const after = decodeCursor(q.after);
-  const page = await queryLogEvents(c.env.DB, {
+  const page = await readLogPage(c.env.DB, {
     since: Math.max(since ?? (until ?? now) - DEFAULT_WINDOW_MS, retained),
     until: until ?? (polling ? null : now),
     filter: readFilter(q.filter),
@@ -147,7 +150,7 @@ export const logs = new Hono<AppEnv>().get("/", async (c) => {
   });
   const lastCursor = page.last ? encodeCursor(page.last) : (q.after ?? null);
   // Polling: a next link always (where the client is, when nothing new came). Bounded: only when more remain.
-  const next = polling ? (lastCursor ?? encodeCursor({ published: 0, seq: 0 })) : page.more && page.last ? encodeCursor(page.last) : null;
+  const next = polling ? (lastCursor ?? encodeCursor({ published: 0, seq: 0, index: 0 })) : page.more && page.last ? encodeCursor(page.last) : null;
   links(c, next);
   return c.json(page.events satisfies LogEvent[]);
 });

@@ -1,29 +1,58 @@
 /**
- * The System Log's queue consumer (wrangler.toml [[queues.consumers]]): writes each batch to D1 in one batch of
- * statements, then delivers it to the event hooks. If the write fails the batch is retried by the queue (nothing
- * acknowledged); a redelivered event inserts nothing (uuid is unique) and may be delivered to hooks again, which is
- * Okta's at-least-once promise.
+ * The System Log's queue consumer (wrangler.toml [[queues.consumers]]): stores each message's events as one
+ * compressed chunk (store/log-chunks.ts), the whole batch in one D1 batch of statements, then delivers it to the
+ * event hooks. Compressing here keeps it off the request path. If the write fails the batch is retried by the queue
+ * (nothing acknowledged); a redelivered message inserts nothing (message_id is unique) and may be delivered to hooks
+ * again, which is Okta's at-least-once promise.
  */
 import { nowMs } from "../clock";
 import { config, type Env } from "../env";
 import { listDeliverableEventHooks } from "../store/hooks";
-import { insertLogEvents } from "../store/log-events";
+import { insertLogChunks, MAX_CHUNK_SPAN_MS, type ChunkInput } from "../store/log-chunks";
 import { deliverToHooks } from "./deliver";
 import { logJobEvents } from "./emit";
 import type { LogEvent } from "./event";
 
+/** The instant as event.ts writes it (toISOString), which readers' zod schema requires (store/log-chunks.ts). */
+const PUBLISHED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** A message this Worker's producer wrote: anything else is dropped with a log line, never retried forever. */
 const isLogEvent = (v: unknown): v is LogEvent =>
-  typeof v === "object" && v !== null && typeof (v as LogEvent).uuid === "string" && typeof (v as LogEvent).eventType === "string" && typeof (v as LogEvent).published === "string";
+  typeof v === "object" &&
+  v !== null &&
+  typeof (v as LogEvent).uuid === "string" &&
+  typeof (v as LogEvent).eventType === "string" &&
+  typeof (v as LogEvent).published === "string" &&
+  PUBLISHED.test((v as LogEvent).published) &&
+  !Number.isNaN(Date.parse((v as LogEvent).published));
+
+const byTimeThenUuid = (a: LogEvent, b: LogEvent) => Date.parse(a.published) - Date.parse(b.published) || (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0);
+
+/** A message's events as chunks: sorted, and split where they span more than MAX_CHUNK_SPAN_MS (rare: a slow request). */
+export function chunksOf(messageId: string, events: LogEvent[]): ChunkInput[] {
+  const sorted = [...events].sort(byTimeThenUuid);
+  const chunks: ChunkInput[] = [];
+  for (const e of sorted) {
+    const open = chunks.at(-1);
+    if (open && Date.parse(e.published) - Date.parse(open.events[0]!.published) <= MAX_CHUNK_SPAN_MS) open.events.push(e);
+    // The parts of one message are written in one batch, so a redelivery finds them all (or none) already there.
+    else chunks.push({ messageId: chunks.length ? `${messageId}/${chunks.length}` : messageId, events: [e] });
+  }
+  return chunks;
+}
 
 export async function consumeLogBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   // A message is an array of events (emit.ts coalesces a moment's events into one message) or one event.
-  const bodies = batch.messages.flatMap((m) => (Array.isArray(m.body) ? m.body : [m.body]));
-  const events = bodies.filter(isLogEvent);
-  if (events.length < bodies.length) {
-    console.error(JSON.stringify({ event: "system_log_bad_messages", dropped: bodies.length - events.length }));
-  }
-  await insertLogEvents(env.DB, events);
+  let dropped = 0;
+  const messages = batch.messages.map((m) => {
+    const bodies: unknown[] = Array.isArray(m.body) ? m.body : [m.body];
+    const events = bodies.filter(isLogEvent);
+    dropped += bodies.length - events.length;
+    return { id: m.id, events };
+  });
+  if (dropped) console.error(JSON.stringify({ event: "system_log_bad_messages", dropped }));
+  const events = messages.flatMap((m) => m.events);
+  await insertLogChunks(env.DB, messages.flatMap((m) => chunksOf(m.id, m.events)));
   const hooks = await listDeliverableEventHooks(env.DB);
   if (hooks.length) {
     const now = nowMs();

@@ -1,7 +1,8 @@
 /**
  * Okta's System Log filter (SCIM 2.0 filtering, RFC 7644 3.4.2.2, as Okta's Core API reference narrows it):
  * attribute operators eq ne gt ge lt le pr sw ew co; logical and, or, not; parentheses. Operators are
- * case-insensitive, attribute names case-sensitive. Pure: parses to a tree that store/log-events.ts turns into SQL.
+ * case-insensitive, attribute names case-sensitive. Pure: parses to a tree that filter-eval.ts evaluates
+ * against each event.
  * A filter that does not parse is Okta's 400 E0000053 with the position, as Okta words it.
  */
 

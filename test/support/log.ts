@@ -1,10 +1,25 @@
 import { env } from "cloudflare:workers";
+import { nowMs } from "../../src/clock";
 import type { LogEvent } from "../../src/log/event";
+import { admin, BASE } from "./admin";
 
-/** Every event in the log so far (the queue consumer writes them about a second after the request). */
+/**
+ * Every event in the log so far, in persistence order (the queue consumer writes them about a second after the
+ * request), read as a SIEM would: polling GET /api/v1/logs and following rel="next" until a page is not full.
+ */
 export async function allEvents(): Promise<LogEvent[]> {
-  const { results } = await env.DB.prepare("SELECT body FROM log_events ORDER BY seq").all<{ body: string }>();
-  return results.map((r) => JSON.parse(r.body) as LogEvent);
+  const events: LogEvent[] = [];
+  // The retention window (90 days) bounds what the API returns; Okta's 180-day limit bounds since.
+  let path = `/logs?limit=1000&since=${new Date(nowMs() - 100 * 24 * 3600 * 1000).toISOString()}`;
+  for (;;) {
+    const res = await admin(path);
+    if (res.status !== 200) throw new Error(`GET /api/v1/logs: ${res.status} ${await res.text()}`);
+    const page = (await res.json()) as LogEvent[];
+    events.push(...page);
+    if (page.length < 1000) return events;
+    const next = /<([^>]+)>; rel="next"/.exec(res.headers.get("Link") ?? "")![1]!;
+    path = next.slice(`${BASE}/api/v1`.length);
+  }
 }
 
 /** Waits until the queue consumer has written events matching `match` (at least `count`), and returns them. */

@@ -1,0 +1,161 @@
+/**
+ * SQL for the System Log (schema.sql, log_chunks): one row per queue message, its events as one compressed JSON
+ * array. D1 bytes per event are what logging costs (the consumer's insert was most of a token's logging CPU, and
+ * 90 days of the log is what fills D1 first: docs/scale.md), and a chunk stores an event in a fraction of a row.
+ * Written by the queue consumer only (log/consumer.ts); read in time order by log/read.ts; purged whole by the
+ * retention job. A chunk's body is read back through zod: one that does not parse is a StoredDataError (a 500).
+ */
+import { z } from "zod";
+import type { LogEvent } from "../log/event";
+import { StoredDataError } from "./stored-json";
+
+/**
+ * A chunk spans at most this much of published time (the consumer splits a message that spans more), so a time
+ * range scan can bound both of a chunk's times by one index range (schema.sql, log_chunks).
+ */
+export const MAX_CHUNK_SPAN_MS = 60_000;
+
+/** "deflate-raw": the same DEFLATE as gzip without its 18-byte header and trailer (README "System Log"). */
+const FORMAT = "deflate-raw";
+
+export interface ChunkInput {
+  /** Unique per chunk: the queue message's id (with /n for the parts of a split message). */
+  messageId: string;
+  /** Sorted by (published, uuid); all within MAX_CHUNK_SPAN_MS. */
+  events: LogEvent[];
+}
+
+export interface StoredChunk {
+  seq: number;
+  firstPublished: number;
+  lastPublished: number;
+  events: LogEvent[];
+}
+
+async function pipe(data: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+  const out = new Response(new Blob([data]).stream().pipeThrough(stream));
+  return new Uint8Array(await out.arrayBuffer());
+}
+
+export const compressJson = (json: string): Promise<Uint8Array> => pipe(new TextEncoder().encode(json), new CompressionStream(FORMAT));
+
+/** The delimited list of a chunk's event types: `|a|b|`, so that instr(event_types, '|a|') finds exactly a. */
+export const typesColumn = (events: LogEvent[]): string => `|${[...new Set(events.map((e) => e.eventType))].join("|")}|`;
+
+/** All chunks in one D1 batch (one transaction): a redelivered message inserts nothing (message_id is unique). */
+export async function insertLogChunks(db: D1Database, chunks: ChunkInput[]): Promise<void> {
+  if (!chunks.length) return;
+  const statements = await Promise.all(
+    chunks.map(async ({ messageId, events }) =>
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO log_chunks (message_id, first_published, last_published, event_count, event_types, body)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6)`,
+        )
+        .bind(messageId, Date.parse(events[0]!.published), Date.parse(events.at(-1)!.published), events.length, typesColumn(events), await compressJson(JSON.stringify(events))),
+    ),
+  );
+  await db.batch(statements);
+}
+
+/**
+ * A stored event: Okta's LogEvent fields that readers use are checked, the rest is kept as written. The parsed
+ * JSON itself is returned (not zod's copy), so that `q` reads exactly the text that was stored, in its key order.
+ */
+const Party = z.looseObject({ id: z.string(), type: z.string(), alternateId: z.string().nullable(), displayName: z.string().nullable() });
+const StoredEvent = z.looseObject({
+  uuid: z.string(),
+  published: z.iso.datetime(),
+  eventType: z.string(),
+  version: z.string(),
+  severity: z.string(),
+  displayMessage: z.string().nullable(),
+  actor: Party,
+  client: z.looseObject({}).nullable(),
+  outcome: z.looseObject({ result: z.string(), reason: z.string().nullable() }),
+  debugContext: z.looseObject({ debugData: z.record(z.string(), z.unknown()) }),
+  transaction: z.looseObject({ type: z.string(), id: z.string() }),
+  request: z.looseObject({ ipChain: z.array(z.looseObject({})) }),
+  target: z.array(Party),
+});
+const StoredChunkBody = z.array(StoredEvent).min(1);
+
+/** D1 returns a BLOB as an ArrayBuffer or, in some versions, an array of byte values. */
+const bytes = (v: unknown): Uint8Array => (v instanceof ArrayBuffer ? new Uint8Array(v) : ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : new Uint8Array(v as number[]));
+
+export async function decodeChunk(seq: number, body: unknown): Promise<LogEvent[]> {
+  const where = `log_chunks.body of ${seq}`;
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(await pipe(bytes(body), new DecompressionStream(FORMAT))));
+  } catch {
+    throw new StoredDataError(where, "not compressed JSON");
+  }
+  const result = StoredChunkBody.safeParse(json);
+  if (!result.success) {
+    // Paths and issue codes only: the stored value is personal data and must not reach the log.
+    throw new StoredDataError(where, result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.code}`).join("; "));
+  }
+  return json as LogEvent[];
+}
+
+/** Which chunks a read wants, in which order; `after` is the last chunk of the previous batch. */
+export type ChunkScan =
+  | { order: "ASCENDING"; since: number; until: number; after: { first: number; seq: number } | null }
+  | { order: "DESCENDING"; since: number; until: number; after: { last: number; seq: number } | null }
+  | { order: "POLLING"; since: number; afterSeq: number };
+
+type Row = { seq: number; first_published: number; last_published: number; body: unknown };
+
+/**
+ * One batch of chunks that can hold events published in [since, until) (polling: since on, after a seq),
+ * skipping chunks holding none of `types` when given. Time scans read one index range: a chunk's two times are
+ * at most MAX_CHUNK_SPAN_MS apart.
+ */
+export async function loadChunks(db: D1Database, scan: ChunkScan, types: string[] | null, limit: number): Promise<StoredChunk[]> {
+  const params: unknown[] = [];
+  const p = (v: unknown) => `?${params.push(v)}`;
+  const where: string[] = [];
+  let order: string;
+  if (scan.order === "POLLING") {
+    where.push(`seq > ${p(scan.afterSeq)}`, `last_published >= ${p(scan.since)}`);
+    order = "seq";
+  } else if (scan.order === "ASCENDING") {
+    where.push(`first_published >= ${p(scan.since - MAX_CHUNK_SPAN_MS)}`, `first_published < ${p(scan.until)}`, `last_published >= ${p(scan.since)}`);
+    if (scan.after) where.push(`(first_published, seq) > (${p(scan.after.first)}, ${p(scan.after.seq)})`);
+    order = "first_published, seq";
+  } else {
+    where.push(`last_published >= ${p(scan.since)}`, `last_published < ${p(scan.until + MAX_CHUNK_SPAN_MS)}`, `first_published < ${p(scan.until)}`);
+    if (scan.after) where.push(`(last_published, seq) < (${p(scan.after.last)}, ${p(scan.after.seq)})`);
+    order = "last_published DESC, seq DESC";
+  }
+  // instr, not LIKE: no escaping, and D1 refuses LIKE patterns over 50 bytes.
+  if (types) where.push(`(${types.map((t) => `instr(event_types, ${p(`|${t}|`)}) > 0`).join(" OR ") || "0"})`);
+  const sql = `SELECT seq, first_published, last_published, body FROM log_chunks WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ${p(limit)}`;
+  const { results } = await db.prepare(sql).bind(...params).all<Row>();
+  return Promise.all(
+    results.map(async (r) => ({ seq: r.seq, firstPublished: r.first_published, lastPublished: r.last_published, events: await decodeChunk(r.seq, r.body) })),
+  );
+}
+
+/**
+ * Where a first poll starts: the lowest seq of a chunk holding events at or after `since` (one range of the
+ * last_published index, so that a SIEM's first poll does not walk the whole retention period by seq), and the
+ * highest seq stored (a poll that finds nothing goes on from there: later chunks have higher seqs).
+ */
+export async function pollStart(db: D1Database, since: number): Promise<{ first: number | null; last: number }> {
+  const row = await db
+    .prepare("SELECT (SELECT min(seq) FROM log_chunks WHERE last_published >= ?1) AS first, (SELECT coalesce(max(seq), 0) FROM log_chunks) AS last")
+    .bind(since)
+    .first<{ first: number | null; last: number }>();
+  return { first: row?.first ?? null, last: row?.last ?? 0 };
+}
+
+/** The retention rule for the log: whole chunks whose last event is older than `before`. Returns events deleted. */
+export async function purgeLogChunks(db: D1Database, before: number, limit: number): Promise<{ chunks: number; events: number }> {
+  const { results } = await db
+    .prepare("DELETE FROM log_chunks WHERE seq IN (SELECT seq FROM log_chunks WHERE last_published < ?1 LIMIT ?2) RETURNING event_count")
+    .bind(before, limit)
+    .all<{ event_count: number }>();
+  return { chunks: results.length, events: results.reduce((n, r) => n + r.event_count, 0) };
+}
