@@ -16,15 +16,15 @@ const worker: WorkerFetch = async (req, env, ctx) => app.fetch(req, env, ctx);
 
 /** The whole Worker: the OAuth/OIDC endpoints and the admin API, each with its own error dialect. */
 export const app = new Hono<AppEnv>()
-  // c.var.requestId names the request in log lines. Okta: every response carries it as X-Okta-Request-Id; set
+  // c.get("requestId") names the request in log lines. Okta: every response carries it as X-Okta-Request-Id; set
   // after the handler, because hono/request-id's c.header() does not reach the pre-built Responses of
   // discovery, JWKS and CORS preflights. Okta generates its own id, so a client's header is not echoed.
   .use("*", requestId({ headerName: "" }))
   .use("*", async (c, next) => {
-    // The clock is read once per request; handlers take c.var.now.
+    // The clock is read once per request; handlers take c.get("now").
     c.set("now", nowMs());
     await next();
-    c.res.headers.set("X-Okta-Request-Id", c.var.requestId);
+    c.res.headers.set("X-Okta-Request-Id", c.get("requestId"));
   })
   .use("*", requireOrgUrlOffLocal)
   .use("*", rateLimits)

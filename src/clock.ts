@@ -1,6 +1,6 @@
 /**
  * The one place that reads the wall clock. Each request reads it once (app.ts puts it on the context as
- * `c.var.now`), so a request sees one time throughout, and pure code takes `now` as a value.
+ * `c.get("now")`), so a request sees one time throughout, and pure code takes `now` as a value.
  */
 type Clock = () => number;
 

@@ -60,7 +60,7 @@ export function countRequest(bucket: Bucket, limit: number, now: number): { limi
 export const rateLimits: MiddlewareHandler<AppEnv> = async (c, next) => {
   const bucket = bucketOf(c.req.path);
   if (!bucket) return next();
-  const r = countRequest(bucket, LIMIT_OF[bucket](config(c.env)), c.var.now);
+  const r = countRequest(bucket, LIMIT_OF[bucket](config(c.env)), c.get("now"));
   const headers = { "X-Rate-Limit-Limit": String(r.limit), "X-Rate-Limit-Remaining": String(r.remaining), "X-Rate-Limit-Reset": String(r.reset) };
   if (r.over) throw new ApiError("E0000047", undefined, [], headers);
   await next();

@@ -129,7 +129,7 @@ export const appAssignments = new Hono<AppEnv>()
     await requireApp(c.env, appId);
     const input = await readBody(c, AppUserInput, "AppUser");
     const user = await requireUser(c.env, input.id);
-    await assignUser(c.env.DB, appId, user.id, isoTime(c.var.now));
+    await assignUser(c.env.DB, appId, user.id, isoTime(c.get("now")));
     await markStale(c.env, { by: "user", userId: user.id });
     const assigned = await getAppUser(c.env.DB, appId, user.id);
     if (!assigned) throw notFoundError(user.id, "AppUser");
@@ -177,7 +177,7 @@ export const appAssignments = new Hono<AppEnv>()
     await requireApp(c.env, appId);
     const group = await requireGroup(c.env, c.req.param("groupId"));
     const input = await readOptionalBody(c, AppGroupInput, "ApplicationGroupAssignment");
-    const assigned = await assignGroup(c.env.DB, appId, group.id, input.priority, isoTime(c.var.now));
+    const assigned = await assignGroup(c.env.DB, appId, group.id, input.priority, isoTime(c.get("now")));
     await staleClient(c.env, appId);
     return c.json(toAppGroupResponse(assigned, orgBase(c.env, c.req.url)));
   })

@@ -76,7 +76,7 @@ export const appGrants = new Hono<AppEnv>()
     if (input.issuer.replace(/\/+$/, "") !== base) causes.push(`issuer: must be the org authorization server's issuer, ${base}`);
     if (!ADMIN_SCOPES.includes(input.scopeId)) causes.push(`scopeId: '${input.scopeId}' is not an Okta API scope of this org`);
     if (causes.length) throw validationError("OAuth2ScopeConsentGrant", causes);
-    const now = isoTime(c.var.now);
+    const now = isoTime(c.get("now"));
     const grant = await saveGrant(c.env.DB, { id: newId("oag"), appId: app.id, scopeId: input.scopeId, issuer: base, created: now, lastUpdated: now });
     invalidate({ orgGrants: app.id });
     return c.json(toGrant(grant, base, app.clientId), 201);

@@ -82,12 +82,12 @@ export const apps = new Hono<AppEnv>()
       throw validationError("App", ["credentials.oauthClient.client_id: is already in use"]);
     }
     // Okta: tokens of a deleted app must not come back to life under a new app with its client_id.
-    if (await isRetiredClientId(c.env.DB, clientId, epochSeconds(c.var.now))) {
+    if (await isRetiredClientId(c.env.DB, clientId, epochSeconds(c.get("now")))) {
       throw validationError("App", ["credentials.oauthClient.client_id: belonged to a deleted application whose tokens may still be valid; it can be used again one day after the deletion"]);
     }
     const secret = usesSecret(method) ? (input.credentials.oauthClient.client_secret ?? generateClientSecret()) : undefined;
     const stored = secret ? await storedSecret(c.env, clientId, method, secret) : { hash: null, sealed: null };
-    const now = isoTime(c.var.now);
+    const now = isoTime(c.get("now"));
     const app = await insertApp(c.env.DB, {
       id,
       clientId,
@@ -130,7 +130,7 @@ export const apps = new Hono<AppEnv>()
       secretSealed: stored.sealed,
       settings: settingsOf(input),
       jwks: input.settings.oauthClient.jwks ?? null,
-      lastUpdated: isoTime(c.var.now),
+      lastUpdated: isoTime(c.get("now")),
     });
     if (!app) throw notFoundError(existing.id, "App");
     invalidate({ client: app.clientId });
@@ -143,22 +143,22 @@ export const apps = new Hono<AppEnv>()
       throw new ApiError("E0000056", undefined, ["Deactivate the application before deleting it."]);
     }
     // Okta: its refresh tokens, consents and client-assertion records go with it; the client_id stays retired.
-    await forgetClientEverywhere(c.env, app.clientId, epochSeconds(c.var.now));
-    await forgetDeletedClient(c.env.DB, app.clientId, epochSeconds(c.var.now), epochSeconds(c.var.now) + LONGEST_ACCESS_TOKEN_SECONDS);
+    await forgetClientEverywhere(c.env, app.clientId, epochSeconds(c.get("now")));
+    await forgetDeletedClient(c.env.DB, app.clientId, epochSeconds(c.get("now")), epochSeconds(c.get("now")) + LONGEST_ACCESS_TOKEN_SECONDS);
     invalidate({ client: app.clientId });
     return c.body(null, 204);
   })
   .post("/:id/lifecycle/activate", async (c) => {
-    const app = await setAppStatus(c.env.DB, c.req.param("id"), "ACTIVE", isoTime(c.var.now));
+    const app = await setAppStatus(c.env.DB, c.req.param("id"), "ACTIVE", isoTime(c.get("now")));
     if (!app) throw notFoundError(c.req.param("id"), "App");
     invalidate({ client: app.clientId });
     return c.json({});
   })
   .post("/:id/lifecycle/deactivate", async (c) => {
-    const app = await setAppStatus(c.env.DB, c.req.param("id"), "INACTIVE", isoTime(c.var.now));
+    const app = await setAppStatus(c.env.DB, c.req.param("id"), "INACTIVE", isoTime(c.get("now")));
     if (!app) throw notFoundError(c.req.param("id"), "App");
     // Okta: deactivating an app revokes its refresh tokens and the access tokens they issued.
-    await revokeWhere(c.env, { by: "client", clientId: app.clientId }, epochSeconds(c.var.now));
+    await revokeWhere(c.env, { by: "client", clientId: app.clientId }, epochSeconds(c.get("now")));
     invalidate({ client: app.clientId });
     return c.json({});
   });

@@ -73,7 +73,7 @@ export const associatedServers = new Hono<AppEnv>()
       }
     }
     if (causes.length) throw validationError(WHAT, causes);
-    const existing = await addTrustedServers(c.env.DB, serverId, ids, isoTime(c.var.now));
+    const existing = await addTrustedServers(c.env.DB, serverId, ids, isoTime(c.get("now")));
     // Okta: invalid_request "The associated server mapping already exists.", as its API's validation error.
     if (existing.length) throw validationError(WHAT, existing.map((id) => `trusted: The associated server mapping already exists ('${id}')`));
     // Okta answers 200 (not 201) with the associated servers.

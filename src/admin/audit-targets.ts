@@ -1,5 +1,5 @@
 /**
- * System Log targets an admin write names better than its path does (audit.ts takes them from c.var.auditTargets).
+ * System Log targets an admin write names better than its path does (audit.ts takes them from c.get("auditTargets")).
  * Okta: a group membership event targets the user and the group (type UserGroup, displayName the group's name),
  * which is what Okta's event hook filter example selects on: event.target.?[type eq 'UserGroup' && displayName eq 'Sales'].
  */

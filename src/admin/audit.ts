@@ -161,7 +161,7 @@ export function auditWrites(groups: () => OperationGroup[]): MiddlewareHandler<A
       if (!match) continue;
       const audit = AUDIT[m.operationId(match)];
       if (!audit) return;
-      logEvent(c, { eventType: audit.eventType, displayMessage: audit.displayMessage, target: c.var.auditTargets ?? [await targetOf(c, match, audit.targetType)] });
+      logEvent(c, { eventType: audit.eventType, displayMessage: audit.displayMessage, target: c.get("auditTargets") ?? [await targetOf(c, match, audit.targetType)] });
       return;
     }
   };

@@ -36,7 +36,7 @@ async function checkApiToken(c: Context<AppEnv>, token: string): Promise<Actor> 
   const boot = await bootstrapHash(c.env);
   if (boot && timingSafeEqualStrings(presented, boot)) {
     if (!recorded.has(c.env)) {
-      await saveApiToken(c.env.DB, { id: BOOTSTRAP_ID, name: "ADMIN_TOKEN", tokenHash: boot, created: isoTime(c.var.now) });
+      await saveApiToken(c.env.DB, { id: BOOTSTRAP_ID, name: "ADMIN_TOKEN", tokenHash: boot, created: isoTime(c.get("now")) });
       recorded.add(c.env);
     }
     return actorOf(BOOTSTRAP_ID, "ApiToken", "ADMIN_TOKEN", "ADMIN_TOKEN");
@@ -58,7 +58,7 @@ function challenge(base: string, error: string, description: string, scope?: str
  * without an admin role, nothing.
  */
 async function checkOrgAccessToken(c: Context<AppEnv>, token: string): Promise<Actor> {
-  const now = c.var.now;
+  const now = c.get("now");
   const base = orgBase(c.env, c.req.url);
   const claims = await verifyAccessToken(c.env, orgBundle(base), base, token, now);
   if (!claims) throw new ApiError("E0000011", undefined, [], challenge(base, "invalid_token", "The access token is invalid."));

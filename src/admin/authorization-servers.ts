@@ -63,7 +63,7 @@ export const authorizationServers = new Hono<AppEnv>()
   .post("/", async (c) => {
     const input = await readBody(c, AuthorizationServerInput, "AuthorizationServer");
     checkIssuerMode(c.env, input);
-    const now = isoTime(c.var.now);
+    const now = isoTime(c.get("now"));
     const id = newId("aus");
     const rotationMode = input.credentials?.signing?.rotationMode ?? "AUTO";
     const signingAlg = input.credentials?.signing?.alg ?? "RS256";
@@ -110,7 +110,7 @@ export const authorizationServers = new Hono<AppEnv>()
         issuerMode: input.issuerMode ?? existing.issuerMode,
         rotationMode,
         signingAlg,
-        lastUpdated: isoTime(c.var.now),
+        lastUpdated: isoTime(c.get("now")),
       });
     } catch (err) {
       // Undo the mode; a new algorithm's key has already signed nothing that could outlive this failure.
@@ -134,13 +134,13 @@ export const authorizationServers = new Hono<AppEnv>()
   })
   .post(`${ONE}/lifecycle/activate`, async (c) => {
     const id = c.req.param("authServerId");
-    if (!(await setServerStatus(c.env.DB, id, "ACTIVE", isoTime(c.var.now)))) throw notFoundError(id, "AuthorizationServer");
+    if (!(await setServerStatus(c.env.DB, id, "ACTIVE", isoTime(c.get("now"))))) throw notFoundError(id, "AuthorizationServer");
     changed(id);
     return c.body(null, 204);
   })
   .post(`${ONE}/lifecycle/deactivate`, async (c) => {
     const id = c.req.param("authServerId");
-    if (!(await setServerStatus(c.env.DB, id, "INACTIVE", isoTime(c.var.now)))) throw notFoundError(id, "AuthorizationServer");
+    if (!(await setServerStatus(c.env.DB, id, "INACTIVE", isoTime(c.get("now"))))) throw notFoundError(id, "AuthorizationServer");
     changed(id);
     return c.body(null, 204);
   });

@@ -56,7 +56,7 @@ export const claims = new Hono<AppEnv>()
     const input = await readBody(c, ClaimInput, WHAT);
     // A new claim is ACTIVE unless the body says otherwise.
     const fields = await readClaim(c.env, input, serverId, input.status ?? "ACTIVE");
-    const claim = await insertClaim(c.env.DB, { ...fields, id: newId("ocl"), authServerId: serverId, created: isoTime(c.var.now) });
+    const claim = await insertClaim(c.env.DB, { ...fields, id: newId("ocl"), authServerId: serverId, created: isoTime(c.get("now")) });
     if (!claim) throw duplicateName(fields);
     invalidate({ server: serverId });
     return c.json(toClaimResponse(claim, serverId, orgBase(c.env, c.req.url)), 201);
@@ -71,7 +71,7 @@ export const claims = new Hono<AppEnv>()
     const input = await readBody(c, ClaimInput, WHAT);
     // A full replacement (absent fields take their create defaults), except that an absent status keeps the current one.
     const fields = await readClaim(c.env, input, authServerId, input.status ?? existing.status);
-    const result = await replaceClaim(c.env.DB, authServerId, claimId, { ...fields, lastUpdated: isoTime(c.var.now) });
+    const result = await replaceClaim(c.env.DB, authServerId, claimId, { ...fields, lastUpdated: isoTime(c.get("now")) });
     if (result === "duplicate") throw duplicateName(fields);
     if (!result) throw notFoundError(claimId, "OAuth2Claim");
     invalidate({ server: authServerId });

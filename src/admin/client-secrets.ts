@@ -41,7 +41,7 @@ export const clientSecrets = new Hono<AppEnv>()
     }
     const secret = generateClientSecret();
     const stored = await storedSecret(c.env, existing.clientId, existing.tokenEndpointAuthMethod, secret);
-    const app = await setAppSecret(c.env.DB, existing.id, stored, isoTime(c.var.now));
+    const app = await setAppSecret(c.env.DB, existing.id, stored, isoTime(c.get("now")));
     if (!app) throw notFoundError(existing.clientId, "Client");
     invalidate({ client: app.clientId });
     return c.json(toClient(app, secret), 200, { "Cache-Control": "no-store" });

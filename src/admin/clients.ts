@@ -80,7 +80,7 @@ export const clients = new Hono<AppEnv>()
     const id = newId("0oa");
     const secret = usesSecret(method) ? generateClientSecret() : undefined;
     const stored = secret ? await storedSecret(c.env, id, method, secret) : { hash: null, sealed: null };
-    const now = new Date(c.var.now).toISOString();
+    const now = new Date(c.get("now")).toISOString();
     const app = await insertApp(c.env.DB, {
       id,
       clientId: id,
@@ -128,7 +128,7 @@ export const clients = new Hono<AppEnv>()
       secretSealed: stored.sealed,
       settings: settingsOf(metadata, input),
       jwks: input.settings.oauthClient.jwks ?? null,
-      lastUpdated: new Date(c.var.now).toISOString(),
+      lastUpdated: new Date(c.get("now")).toISOString(),
     });
     if (!app) throw notFoundError(existing.clientId, "Client");
     invalidate({ client: app.clientId });

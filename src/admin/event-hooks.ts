@@ -94,7 +94,7 @@ export const eventHooks = new Hono<AppEnv>()
       throw validationError(WHAT, [`Your org has reached the limit of ${MAX_EVENT_HOOKS} active event hooks.`]);
     }
     const id = newId("who");
-    const now = isoTime(c.var.now);
+    const now = isoTime(c.get("now"));
     const hook: EventHookRecord = {
       id,
       name: input.name,
@@ -105,7 +105,7 @@ export const eventHooks = new Hono<AppEnv>()
       events: storedEvents(input.events),
       channel: storedChannel(input.channel),
       sealedAuth: await sealedAuth(c, id, input.channel, null),
-      createdBy: c.var.actor?.id ?? "unknown",
+      createdBy: c.get("actor")?.id ?? "unknown",
       created: now,
       lastUpdated: now,
     };
@@ -125,7 +125,7 @@ export const eventHooks = new Hono<AppEnv>()
       events: storedEvents(input.events),
       channel: storedChannel(input.channel),
       sealedAuth: await sealedAuth(c, existing.id, input.channel, existing.sealedAuth),
-      lastUpdated: isoTime(c.var.now),
+      lastUpdated: isoTime(c.get("now")),
     });
     if (!replaced) throw new ApiError("E0000007", `Resource not found: ${existing.id} (EventHook)`);
     return c.json(toEventHookResponse(replaced, orgBase(c.env, c.req.url)));
@@ -145,7 +145,7 @@ export const eventHooks = new Hono<AppEnv>()
       const current = await requireEventHook(c, id);
       if (current.status !== "ACTIVE") throw validationError(WHAT, [`Your org has reached the limit of ${MAX_EVENT_HOOKS} active event hooks.`]);
     }
-    const hook = await setEventHookStatus(c.env.DB, id, status, isoTime(c.var.now));
+    const hook = await setEventHookStatus(c.env.DB, id, status, isoTime(c.get("now")));
     if (!hook) throw new ApiError("E0000007", `Resource not found: ${id} (EventHook)`);
     return c.json(toEventHookResponse(hook, orgBase(c.env, c.req.url)));
   })
@@ -155,7 +155,7 @@ export const eventHooks = new Hono<AppEnv>()
     if (!(await verifies(c, hook))) {
       throw validationError(WHAT, ["Verification failed: the endpoint did not answer the X-Okta-Verification-Challenge with {\"verification\": <challenge>} within 3 seconds."]);
     }
-    const verified = await markEventHookVerified(c.env.DB, hook.id, JSON.stringify(hook.channel), isoTime(c.var.now));
+    const verified = await markEventHookVerified(c.env.DB, hook.id, JSON.stringify(hook.channel), isoTime(c.get("now")));
     if (!verified) throw validationError(WHAT, ["Verification failed: the hook's channel changed while it was being verified."]);
     return c.json(toEventHookResponse(verified, orgBase(c.env, c.req.url)));
   });

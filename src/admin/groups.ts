@@ -54,7 +54,7 @@ export const groups = new Hono<AppEnv>()
   })
   .post("/", async (c) => {
     const input = await readBody(c, GroupInput, WHAT);
-    const group = await insertGroup(c.env.DB, { id: newId("00g"), profile: profileOf(input), now: isoTime(c.var.now) });
+    const group = await insertGroup(c.env.DB, { id: newId("00g"), profile: profileOf(input), now: isoTime(c.get("now")) });
     if (!group) throw nameTaken();
     // Okta: creating a group answers 200.
     return c.json(toGroupResponse(group, orgBase(c.env, c.req.url)));
@@ -64,7 +64,7 @@ export const groups = new Hono<AppEnv>()
     const group = await requireGroup(c.env, c.req.param("id"));
     refuseBuiltIn(group, "profile");
     const input = await readBody(c, GroupInput, WHAT);
-    const updated = await replaceGroup(c.env.DB, { id: group.id, profile: profileOf(input), now: isoTime(c.var.now) });
+    const updated = await replaceGroup(c.env.DB, { id: group.id, profile: profileOf(input), now: isoTime(c.get("now")) });
     if (updated === "name_taken") throw nameTaken();
     if (!updated) throw notFoundError(group.id, "UserGroup");
     // Issue 17: the group's name is in its members' token snapshots (GROUPS claims).
@@ -92,7 +92,7 @@ export const groups = new Hono<AppEnv>()
     const group = await requireGroup(c.env, c.req.param("id"));
     refuseBuiltIn(group, "membership");
     const user = await requireUser(c.env, c.req.param("userId"));
-    await setMembership(c.env.DB, group.id, user.id, true, isoTime(c.var.now));
+    await setMembership(c.env.DB, group.id, user.id, true, isoTime(c.get("now")));
     c.set("auditTargets", membershipTargets(user, group));
     await markStale(c.env, { by: "user", userId: user.id });
     return c.body(null, 204);
@@ -101,7 +101,7 @@ export const groups = new Hono<AppEnv>()
     const group = await requireGroup(c.env, c.req.param("id"));
     refuseBuiltIn(group, "membership");
     const user = await requireUser(c.env, c.req.param("userId"));
-    await setMembership(c.env.DB, group.id, user.id, false, isoTime(c.var.now));
+    await setMembership(c.env.DB, group.id, user.id, false, isoTime(c.get("now")));
     c.set("auditTargets", membershipTargets(user, group));
     // Issue 17: the person's groups (claims, policy, assignments through groups) changed.
     await markStale(c.env, { by: "user", userId: user.id });

@@ -71,7 +71,7 @@ async function replace(c: Context<AppEnv>) {
     version: input.version,
     channel: storedChannel(input.channel),
     sealedAuth: await sealedAuth(c, existing.id, input.channel, existing.sealedAuth),
-    lastUpdated: isoTime(c.var.now),
+    lastUpdated: isoTime(c.get("now")),
   });
   if (!replaced) throw new ApiError("E0000007", `Resource not found: ${existing.id} (InlineHook)`);
   return c.json(toInlineHookResponse(replaced, orgBase(c.env, c.req.url)));
@@ -88,7 +88,7 @@ export const inlineHooks = new Hono<AppEnv>()
     checkUri(c, input.channel.config.uri);
     if ((await countInlineHooks(c.env.DB)) >= MAX_INLINE_HOOKS) throw validationError(WHAT, [`Your org has reached the limit of ${MAX_INLINE_HOOKS} inline hooks.`]);
     const id = newId("cal");
-    const now = isoTime(c.var.now);
+    const now = isoTime(c.get("now"));
     const hook: InlineHookRecord = {
       id,
       name: input.name,
@@ -117,7 +117,7 @@ export const inlineHooks = new Hono<AppEnv>()
   })
   .post(LIFECYCLE, async (c) => {
     const id = c.req.param("id");
-    const hook = await setInlineHookStatus(c.env.DB, id, c.req.param("action") === "activate" ? "ACTIVE" : "INACTIVE", isoTime(c.var.now));
+    const hook = await setInlineHookStatus(c.env.DB, id, c.req.param("action") === "activate" ? "ACTIVE" : "INACTIVE", isoTime(c.get("now")));
     if (!hook) throw new ApiError("E0000007", `Resource not found: ${id} (InlineHook)`);
     return c.json(toInlineHookResponse(hook, orgBase(c.env, c.req.url)));
   })

@@ -124,7 +124,7 @@ export const logs = new Hono<AppEnv>().get("/", async (c) => {
     throw new ApiError("E0000001", "'sortOrder': must be ASCENDING or DESCENDING.", ["sortOrder: must be ASCENDING or DESCENDING."]);
   }
   const q = parsed.data;
-  const now = c.var.now;
+  const now = c.get("now");
   const until = readDate("until", q.until);
   const since = readDate("since", q.since);
   if (since !== undefined && since < now - OLDEST_SINCE_MS) {

@@ -47,7 +47,7 @@ export const passwordPolicies = new Hono<AppEnv>()
       name: input.name,
       description: input.description ?? null,
       settings: toStoredSettings(input.settings),
-      now: isoTime(c.var.now),
+      now: isoTime(c.get("now")),
     });
     if (!policy) throw notFoundError(id, "Policy");
     return c.json(toPasswordPolicyResponse(policy, orgBase(c.env, c.req.url)));

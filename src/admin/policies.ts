@@ -56,7 +56,7 @@ export const policies = new Hono<AppEnv>()
     await requireServer(c.env, serverId);
     const input = await readBody(c, PolicyInput, WHAT);
     // Okta: a new policy is ACTIVE unless the body says otherwise, and goes last unless given a priority.
-    const policy = await insertPolicy(c.env.DB, serverId, newId("00p"), toWrite(input, input.status ?? "ACTIVE"), isoTime(c.var.now));
+    const policy = await insertPolicy(c.env.DB, serverId, newId("00p"), toWrite(input, input.status ?? "ACTIVE"), isoTime(c.get("now")));
     invalidate({ server: serverId });
     return c.json(toPolicyResponse(policy, orgBase(c.env, c.req.url)), 201);
   })
@@ -69,7 +69,7 @@ export const policies = new Hono<AppEnv>()
     const existing = await requirePolicy(c.env, authServerId, policyId);
     const input = await readBody(c, PolicyInput, WHAT);
     // A full replacement, except that an absent priority or status keeps the current one.
-    const policy = await replacePolicy(c.env.DB, authServerId, existing, toWrite(input, input.status ?? existing.status), isoTime(c.var.now));
+    const policy = await replacePolicy(c.env.DB, authServerId, existing, toWrite(input, input.status ?? existing.status), isoTime(c.get("now")));
     if (!policy) throw notFoundError(policyId, "Policy");
     invalidate({ server: authServerId });
     return c.json(toPolicyResponse(policy, orgBase(c.env, c.req.url)));
@@ -83,10 +83,10 @@ export const policies = new Hono<AppEnv>()
     return c.body(null, 204);
   })
   .post(`${ONE}/lifecycle/activate`, async (c) => {
-    await setPolicyStatus(c.env, c.req.param("authServerId"), c.req.param("policyId"), "ACTIVE", c.var.now);
+    await setPolicyStatus(c.env, c.req.param("authServerId"), c.req.param("policyId"), "ACTIVE", c.get("now"));
     return c.body(null, 204);
   })
   .post(`${ONE}/lifecycle/deactivate`, async (c) => {
-    await setPolicyStatus(c.env, c.req.param("authServerId"), c.req.param("policyId"), "INACTIVE", c.var.now);
+    await setPolicyStatus(c.env, c.req.param("authServerId"), c.req.param("policyId"), "INACTIVE", c.get("now"));
     return c.body(null, 204);
   });

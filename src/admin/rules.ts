@@ -61,7 +61,7 @@ export const rules = new Hono<AppEnv>()
     const body = await readBody(c, RuleInput, WHAT);
     // Okta: a new rule is ACTIVE unless the body says otherwise, and goes last unless given a priority.
     const write = await readRule(c.env, body, authServerId, body.status ?? "ACTIVE");
-    const rule = await insertRule(c.env.DB, authServerId, policyId, newId("0pr"), write, isoTime(c.var.now));
+    const rule = await insertRule(c.env.DB, authServerId, policyId, newId("0pr"), write, isoTime(c.get("now")));
     if (!rule) throw notFoundError(policyId, "Policy");
     invalidate({ server: authServerId });
     return c.json(toRuleResponse(rule, orgBase(c.env, c.req.url)), 201);
@@ -76,7 +76,7 @@ export const rules = new Hono<AppEnv>()
     const body = await readBody(c, RuleInput, WHAT);
     // A full replacement (absent parts take their create defaults), except that an absent priority or status keeps the current one.
     const write = await readRule(c.env, body, authServerId, body.status ?? existing.status);
-    const rule = await replaceRule(c.env.DB, existing, write, isoTime(c.var.now));
+    const rule = await replaceRule(c.env.DB, existing, write, isoTime(c.get("now")));
     if (!rule) throw notFoundError(ruleId, "PolicyRule");
     invalidate({ server: authServerId });
     return c.json(toRuleResponse(rule, orgBase(c.env, c.req.url)));
@@ -92,11 +92,11 @@ export const rules = new Hono<AppEnv>()
   })
   .post(`${ONE}/lifecycle/activate`, async (c) => {
     const { authServerId, policyId, ruleId } = c.req.param();
-    await setRuleStatus(c.env, authServerId, policyId, ruleId, "ACTIVE", c.var.now);
+    await setRuleStatus(c.env, authServerId, policyId, ruleId, "ACTIVE", c.get("now"));
     return c.body(null, 204);
   })
   .post(`${ONE}/lifecycle/deactivate`, async (c) => {
     const { authServerId, policyId, ruleId } = c.req.param();
-    await setRuleStatus(c.env, authServerId, policyId, ruleId, "INACTIVE", c.var.now);
+    await setRuleStatus(c.env, authServerId, policyId, ruleId, "INACTIVE", c.get("now"));
     return c.body(null, 204);
   });

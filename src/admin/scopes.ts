@@ -59,7 +59,7 @@ export const scopes = new Hono<AppEnv>()
       isDefault: input.default ?? false,
       metadataPublish: input.metadataPublish ?? "NO_CLIENTS",
       optional: input.optional ?? false,
-      created: isoTime(c.var.now),
+      created: isoTime(c.get("now")),
     });
     if (!scope) throw duplicateName(input.name);
     invalidate({ server: serverId });
@@ -85,7 +85,7 @@ export const scopes = new Hono<AppEnv>()
       isDefault: input.default ?? existing.isDefault,
       metadataPublish: input.metadataPublish ?? existing.metadataPublish,
       optional: input.optional ?? existing.optional,
-      lastUpdated: isoTime(c.var.now),
+      lastUpdated: isoTime(c.get("now")),
     });
     if (result === "duplicate") throw duplicateName(input.name);
     if (!result) throw notFoundError(scopeId, "OAuth2Scope");

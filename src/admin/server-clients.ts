@@ -41,7 +41,7 @@ export const serverClients = new Hono<AppEnv>()
   .get(CLIENTS, async (c) => {
     const server = await requireServer(c.env, c.req.param("authServerId"));
     const base = orgBase(c.env, c.req.url);
-    const clientIds = await clientsWithTokens(c.env, { authServerId: server.id }, epochSeconds(c.var.now));
+    const clientIds = await clientsWithTokens(c.env, { authServerId: server.id }, epochSeconds(c.get("now")));
     const apps = await appsByClientId(c.env, clientIds);
     return c.json(
       clientIds.map((id) =>
@@ -54,31 +54,31 @@ export const serverClients = new Hono<AppEnv>()
     // Okta: 20 by default, at most 200.
     const paging = readPaging(c, 20);
     const { server, app, scope } = await owner(c);
-    const now = epochSeconds(c.var.now);
+    const now = epochSeconds(c.get("now"));
     const page = await listIssued(c.env, scope, now, { limit: paging.limit, afterSeq: paging.after });
     const self = tokensUrl(c, server.id, app.clientId);
     linkPage(c, self, { expand }, paging, page);
-    return c.json(await Promise.all(page.items.map((t) => toRefreshToken(c.env, c.req.url, t, app, `${self}/${t.familyId}`, expand === "scope", c.var.now))));
+    return c.json(await Promise.all(page.items.map((t) => toRefreshToken(c.env, c.req.url, t, app, `${self}/${t.familyId}`, expand === "scope", c.get("now")))));
   })
   .delete(TOKENS, async (c) => {
     const { scope } = await owner(c);
-    await revokeWhere(c.env, scope, epochSeconds(c.var.now));
+    await revokeWhere(c.env, scope, epochSeconds(c.get("now")));
     return c.body(null, 204);
   })
   .get(`${TOKENS}/:tokenId`, async (c) => {
     const { expand } = readQuery(c, TokenQuery, "OAuth2RefreshToken");
     const { server, app, scope } = await owner(c);
     const tokenId = c.req.param("tokenId");
-    const token = (await findIssued(c.env, scope, tokenId, epochSeconds(c.var.now)))?.token;
+    const token = (await findIssued(c.env, scope, tokenId, epochSeconds(c.get("now"))))?.token;
     if (!token) throw notFoundError(tokenId, "OAuth2RefreshToken");
-    return c.json(await toRefreshToken(c.env, c.req.url, token, app, `${tokensUrl(c, server.id, app.clientId)}/${tokenId}`, expand === "scope", c.var.now));
+    return c.json(await toRefreshToken(c.env, c.req.url, token, app, `${tokensUrl(c, server.id, app.clientId)}/${tokenId}`, expand === "scope", c.get("now")));
   })
   .delete(`${TOKENS}/:tokenId`, async (c) => {
     const { scope } = await owner(c);
     const tokenId = c.req.param("tokenId");
-    const found = await findIssued(c.env, scope, tokenId, epochSeconds(c.var.now));
+    const found = await findIssued(c.env, scope, tokenId, epochSeconds(c.get("now")));
     if (!found) throw notFoundError(tokenId, "OAuth2RefreshToken");
-    await revokeFamilyIn(c.env, found.holder, tokenId, epochSeconds(c.var.now));
+    await revokeFamilyIn(c.env, found.holder, tokenId, epochSeconds(c.get("now")));
     return c.body(null, 204);
   });
 

@@ -14,7 +14,7 @@ const ROLES_MANAGE = "okta.roles.manage";
  * admin creator, and a person's token reaches here only with SUPER_ADMIN (auth.ts).
  */
 export async function requireMayChangeAdmin(c: Context<AppEnv>, userId: string): Promise<void> {
-  const caller = c.var.adminCaller;
+  const caller = c.get("adminCaller");
   if (!caller || caller.kind !== "service" || caller.scopes.includes(ROLES_MANAGE)) return;
   if (await hasRole(c.env.DB, userId, SUPER_ADMIN)) {
     throw new ApiError("E0000006", undefined, [`Changing a super administrator's credentials, profile or status requires the ${ROLES_MANAGE} scope.`]);

@@ -24,7 +24,7 @@ import { requireTrustedOrigin, notFoundError } from "./require";
 const WHAT = "TrustedOrigin";
 
 // Okta records who made the change: the caller requireAdmin identified (an API token's id, a person, a client).
-const actorId = (c: Context<AppEnv>) => c.var.actor?.id ?? "unknown";
+const actorId = (c: Context<AppEnv>) => c.get("actor")?.id ?? "unknown";
 
 const taken = (field: "name" | "origin") => validationError(field, [`${field}: An object with this field already exists in the current organization`]);
 
@@ -76,7 +76,7 @@ export const trustedOrigins = new Hono<AppEnv>()
   })
   .post("/", async (c) => {
     const input = await readBody(c, TrustedOriginInput, WHAT);
-    const created = await insertTrustedOrigin(c.env.DB, { ...input, id: newId("tos"), by: actorId(c), now: isoTime(c.var.now) });
+    const created = await insertTrustedOrigin(c.env.DB, { ...input, id: newId("tos"), by: actorId(c), now: isoTime(c.get("now")) });
     if ("conflict" in created) throw taken(created.conflict);
     // Okta: creating a trusted origin answers 200, not 201.
     return c.json(toTrustedOriginResponse(created, orgBase(c.env, c.req.url)));
@@ -85,7 +85,7 @@ export const trustedOrigins = new Hono<AppEnv>()
   .put("/:id", async (c) => {
     const existing = await requireTrustedOrigin(c.env, c.req.param("id"));
     const input = await readBody(c, TrustedOriginInput, WHAT);
-    const replaced = await replaceTrustedOrigin(c.env.DB, { ...input, id: existing.id, by: actorId(c), now: isoTime(c.var.now) });
+    const replaced = await replaceTrustedOrigin(c.env.DB, { ...input, id: existing.id, by: actorId(c), now: isoTime(c.get("now")) });
     if (!replaced) throw notFoundError(existing.id, "TrustedOrigin");
     if ("conflict" in replaced) throw taken(replaced.conflict);
     return c.json(toTrustedOriginResponse(replaced, orgBase(c.env, c.req.url)));
@@ -96,7 +96,7 @@ export const trustedOrigins = new Hono<AppEnv>()
   })
   .post(LIFECYCLE, async (c) => {
     const status = c.req.param("action") === "activate" ? "ACTIVE" : "INACTIVE";
-    const t = await setTrustedOriginStatus(c.env.DB, c.req.param("id"), status, actorId(c), isoTime(c.var.now));
+    const t = await setTrustedOriginStatus(c.env.DB, c.req.param("id"), status, actorId(c), isoTime(c.get("now")));
     if (!t) throw notFoundError(c.req.param("id"), "TrustedOrigin");
     // Okta: activate and deactivate answer 200 with the trusted origin.
     return c.json(toTrustedOriginResponse(t, orgBase(c.env, c.req.url)));

@@ -39,7 +39,7 @@ const clientsUrl = (c: Context<AppEnv>, userId: string) => `${orgBase(c.env, c.r
 export const userClients = new Hono<AppEnv>()
   .get(CLIENTS, async (c) => {
     const user = await requireUser(c.env, c.req.param("userId"));
-    const clientIds = [...new Set([...(await clientsWithTokens(c.env, { userId: user.id }, epochSeconds(c.var.now))), ...(await clientsOfUser(c.env.DB, user.id))])].sort();
+    const clientIds = [...new Set([...(await clientsWithTokens(c.env, { userId: user.id }, epochSeconds(c.get("now")))), ...(await clientsOfUser(c.env.DB, user.id))])].sort();
     const apps = await appsByClientId(c.env, clientIds);
     const base = clientsUrl(c, user.id);
     return c.json(clientIds.map((id) => toOAuth2Client(c.env, c.req.url, id, apps.get(id), `${base}/${id}/tokens`, { grants: { href: `${base}/${id}/grants` } })));
@@ -49,29 +49,29 @@ export const userClients = new Hono<AppEnv>()
     // Okta: 20 by default, at most 200.
     const paging = readPaging(c, 20);
     const { user, app, scope } = await owner(c);
-    const page = await listIssued(c.env, scope, epochSeconds(c.var.now), { limit: paging.limit, afterSeq: paging.after });
+    const page = await listIssued(c.env, scope, epochSeconds(c.get("now")), { limit: paging.limit, afterSeq: paging.after });
     const self = `${clientsUrl(c, user.id)}/${app.clientId}/tokens`;
     linkPage(c, self, { expand }, paging, page);
-    return c.json(await Promise.all(page.items.map((t) => toRefreshToken(c.env, c.req.url, t, app, `${self}/${t.familyId}`, expand === "scope", c.var.now))));
+    return c.json(await Promise.all(page.items.map((t) => toRefreshToken(c.env, c.req.url, t, app, `${self}/${t.familyId}`, expand === "scope", c.get("now")))));
   })
   .delete(TOKENS, async (c) => {
     const { scope } = await owner(c);
-    await revokeWhere(c.env, scope, epochSeconds(c.var.now));
+    await revokeWhere(c.env, scope, epochSeconds(c.get("now")));
     return c.body(null, 204);
   })
   .get(`${TOKENS}/:tokenId`, async (c) => {
     const { expand } = readQuery(c, TokenQuery, "OAuth2RefreshToken");
     const { user, app, scope } = await owner(c);
     const tokenId = c.req.param("tokenId");
-    const token = (await findIssued(c.env, scope, tokenId, epochSeconds(c.var.now)))?.token;
+    const token = (await findIssued(c.env, scope, tokenId, epochSeconds(c.get("now"))))?.token;
     if (!token) throw notFoundError(tokenId, "OAuth2RefreshToken");
-    return c.json(await toRefreshToken(c.env, c.req.url, token, app, `${clientsUrl(c, user.id)}/${app.clientId}/tokens/${tokenId}`, expand === "scope", c.var.now));
+    return c.json(await toRefreshToken(c.env, c.req.url, token, app, `${clientsUrl(c, user.id)}/${app.clientId}/tokens/${tokenId}`, expand === "scope", c.get("now")));
   })
   .delete(`${TOKENS}/:tokenId`, async (c) => {
     const { scope } = await owner(c);
     const tokenId = c.req.param("tokenId");
-    const found = await findIssued(c.env, scope, tokenId, epochSeconds(c.var.now));
+    const found = await findIssued(c.env, scope, tokenId, epochSeconds(c.get("now")));
     if (!found) throw notFoundError(tokenId, "OAuth2RefreshToken");
-    await revokeFamilyIn(c.env, found.holder, tokenId, epochSeconds(c.var.now));
+    await revokeFamilyIn(c.env, found.holder, tokenId, epochSeconds(c.get("now")));
     return c.body(null, 204);
   });

@@ -50,13 +50,13 @@ export const userGrants = new Hono<AppEnv>()
   .get(GRANTS, async (c) => {
     const user = await requireUser(c.env, c.req.param("userId"));
     const grants = await listConsents(c.env.DB, user.id, c.req.query("scopeId"));
-    return c.json(await Promise.all(grants.map((g) => toGrant(c.env, c.req.url, g, c.var.now))));
+    return c.json(await Promise.all(grants.map((g) => toGrant(c.env, c.req.url, g, c.get("now")))));
   })
   .get(`${GRANTS}/:grantId`, async (c) => {
     const user = await requireUser(c.env, c.req.param("userId"));
     const grant = await getConsent(c.env.DB, user.id, c.req.param("grantId"));
     if (!grant) throw notFoundError(c.req.param("grantId"), "OAuth2ScopeConsentGrant");
-    return c.json(await toGrant(c.env, c.req.url, grant, c.var.now));
+    return c.json(await toGrant(c.env, c.req.url, grant, c.get("now")));
   })
   .delete(GRANTS, async (c) => {
     const user = await requireUser(c.env, c.req.param("userId"));

@@ -61,7 +61,7 @@ export const userRoles = new Hono<AppEnv>()
   .post(ROLES, async (c) => {
     const user = await requireUser(c.env, c.req.param("userId"));
     const input = await readBody(c, RoleInput, "Role");
-    const now = isoTime(c.var.now);
+    const now = isoTime(c.get("now"));
     const { role, created } = await saveRole(c.env.DB, { id: newId("ra1"), userId: user.id, type: input.type, created: now, lastUpdated: now });
     return c.json(toRole(role, orgBase(c.env, c.req.url)), created ? 201 : 200);
   })

@@ -26,7 +26,7 @@ export const userSessionOperations: Operation[] = [
 export const userSessions = new Hono<AppEnv>().delete("/:userId/sessions", async (c) => {
   const { oauthTokens } = readQuery(c, SessionsQuery, "User");
   const user = await requireUser(c.env, c.req.param("userId"));
-  if (oauthTokens === "true") await endPersonAccess(c.env, user.id, epochSeconds(c.var.now));
+  if (oauthTokens === "true") await endPersonAccess(c.env, user.id, epochSeconds(c.get("now")));
   else await deleteUserSessions(c.env.DB, user.id);
   return c.body(null, 204);
 });

@@ -15,6 +15,6 @@ export const userUnlockOperations: Operation[] = [
 /** POST /api/v1/users/{id}/lifecycle/unlock (Okta): LOCKED_OUT becomes ACTIVE; anyone else is 403 E0000032. */
 export const userUnlock = new Hono<AppEnv>().post(UNLOCK, async (c) => {
   const user = await requireUser(c.env, c.req.param("id"));
-  if (!(await unlockUser(c.env.DB, user.id, isoTime(c.var.now)))) throw new ApiError("E0000032", undefined, ["The user is not locked out."]);
+  if (!(await unlockUser(c.env.DB, user.id, isoTime(c.get("now"))))) throw new ApiError("E0000032", undefined, ["The user is not locked out."]);
   return c.json({});
 });

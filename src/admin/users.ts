@@ -88,14 +88,14 @@ async function writeProfile(
   const checked = UserProfileInput.safeParse(merged);
   if (!checked.success) throw validationError(WHAT, checked.error.issues.map((i) => `profile.${i.path.join(".")}: ${i.message}`));
   const profile = checked.data as UserProfile;
-  const now = isoTime(c.var.now);
+  const now = isoTime(c.get("now"));
   const pw = await passwordFor(c, password, profile.login, now);
   // A PROVISIONED user (activated without a password) becomes ACTIVE once an admin sets one.
   const updated = await updateUser(c.env.DB, { id: user.id, profile, password: pw, activate: pw !== undefined, now });
   if (updated === "login_taken") throw loginTaken();
   if (!updated) throw notFoundError(user.id, "User");
   // Okta: a password set by an admin ends the person's sessions and revokes their refresh tokens.
-  if (pw) await endPersonAccess(c.env, user.id, epochSeconds(c.var.now));
+  if (pw) await endPersonAccess(c.env, user.id, epochSeconds(c.get("now")));
   // Issue 17: the profile is in the person's token snapshots (claims), now stale.
   else await markStale(c.env, { by: "user", userId: user.id });
   return c.json(toUserResponse(await withEmailStatus(c, updated, emails), orgBase(c.env, c.req.url)));
@@ -138,7 +138,7 @@ export const users = new Hono<AppEnv>()
   .post("/", async (c) => {
     const { activate } = readQuery(c, ActivateQuery, WHAT);
     const input = await readBody(c, UserCreateInput, WHAT);
-    const now = isoTime(c.var.now);
+    const now = isoTime(c.get("now"));
     const pw = await passwordFor(c, input.credentials?.password?.value, input.profile.login, now);
     // Okta: activate=false stages the user; activating needs a password to reach ACTIVE, else PROVISIONED.
     const status: UserStatus = activate === "false" ? "STAGED" : pw ? "ACTIVE" : "PROVISIONED";
@@ -176,10 +176,10 @@ export const users = new Hono<AppEnv>()
   .delete("/:id", async (c) => {
     const user = await requireUser(c.env, c.req.param("id"));
     await requireMayChangeAdmin(c, user.id);
-    const now = isoTime(c.var.now);
+    const now = isoTime(c.get("now"));
     // Okta: deleting a user who is not DEPROVISIONED deactivates them; a second delete removes them.
     // Okta: deactivating or deleting a person ends their sessions and revokes their refresh tokens.
-    await endPersonAccess(c.env, user.id, epochSeconds(c.var.now));
+    await endPersonAccess(c.env, user.id, epochSeconds(c.get("now")));
     if (user.status !== "DEPROVISIONED") {
       if (await transitionUser(c.env.DB, user.id, LIFECYCLE.deactivate!.from, "DEPROVISIONED", now)) return c.body(null, 204);
     }
@@ -190,13 +190,13 @@ export const users = new Hono<AppEnv>()
     const user = await requireUser(c.env, c.req.param("id"));
     const op = LIFECYCLE[c.req.param("action")]!;
     if (c.req.param("action") === "deactivate") await requireMayChangeAdmin(c, user.id);
-    const moved = await transitionUser(c.env.DB, user.id, op.from, op.to, isoTime(c.var.now));
+    const moved = await transitionUser(c.env.DB, user.id, op.from, op.to, isoTime(c.get("now")));
     // Okta: activating a user who is already active is 403 E0000016; suspending one who is not ACTIVE (and the
     // other refusals) is E0000001 (Okta's error catalog).
     if (!moved && c.req.param("action") === "activate") throw new ApiError("E0000016", undefined, [op.refused]);
     if (!moved) throw new ApiError("E0000001", c.req.param("action"), [op.refused]);
     // Okta: a person suspended or deactivated loses their sessions and refresh tokens.
-    if (op.to === "SUSPENDED" || op.to === "DEPROVISIONED") await endPersonAccess(c.env, user.id, epochSeconds(c.var.now));
+    if (op.to === "SUSPENDED" || op.to === "DEPROVISIONED") await endPersonAccess(c.env, user.id, epochSeconds(c.get("now")));
     // sendEmail is accepted and ignored: Mintgate sends no mail.
     return c.json({});
   })

@@ -19,14 +19,14 @@ export class SignInAgain extends Error {}
  */
 export async function api<T = any>(c: Context<ConsoleEnv>, method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
   const origin = new URL(c.req.url).origin;
-  const headers: Record<string, string> = { Authorization: `Bearer ${c.var.session.accessToken}`, Accept: "application/json" };
+  const headers: Record<string, string> = { Authorization: `Bearer ${c.get("session").accessToken}`, Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const req = new Request(`${origin}${path.startsWith("/oauth2/") ? path : `/api/v1${path}`}`, {
     method,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const res = await c.var.worker(req, c.env, executionCtx(c));
+  const res = await c.get("worker")(req, c.env, executionCtx(c));
   const text = await res.text();
   const json = text ? JSON.parse(text) : null;
   if (res.status === 401) throw new SignInAgain();

@@ -9,7 +9,7 @@ async function detailPage(c: Context<ConsoleEnv>, o: { values?: AppValues; error
   const id = c.req.param("id")!;
   const [a, users, groups] = await Promise.all([read(c, `/apps/${enc(id)}`), read<any[]>(c, `/apps/${enc(id)}/users?limit=200`), read<any[]>(c, `/apps/${enc(id)}/groups?limit=200`)]);
   const base = `/admin/apps/${enc(id)}`;
-  const csrf = c.var.session.csrf;
+  const csrf = c.get("session").csrf;
   const secretMethod = /^client_secret_/.test(a.credentials.oauthClient.token_endpoint_auth_method);
   return render(
     c,

@@ -54,7 +54,7 @@ const refused = (c: Parameters<MiddlewareHandler<ConsoleEnv>>[0]) =>
 
 /** Every page needs a signed-in admin; every POST also this session's CSRF token (in the form body). */
 const requireSession: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
-  const session = await currentSession(c, c.var.now);
+  const session = await currentSession(c, c.get("now"));
   if (c.req.method === "POST") {
     const type = c.req.header("Content-Type") ?? "";
     const body = type.startsWith("application/x-www-form-urlencoded") ? await formOf(c.req.raw.clone()) : null;

@@ -66,7 +66,7 @@ function newPage(c: Context<ConsoleEnv>, values: AppValues, error?: OktaError) {
     <>
       <h1>Create app integration (OpenID Connect)</h1>
       <div class="card">
-        <AppForm action="/admin/apps/new" csrf={c.var.session.csrf} values={values} error={error} submit="Create" />
+        <AppForm action="/admin/apps/new" csrf={c.get("session").csrf} values={values} error={error} submit="Create" />
       </div>
     </>,
     error ? 400 : 200,

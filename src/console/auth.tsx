@@ -40,7 +40,7 @@ function orgPost(c: Context<ConsoleEnv>, endpoint: string, params: Record<string
     headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
     body: new URLSearchParams(params).toString(),
   });
-  return c.var.worker(req, c.env, undefined);
+  return c.get("worker")(req, c.env, undefined);
 }
 
 /**
@@ -50,8 +50,8 @@ function orgPost(c: Context<ConsoleEnv>, endpoint: string, params: Record<string
 export const consoleAuth = new Hono<ConsoleEnv>()
   .get("/signin", async (c) => {
     const origin = new URL(c.req.url).origin;
-    await ensureConsoleClient(c.env, origin, c.var.now);
-    const { flow, cookie } = await flowCookie(c.env, c.var.now);
+    await ensureConsoleClient(c.env, origin, c.get("now"));
+    const { flow, cookie } = await flowCookie(c.env, c.get("now"));
     const q = new URLSearchParams({
       client_id: CONSOLE_CLIENT_ID,
       response_type: "code",
@@ -67,7 +67,7 @@ export const consoleAuth = new Hono<ConsoleEnv>()
     return c.redirect(`/oauth2/v1/authorize?${q}`, 302);
   })
   .get("/callback", async (c) => {
-    const flow = await currentFlow(c, c.var.now);
+    const flow = await currentFlow(c, c.get("now"));
     c.header("Set-Cookie", clearFlowCookie(), { append: true });
     const state = c.req.query("state");
     if (!flow || !state || state !== flow.state) {
@@ -116,14 +116,14 @@ export const consoleAuth = new Hono<ConsoleEnv>()
         403,
       );
     }
-    const cookie = await sessionCookie(c.env, { accessToken: tokens.access_token, userId, login, csrf: newCsrf(), exp: Number(at.exp) * 1000 }, c.var.now);
+    const cookie = await sessionCookie(c.env, { accessToken: tokens.access_token, userId, login, csrf: newCsrf(), exp: Number(at.exp) * 1000 }, c.get("now"));
     c.header("Set-Cookie", cookie, { append: true });
     return c.redirect("/admin", 303);
   });
 
 /** Signing out ends the console session (and its token). */
 export async function signOut(c: Context<ConsoleEnv>) {
-  await orgPost(c, "revoke", { token: c.var.session.accessToken, token_type_hint: "access_token", client_id: CONSOLE_CLIENT_ID });
+  await orgPost(c, "revoke", { token: c.get("session").accessToken, token_type_hint: "access_token", client_id: CONSOLE_CLIENT_ID });
   c.header("Set-Cookie", clearSessionCookie());
   c.set("session", undefined as never);
   return render(

@@ -74,7 +74,7 @@ async function claimsPage(c: Context<ConsoleEnv>, values: Record<string, string>
   const id = c.req.param("id")!;
   const [s, list] = await Promise.all([read(c, `/authorizationServers/${enc(id)}`), read<any[]>(c, `/authorizationServers/${enc(id)}/claims`)]);
   const base = `/admin/authorization-servers/${enc(id)}/claims`;
-  const csrf = c.var.session.csrf;
+  const csrf = c.get("session").csrf;
   return render(
     c,
     `${s.name} · Claims`,
@@ -139,7 +139,7 @@ async function editPage(c: Context<ConsoleEnv>, values?: Record<string, string>,
       <ServerHeader server={s} tab="claims" />
       <div class="card">
         <h2>Edit claim {cl.name}</h2>
-        <ClaimForm action={`/admin/authorization-servers/${enc(id)}/claims/${enc(cid)}`} csrf={c.var.session.csrf} values={values ?? fromClaim(cl)} error={error} submit="Save" />
+        <ClaimForm action={`/admin/authorization-servers/${enc(id)}/claims/${enc(cid)}`} csrf={c.get("session").csrf} values={values ?? fromClaim(cl)} error={error} submit="Save" />
       </div>
     </>,
     error ? 400 : 200,

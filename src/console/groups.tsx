@@ -49,7 +49,7 @@ async function listPage(c: Context<ConsoleEnv>, values: Record<string, string> =
         <h2>Add group</h2>
         <form method="post" action="/admin/groups" novalidate>
           <FormError error={error} fields={["profile"]} />
-          <Csrf token={c.var.session.csrf} />
+          <Csrf token={c.get("session").csrf} />
           <TextField id="name" label="Name" value={values.name} api={["profile.name"]} error={error} required />
           <TextField id="description" label="Description" value={values.description} api={["profile.description"]} error={error} />
           <button type="submit">Add group</button>
@@ -64,7 +64,7 @@ async function groupPage(c: Context<ConsoleEnv>, error?: OktaError) {
   const id = c.req.param("id")!;
   const [g, members] = await Promise.all([read(c, `/groups/${enc(id)}`), read<any[]>(c, `/groups/${enc(id)}/users?limit=200`)]);
   const base = `/admin/groups/${enc(id)}`;
-  const csrf = c.var.session.csrf;
+  const csrf = c.get("session").csrf;
   const builtIn = g.type === "BUILT_IN";
   return render(
     c,

@@ -41,7 +41,7 @@ async function keysPage(c: Context<ConsoleEnv>, error?: OktaError) {
             ))}
           </tbody>
         </table>
-        <ActionButton action={`/admin/authorization-servers/${enc(id)}/keys/rotate`} csrf={c.var.session.csrf} label="Rotate signing keys" />
+        <ActionButton action={`/admin/authorization-servers/${enc(id)}/keys/rotate`} csrf={c.get("session").csrf} label="Rotate signing keys" />
         <p class="hint">The NEXT key becomes ACTIVE and a new NEXT key is made; the old key stays published until its tokens have expired.</p>
       </div>
     </>,

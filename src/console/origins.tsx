@@ -6,7 +6,7 @@ import { done, enc, form, notice, render } from "./render";
 
 async function listPage(c: Context<ConsoleEnv>, values: Record<string, any> = {}, error?: OktaError) {
   const list: any[] = await read(c, "/trustedOrigins?limit=200");
-  const csrf = c.var.session.csrf;
+  const csrf = c.get("session").csrf;
   return render(
     c,
     "Trusted origins",

@@ -20,7 +20,7 @@ const LABELS: Record<string, string> = { activate: "Activate", deactivate: "Deac
 async function listPage(c: Context<ConsoleEnv>, values: Record<string, string> = {}, error?: OktaError) {
   const q = c.req.query("q") ?? "";
   const list: any[] = await read(c, `/users?limit=200${q ? `&q=${enc(q)}` : ""}`);
-  const csrf = c.var.session.csrf;
+  const csrf = c.get("session").csrf;
   return render(
     c,
     "People",
@@ -80,7 +80,7 @@ async function personPage(c: Context<ConsoleEnv>, error?: OktaError) {
   const id = c.req.param("id")!;
   const [u, groups] = await Promise.all([read(c, `/users/${enc(id)}`), read<any[]>(c, `/users/${enc(id)}/groups`)]);
   const base = `/admin/people/${enc(id)}`;
-  const csrf = c.var.session.csrf;
+  const csrf = c.get("session").csrf;
   return render(
     c,
     u.profile.login,

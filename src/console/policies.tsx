@@ -22,7 +22,7 @@ function Moves(p: { action: string; csrf: string; name: string; first: boolean; 
 async function listPage(c: Context<ConsoleEnv>, values: Record<string, string> = {}, error?: OktaError) {
   const id = c.req.param("id")!;
   const [s, list] = await Promise.all([read(c, `/authorizationServers/${enc(id)}`), read<any[]>(c, P(id))]);
-  const csrf = c.var.session.csrf;
+  const csrf = c.get("session").csrf;
   return render(
     c,
     `${s.name} · Access Policies`,
@@ -73,7 +73,7 @@ async function policyPage(c: Context<ConsoleEnv>, o: { policy?: Record<string, s
   const pid = c.req.param("pid")!;
   const [s, p, rules] = await Promise.all([read(c, `/authorizationServers/${enc(id)}`), read(c, `${P(id)}/${enc(pid)}`), read<any[]>(c, `${P(id)}/${enc(pid)}/rules`)]);
   const base = `${page(id)}/${enc(pid)}`;
-  const csrf = c.var.session.csrf;
+  const csrf = c.get("session").csrf;
   return render(
     c,
     `${s.name} · Policy ${p.name}`,
@@ -154,7 +154,7 @@ async function rulePage(c: Context<ConsoleEnv>, values?: any, error?: OktaError)
       </p>
       <div class="card">
         <h2>Rule {r.name}</h2>
-        <RuleForm action={`${page(id)}/${enc(pid)}/rules/${enc(rid)}`} csrf={c.var.session.csrf} values={values ?? fromRule(r)} error={error} submit="Save rule" />
+        <RuleForm action={`${page(id)}/${enc(pid)}/rules/${enc(rid)}`} csrf={c.get("session").csrf} values={values ?? fromRule(r)} error={error} submit="Save rule" />
       </div>
     </>,
     error ? 400 : 200,

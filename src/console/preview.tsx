@@ -48,7 +48,7 @@ async function run(c: Context<ConsoleEnv>, serverId: string, q: Record<string, s
     grantType,
     requested: [...new Set((q.scopes ?? "").split(/\s+/).filter(Boolean))],
     user,
-    now: c.var.now,
+    now: c.get("now"),
   });
 }
 

@@ -11,7 +11,7 @@ async function scopesPage(c: Context<ConsoleEnv>, values: Record<string, string>
   const id = c.req.param("id")!;
   const [s, list] = await Promise.all([read(c, `/authorizationServers/${enc(id)}`), read<any[]>(c, `/authorizationServers/${enc(id)}/scopes`)]);
   const base = `/admin/authorization-servers/${enc(id)}/scopes`;
-  const csrf = c.var.session.csrf;
+  const csrf = c.get("session").csrf;
   return render(
     c,
     `${s.name} · Scopes`,

@@ -110,7 +110,7 @@ function newPage(c: Context<ConsoleEnv>, values: Record<string, string>, error?:
     <>
       <h1>Add authorization server</h1>
       <div class="card">
-        <ServerForm action="/admin/authorization-servers/new" csrf={c.var.session.csrf} values={values} error={error} submit="Create" />
+        <ServerForm action="/admin/authorization-servers/new" csrf={c.get("session").csrf} values={values} error={error} submit="Create" />
       </div>
     </>,
     error ? 400 : 200,
@@ -123,7 +123,7 @@ export async function settingsPage(c: Context<ConsoleEnv>, values?: Record<strin
   const base = `/admin/authorization-servers/${enc(id)}`;
   const metadata = `${s.issuer}/.well-known/oauth-authorization-server`;
   const oidc = `${s.issuer}/.well-known/openid-configuration`;
-  const csrf = c.var.session.csrf;
+  const csrf = c.get("session").csrf;
   return render(
     c,
     `${s.name} · Settings`,

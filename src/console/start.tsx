@@ -57,7 +57,7 @@ async function startPage(c: Context<ConsoleEnv>, error?: OktaError, label?: stri
           </ul>
         </div>
       )}
-      <Walkthrough csrf={c.var.session.csrf} error={error} label={label} />
+      <Walkthrough csrf={c.get("session").csrf} error={error} label={label} />
     </>,
     error ? 400 : 200,
   );

@@ -11,10 +11,10 @@ import { actorOf, buildEvent, SYSTEM_ACTOR, type Actor, type EventInput, type Ev
 const ANONYMOUS: Actor = actorOf("unknown", "PublicClientApp", "unknown", "Unknown");
 
 function originOf(c: Context<AppEnv>): EventOrigin {
-  const actor = c.var.actor ?? ANONYMOUS;
+  const actor = c.get("actor") ?? ANONYMOUS;
   return {
-    now: c.var.now,
-    transactionId: c.var.requestId,
+    now: c.get("now"),
+    transactionId: c.get("requestId"),
     transactionType: "WEB",
     // Cloudflare sets CF-Connecting-IP at its edge; a client cannot forge it there.
     ipAddress: c.req.header("CF-Connecting-IP") ?? null,

@@ -37,7 +37,7 @@ export async function authorizeEndpoint(c: Context<AppEnv>): Promise<Response> {
   const bundle = await activeServer(c);
   // RFC 9126 / RFC 9101: a pushed request or a request object supplies the parameters.
   const params = await resolveAuthorizeParams(c, bundle, await requestParams(c.req.raw));
-  return runAuthorize(c, bundle, params, c.var.now);
+  return runAuthorize(c, bundle, params, c.get("now"));
 }
 
 /** The CSRF check of the sign-in and consent forms: the form, the sealed transaction and the cookie agree. */
@@ -53,7 +53,7 @@ async function checkedTransaction(c: Context<AppEnv>, form: Map<string, string>,
 
 /** POST /oauth2/{id}/v1/authorize/signin: the hosted sign-in form. */
 export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
-  const now = c.var.now;
+  const now = c.get("now");
   const bundle = await activeServer(c);
   const form = await requestParams(c.req.raw);
   const tx = await checkedTransaction(c, form, bundle.server.id, now);
@@ -85,7 +85,7 @@ function requestStillValid(client: AppRecord | null, params: Map<string, string>
 
 /** POST /oauth2/{id}/v1/authorize/consent: the person's answer to the consent page. */
 export async function consentEndpoint(c: Context<AppEnv>): Promise<Response> {
-  const now = c.var.now;
+  const now = c.get("now");
   const bundle = await activeServer(c);
   const form = await requestParams(c.req.raw);
   const tx = await checkedTransaction(c, form, bundle.server.id, now);

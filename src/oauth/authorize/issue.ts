@@ -106,7 +106,7 @@ async function frontChannelTokens(
     now,
     includeNonce: true,
     grantType: "implicit",
-    request: { id: c.var.requestId, url: c.req.url, ipAddress: c.req.header("CF-Connecting-IP") ?? null, params: a.params ?? new Map(), endpoint: "authorize", method: c.req.method },
+    request: { id: c.get("requestId"), url: c.req.url, ipAddress: c.req.header("CF-Connecting-IP") ?? null, params: a.params ?? new Map(), endpoint: "authorize", method: c.req.method },
     log: t.log,
   };
   // Okta: when an access token is issued alongside, a custom server's ID token is thin: only claims with

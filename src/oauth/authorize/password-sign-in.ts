@@ -26,7 +26,7 @@ export type SignInOutcome =
  * locks the person, and the right password of a LOCKED_OUT person is refused like a wrong one.
  */
 export function checkPassword(c: Context<AppEnv>, login: string, password: string): Promise<SignInOutcome> {
-  return checkCredentials(c.env, clientIp(c.req.raw), login, password, c.var.now);
+  return checkCredentials(c.env, clientIp(c.req.raw), login, password, c.get("now"));
 }
 
 /** checkPassword for callers without a page's context: the password grant and the device activation page. */

@@ -21,7 +21,7 @@ export const requiresPar = (client: AppRecord) => client.settings.require_pushed
 async function activeClient(c: Context<AppEnv>, params: Map<string, string>): Promise<AppRecord> {
   const clientId = params.get("client_id");
   if (!clientId) throw new PageError("invalid_request", "The 'client_id' parameter is required.");
-  const client = await cachedClient(c.env, clientId, c.var.now);
+  const client = await cachedClient(c.env, clientId, c.get("now"));
   if (!client || client.status !== "ACTIVE") throw new PageError("invalid_client", "Invalid value for 'client_id' parameter.");
   return client;
 }
@@ -41,7 +41,7 @@ function errorMode(params: Map<string, string>): ResponseMode {
  */
 export async function resolveAuthorizeParams(c: Context<AppEnv>, bundle: ServerBundle, params: Map<string, string>): Promise<Map<string, string>> {
   const resolved = await pushedOrSigned(c, bundle, params);
-  const client = resolved.get("client_id") ? await cachedClient(c.env, resolved.get("client_id")!, c.var.now) : null;
+  const client = resolved.get("client_id") ? await cachedClient(c.env, resolved.get("client_id")!, c.get("now")) : null;
   // RFC 9449: the authorization endpoint cannot bind a token to a key, so a client whose tokens must be DPoP-bound
   // gets none from it; the code flow binds them at the token endpoint.
   if (client && requiresDpop(client) && (resolved.get("response_type") ?? "").split(" ").includes("token")) {
@@ -58,7 +58,7 @@ async function pushedOrSigned(c: Context<AppEnv>, bundle: ServerBundle, params: 
     if (params.has("request")) throw new PageError("invalid_request", "The 'request' and 'request_uri' parameters cannot both be used.");
     const client = await activeClient(c, params);
     const stored = requestUri.startsWith(REQUEST_URI_PREFIX)
-      ? await takePushedRequest(c.env.DB, await sha256Hex(requestUri), bundle.server.id, client.clientId, epochSeconds(c.var.now))
+      ? await takePushedRequest(c.env.DB, await sha256Hex(requestUri), bundle.server.id, client.clientId, epochSeconds(c.get("now")))
       : null;
     if (!stored) throw new PageError("invalid_request_uri", "The 'request_uri' is invalid, expired, already used, or was issued to another client.");
     return new Map(stored);
@@ -72,7 +72,7 @@ async function pushedOrSigned(c: Context<AppEnv>, bundle: ServerBundle, params: 
   const request = params.get("request");
   if (request === undefined || !client) return params;
   try {
-    return await requestObjectParams(c.env, client, request, await authorizationIssuer(c), c.var.now);
+    return await requestObjectParams(c.env, client, request, await authorizationIssuer(c), c.get("now"));
   } catch (err) {
     throw err instanceof OAuthError ? new PageError(err.error, err.description) : err;
   }

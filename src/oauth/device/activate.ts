@@ -44,7 +44,7 @@ export async function activatePage(c: Context<AppEnv>): Promise<Response> {
 
 /** POST /activate: the code entered; then the sign-in page, or the confirmation when an SSO session exists. */
 export async function submitCode(c: Context<AppEnv>): Promise<Response> {
-  const now = c.var.now;
+  const now = c.get("now");
   const nowSeconds = epochSeconds(now);
   const form = await requestParams(c.req.raw);
   if (!csrfMatches(c, form)) throw new PageError("invalid_request", FORM_EXPIRED);
@@ -71,7 +71,7 @@ export async function submitCode(c: Context<AppEnv>): Promise<Response> {
 
 /** POST /activate/signin: the sign-in form of the activation. */
 export async function activationSignIn(c: Context<AppEnv>): Promise<Response> {
-  const now = c.var.now;
+  const now = c.get("now");
   const form = await requestParams(c.req.raw);
   const tx = await openActivation(c, form, now);
   if (!tx) throw new PageError("invalid_request", FORM_EXPIRED);
@@ -88,7 +88,7 @@ export async function activationSignIn(c: Context<AppEnv>): Promise<Response> {
 
 /** POST /activate/confirm: allow or deny. Deny ends the device's request with access_denied. */
 export async function activationConfirm(c: Context<AppEnv>): Promise<Response> {
-  const now = c.var.now;
+  const now = c.get("now");
   const nowSeconds = epochSeconds(now);
   const form = await requestParams(c.req.raw);
   const tx = await openActivation(c, form, now);

@@ -24,7 +24,7 @@ const MAX_CODES_PER_MINUTE = 30;
  * grant, a scope is required, and verification_uri is the org's /activate for every server.
  */
 export async function deviceAuthorizeEndpoint(c: Context<AppEnv>): Promise<Response> {
-  const now = c.var.now;
+  const now = c.get("now");
   const bundle = await activeServer(c);
   const params = await readForm(c.req.raw);
   const issuer = issuerOf(bundle.server, c.env, c.req.url);

@@ -18,7 +18,7 @@ export const jwksConditional = etag();
  * isolate's cached snapshot. RFC 9111 caching: max-age with must-revalidate, and an ETag for conditional requests.
  */
 export async function serveJwks(c: Context<AppEnv>, serverId: string): Promise<Response> {
-  const keys = await cachedKeys(c.env, serverId, c.var.now);
+  const keys = await cachedKeys(c.env, serverId, c.get("now"));
   return new Response(keys.jwksBody, {
     status: 200,
     headers: { "Content-Type": "application/json", "Cache-Control": `public, max-age=${JWKS_MAX_AGE_SECONDS}, must-revalidate`, ETag: keys.etag },

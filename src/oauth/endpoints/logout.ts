@@ -52,7 +52,7 @@ async function signedHint(hint: string, verifier: Parameters<typeof compactVerif
  * Okta: id_token_hint is required; an expired but genuine hint still logs out.
  */
 export async function logoutEndpoint(c: Context<AppEnv>): Promise<Response> {
-  const now = c.var.now;
+  const now = c.get("now");
   const bundle = await activeServer(c);
   const params = await requestParams(c.req.raw);
   const hint = params.get("id_token_hint");

@@ -35,7 +35,7 @@ function checkedNow(run: () => void): void {
  * openid-client refuse anything but 201).
  */
 export async function parEndpoint(c: Context<AppEnv>): Promise<Response> {
-  const now = c.var.now;
+  const now = c.get("now");
   const bundle = await activeServer(c);
   const form = await readForm(c.req.raw);
   const issuer = issuerOf(bundle.server, c.env, c.req.url);

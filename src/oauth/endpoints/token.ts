@@ -17,7 +17,7 @@ import { presentedClientId, tokenIssuedEvents, tokenRefusedEvent } from "../toke
  * grant type, client authentication, the client's permission to use the grant, the grant handler.
  */
 export async function tokenEndpoint(c: Context<AppEnv>): Promise<Response> {
-  const now = c.var.now;
+  const now = c.get("now");
   const bundle = await activeServer(c);
   let client: AppRecord | null = null;
   let params: Map<string, string> | null = null;
@@ -39,7 +39,7 @@ export async function tokenEndpoint(c: Context<AppEnv>): Promise<Response> {
     // RFC 9449 5: a DPoP proof binds the tokens to the client's key (null, at no cost, when there is none).
     const dpop = await tokenRequestDpop(c, client, issuer);
     const log = (events: EventInput[]) => logEvents(c, events);
-    const request = { id: c.var.requestId, url: c.req.url, ipAddress: c.req.header("CF-Connecting-IP") ?? null, params };
+    const request = { id: c.get("requestId"), url: c.req.url, ipAddress: c.req.header("CF-Connecting-IP") ?? null, params };
     const body = await grant.handle({ env: c.env, bundle, client, params, issuer, now, requestUrl: c.req.url, dpopJkt: dpop?.jkt, log, request });
     log(tokenIssuedEvents(bundle, client, grantType, body));
     // RFC 6749 5.1: token responses are never cached. RFC 9449 8: a DPoP response hands on the current nonce.

@@ -38,7 +38,7 @@ async function bearerToken(c: Context<AppEnv>): Promise<{ token: string; scheme:
 
 /** GET or POST /oauth2/{id}/v1/userinfo (OIDC Core 5.3): the claims of the scopes the access token carries. */
 export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
-  const now = c.var.now;
+  const now = c.get("now");
   const bundle = await activeServer(c);
   const presented = await bearerToken(c);
   // RFC 6750 3.1: a request with no token at all gets a challenge without an error code.

@@ -20,7 +20,7 @@ export interface ClientTokenRequest {
 
 /** The shared front of /introspect and /revoke: the server, the form, client authentication, the token. */
 export async function clientTokenRequest(c: Context<AppEnv>, endpoint: "introspect" | "revoke"): Promise<ClientTokenRequest> {
-  const now = c.var.now;
+  const now = c.get("now");
   const bundle = await activeServer(c);
   const params = await readForm(c.req.raw);
   const issuer = issuerOf(bundle.server, c.env, c.req.url);

@@ -37,7 +37,7 @@ function narrowAllowedHeaders(c: Context, res: Response): Response {
  */
 export const cors: MiddlewareHandler<AppEnv> = async (c, next) => {
   const origin = c.req.header("Origin");
-  const trusted = origin !== undefined && (await cachedCorsOrigins(c.env, c.var.now)).has(origin.toLowerCase());
+  const trusted = origin !== undefined && (await cachedCorsOrigins(c.env, c.get("now"))).has(origin.toLowerCase());
   if (trusted) {
     const preflight = await trustedCors(c, next);
     return preflight ? narrowAllowedHeaders(c, preflight) : undefined;

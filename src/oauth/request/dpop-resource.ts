@@ -29,7 +29,7 @@ export async function checkSenderConstraint(c: Context<AppEnv>, claims: JWTPaylo
     c.env,
     c.req.raw,
     { method: c.req.method, urls: endpointAudiences(c.req.url, issuer, endpoint), accessToken: token, requireNonce: false, challenge: "dpop" },
-    c.var.now,
+    c.get("now"),
   );
   if (!proven) throw new OAuthError("invalid_dpop_proof", "The DPoP proof JWT header is missing.", "dpop");
   if (proven !== jkt) throw new OAuthError("invalid_dpop_proof", "The DPoP proof's key does not match the access token's binding.", "dpop");

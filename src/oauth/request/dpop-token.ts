@@ -25,7 +25,7 @@ export const requiresDpop = (client: AppRecord) => client.settings.dpop_bound_ac
 export async function tokenRequestDpop(c: Context<AppEnv>, client: AppRecord, issuer: string): Promise<DpopBinding | null> {
   if (!requiresDpop(client)) return null;
   if (!c.req.raw.headers.has("DPoP")) throw new OAuthError("invalid_dpop_proof", "The DPoP proof JWT header is missing.");
-  const now = c.var.now;
+  const now = c.get("now");
   const jkt = await verifyDpopProof(c.env, c.req.raw, { method: "POST", urls: endpointAudiences(c.req.url, issuer, "token"), requireNonce: true }, now);
   return { jkt: jkt!, nonce: await currentDpopNonce(c.env, now) };
 }

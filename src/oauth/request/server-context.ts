@@ -13,7 +13,7 @@ export async function activeServer(c: Context<AppEnv>): Promise<ServerBundle> {
   const id = c.req.param("serverId");
   // The org server's routes (/oauth2/v1/…) have no server id; it is not reachable as /oauth2/org/v1/….
   if (id === undefined) return orgBundle(orgBase(c.env, c.req.url));
-  const bundle = id === ORG_SERVER_ID ? null : await cachedServer(c.env, id, c.var.now);
+  const bundle = id === ORG_SERVER_ID ? null : await cachedServer(c.env, id, c.get("now"));
   if (!bundle || bundle.server.status !== "ACTIVE") throw notFound(`Resource not found: ${id} (AuthorizationServer)`);
   return bundle;
 }
