@@ -3,6 +3,7 @@ import { admin, BASE, call } from "../../support/admin";
 import { appBody, asBasic, assertionParams, clientAssertion, clientKeyPair, createApp, FORM, mintToken, oauthPost, readyServer, endpointUrl, type Json } from "../../support/clients";
 import { createManualServer, jwks, rotateKeys } from "../../support/fixtures";
 import { appFor, authorize, codeFor, codeParams, createPerson, formPage, peopleServer, redeem, refresh, sessionFor, submitConsent, tokensFor } from "../../support/people";
+import { activate, deviceSetup, poll, startDevice } from "../../support/devices";
 import { hasRoute } from "./routes";
 
 /**
@@ -188,12 +189,23 @@ export const RACES: Race[] = [
   },
   {
     name: "one device code",
-    absent: async () => (hasRoute("POST", /\/v1\/device\/authorize$/) ? "device authorization exists, but approving a user code needs that branch's verification page: add its steps here" : "no device authorization route on this branch"),
-    setup: async () => null,
-    attempt: async () => new Response(null),
-    won: ok,
+    absent: async () => (hasRoute("POST", /\/v1\/device\/authorize$/) ? null : "no device authorization route on this branch"),
+    setup: async () => {
+      const d = await deviceSetup();
+      const started = await startDevice(d.serverId, d.client);
+      const approved = await activate(started.user_code as string, d.person);
+      await approved.arrayBuffer();
+      if (approved.status >= 400) throw new Error(`activation: ${approved.status}`);
+      return { d, deviceCode: started.device_code as string };
+    },
+    attempt: ({ d, deviceCode }) => poll(d.serverId, d.client, deviceCode),
+    won: (res, body) => res.status === 200 && body.includes("access_token"),
+    // RFC 8628 3.5: the approved device code is exchanged for tokens once; every other poll is refused.
     maxWinners: 1,
-    check: async () => [],
+    check: async ({ d, deviceCode }) => {
+      const again = await poll(d.serverId, d.client, deviceCode);
+      return again.status === 200 ? ["the device code was redeemed again after the race"] : [];
+    },
   },
   {
     name: "one PAR request_uri",
