@@ -29,11 +29,8 @@ export interface Env {
   RATE_LIMIT_API_GROUPS_PER_MINUTE?: string;
   RATE_LIMIT_API_OTHER_PER_MINUTE?: string;
   PBKDF2_THROTTLE_ACCOUNT?: RateLimit;
-  /**
-   * The System Log queue (wrangler.toml); without it, events are not recorded (the bench's "logging off"). Each
-   * message is the JSON text of a LogEvent[] (src/log/emit.ts: a string is cheaper for the queue to copy).
-   */
-  LOG_QUEUE?: Queue<string>;
+  /** The System Log queue (wrangler.toml); without it, events are not recorded (the bench's "logging off"). */
+  LOG_QUEUE?: Queue<LogEvent[]>;
   LOG_RETENTION_DAYS?: string;
   /** Service bindings hooks may name as `service://BINDING/path` (README "Hooks through a Service Binding"). */
   [binding: `HOOK_${string}`]: Fetcher | undefined;

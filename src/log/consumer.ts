@@ -41,22 +41,11 @@ export function chunksOf(messageId: string, events: LogEvent[]): ChunkInput[] {
   return chunks;
 }
 
-/** A message's JSON text; text that does not parse is one bad message (dropped and counted, never retried). */
-function parseMessage(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
 export async function consumeLogBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  // A message is the JSON text of an array of events (emit.ts coalesces a moment's events into one message and sends
-  // it as a string), or, written by an earlier version, the array itself or one event.
+  // A message is an array of events (emit.ts coalesces a moment's events into one message) or one event.
   let dropped = 0;
   const messages = batch.messages.map((m) => {
-    const body = typeof m.body === "string" ? parseMessage(m.body) : m.body;
-    const bodies: unknown[] = Array.isArray(body) ? body : [body];
+    const bodies: unknown[] = Array.isArray(m.body) ? m.body : [m.body];
     const events = bodies.filter(isLogEvent);
     dropped += bodies.length - events.length;
     return { id: m.id, events };

@@ -51,13 +51,9 @@ function event(published: number, over: Partial<LogEvent> = {}): LogEvent {
   } as LogEvent;
 }
 
-/**
- * Delivers queue messages to the consumer, as the queue would, in one batch: each the JSON text of its events, as
- * emit.ts sends them (or, `as: "array"`, the events themselves, as an earlier version sent them; or raw text).
- */
-async function deliver(messages: Array<{ id: string; events: LogEvent[] } | { id: string; text: string }>, attempts = 1, as: "json" | "array" = "json"): Promise<void> {
-  const body = (m: (typeof messages)[number]) => ("text" in m ? m.text : as === "json" ? JSON.stringify(m.events) : m.events);
-  const batch = createMessageBatch("mintgate-log", messages.map((m) => ({ id: m.id, timestamp: new Date(), attempts, body: body(m) })));
+/** Delivers queue messages (each an array of events) to the consumer, as the queue would, in one batch. */
+async function deliver(messages: Array<{ id: string; events: LogEvent[] }>, attempts = 1): Promise<void> {
+  const batch = createMessageBatch("mintgate-log", messages.map((m) => ({ id: m.id, timestamp: new Date(), attempts, body: m.events })));
   await worker.queue!(batch as never, env);
 }
 
@@ -109,18 +105,6 @@ describe("log chunks: a queue message is one chunk", () => {
     expect(errors.mock.calls.map((a) => String(a[0]))).toContain(JSON.stringify({ event: "system_log_bad_messages", dropped: 3 }));
     const { uuids } = await follow(`${window(t - HOUR, t + HOUR)}&${q(`displayMessage eq "${tag}"`)}&limit=10`);
     expect(uuids).toEqual([good.uuid]);
-  });
-
-  it("stores a message an earlier version sent as an array of events, and drops text that is not JSON with a log line", async () => {
-    const t = NOW - 12 * HOUR;
-    const tag = crypto.randomUUID();
-    const old = [event(t, { displayMessage: tag }), event(t + 1, { displayMessage: tag })];
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    await deliver([{ id: `array-${tag}`, events: old }], 1, "array");
-    await deliver([{ id: `text-${tag}`, text: "[{not json" }]);
-    expect(errors.mock.calls.map((a) => String(a[0]))).toContain(JSON.stringify({ event: "system_log_bad_messages", dropped: 1 }));
-    const { uuids } = await follow(`${window(t - HOUR, t + HOUR)}&${q(`displayMessage eq "${tag}"`)}&limit=10`);
-    expect(uuids).toEqual(old.map((e) => e.uuid));
   });
 });
 
