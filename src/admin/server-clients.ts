@@ -3,12 +3,11 @@ import { z } from "zod";
 import { epochSeconds } from "../clock";
 import type { AppEnv } from "../env";
 import { orgBase } from "../issuer";
-import { clientsWithTokens, findIssued, listIssued, revokeFamilyIn, revokeWhere } from "../sessions/fan-out";
-import { readQuery } from "./body";
+import { clientsWithTokens } from "../sessions/fan-out";
+import { clientTokenRoutes, type TokenOwner } from "./client-tokens";
 import type { Operation } from "./openapi";
-import { linkPage, readPaging } from "./paging";
-import { appsByClientId, OAuth2Client, OAuth2RefreshToken, TokenListQuery, TokenQuery, toOAuth2Client, toRefreshToken } from "./refresh-token-schema";
-import { notFoundError, requireClient, requireServer } from "./require";
+import { appsByClientId, OAuth2Client, OAuth2RefreshToken, TokenListQuery, TokenQuery, toOAuth2Client } from "./refresh-token-schema";
+import { requireClient, requireServer } from "./require";
 
 /**
  * An authorization server's clients and the refresh tokens it issued them (Okta's client and token management).
@@ -27,11 +26,11 @@ export const serverClientOperations: Operation[] = [
 ];
 
 /** The server and the client named by the path; either unknown is Okta's 404. */
-async function owner(c: Context<AppEnv>) {
+async function owner(c: Context<AppEnv>): Promise<TokenOwner> {
   const server = await requireServer(c.env, c.req.param("authServerId")!);
   const clientId = c.req.param("clientId")!;
   const app = await requireClient(c.env, clientId);
-  return { server, app, scope: { by: "serverClient" as const, authServerId: server.id, clientId } };
+  return { app, scope: { by: "serverClient" as const, authServerId: server.id, clientId }, self: tokensUrl(c, server.id, clientId) };
 }
 
 const tokensUrl = (c: Context<AppEnv>, serverId: string, clientId: string) =>
@@ -49,37 +48,6 @@ export const serverClients = new Hono<AppEnv>()
       ),
     );
   })
-  .get(TOKENS, async (c) => {
-    const { expand } = readQuery(c, TokenListQuery, "OAuth2RefreshToken");
-    // Okta: 20 by default, at most 200.
-    const paging = readPaging(c, 20);
-    const { server, app, scope } = await owner(c);
-    const now = epochSeconds(c.get("now"));
-    const page = await listIssued(c.env, scope, now, { limit: paging.limit, afterSeq: paging.after });
-    const self = tokensUrl(c, server.id, app.clientId);
-    linkPage(c, self, { expand }, paging, page);
-    return c.json(await Promise.all(page.items.map((t) => toRefreshToken(c.env, c.req.url, t, app, `${self}/${t.familyId}`, expand === "scope", c.get("now")))));
-  })
-  .delete(TOKENS, async (c) => {
-    const { scope } = await owner(c);
-    await revokeWhere(c.env, scope, epochSeconds(c.get("now")));
-    return c.body(null, 204);
-  })
-  .get(`${TOKENS}/:tokenId`, async (c) => {
-    const { expand } = readQuery(c, TokenQuery, "OAuth2RefreshToken");
-    const { server, app, scope } = await owner(c);
-    const tokenId = c.req.param("tokenId");
-    const token = (await findIssued(c.env, scope, tokenId, epochSeconds(c.get("now"))))?.token;
-    if (!token) throw notFoundError(tokenId, "OAuth2RefreshToken");
-    return c.json(await toRefreshToken(c.env, c.req.url, token, app, `${tokensUrl(c, server.id, app.clientId)}/${tokenId}`, expand === "scope", c.get("now")));
-  })
-  .delete(`${TOKENS}/:tokenId`, async (c) => {
-    const { scope } = await owner(c);
-    const tokenId = c.req.param("tokenId");
-    const found = await findIssued(c.env, scope, tokenId, epochSeconds(c.get("now")));
-    if (!found) throw notFoundError(tokenId, "OAuth2RefreshToken");
-    await revokeFamilyIn(c.env, found.holder, tokenId, epochSeconds(c.get("now")));
-    return c.body(null, 204);
-  });
+  .route("/", clientTokenRoutes(TOKENS, owner));
 
 

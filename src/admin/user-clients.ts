@@ -4,12 +4,11 @@ import { epochSeconds } from "../clock";
 import type { AppEnv } from "../env";
 import { orgBase } from "../issuer";
 import { clientsOfUser } from "../store/token-grants";
-import { clientsWithTokens, findIssued, listIssued, revokeFamilyIn, revokeWhere } from "../sessions/fan-out";
-import { readQuery } from "./body";
+import { clientsWithTokens } from "../sessions/fan-out";
+import { clientTokenRoutes, type TokenOwner } from "./client-tokens";
 import type { Operation } from "./openapi";
-import { linkPage, readPaging } from "./paging";
-import { appsByClientId, OAuth2Client, OAuth2RefreshToken, TokenListQuery, TokenQuery, toOAuth2Client, toRefreshToken } from "./refresh-token-schema";
-import { notFoundError, requireClient, requireUser } from "./require";
+import { appsByClientId, OAuth2Client, OAuth2RefreshToken, TokenListQuery, TokenQuery, toOAuth2Client } from "./refresh-token-schema";
+import { requireClient, requireUser } from "./require";
 
 /**
  * A person's clients and the refresh tokens they hold, across authorization servers (Okta's user OAuth API).
@@ -27,11 +26,11 @@ export const userClientOperations: Operation[] = [
 ];
 
 /** The person and the client named by the path; either unknown is Okta's 404. */
-async function owner(c: Context<AppEnv>) {
+async function owner(c: Context<AppEnv>): Promise<TokenOwner> {
   const user = await requireUser(c.env, c.req.param("userId")!);
   const clientId = c.req.param("clientId")!;
   const app = await requireClient(c.env, clientId);
-  return { user, app, scope: { by: "userClient" as const, userId: user.id, clientId } };
+  return { app, scope: { by: "userClient" as const, userId: user.id, clientId }, self: `${clientsUrl(c, user.id)}/${clientId}/tokens` };
 }
 
 const clientsUrl = (c: Context<AppEnv>, userId: string) => `${orgBase(c.env, c.req.url)}/api/v1/users/${userId}/clients`;
@@ -44,34 +43,4 @@ export const userClients = new Hono<AppEnv>()
     const base = clientsUrl(c, user.id);
     return c.json(clientIds.map((id) => toOAuth2Client(c.env, c.req.url, id, apps.get(id), `${base}/${id}/tokens`, { grants: { href: `${base}/${id}/grants` } })));
   })
-  .get(TOKENS, async (c) => {
-    const { expand } = readQuery(c, TokenListQuery, "OAuth2RefreshToken");
-    // Okta: 20 by default, at most 200.
-    const paging = readPaging(c, 20);
-    const { user, app, scope } = await owner(c);
-    const page = await listIssued(c.env, scope, epochSeconds(c.get("now")), { limit: paging.limit, afterSeq: paging.after });
-    const self = `${clientsUrl(c, user.id)}/${app.clientId}/tokens`;
-    linkPage(c, self, { expand }, paging, page);
-    return c.json(await Promise.all(page.items.map((t) => toRefreshToken(c.env, c.req.url, t, app, `${self}/${t.familyId}`, expand === "scope", c.get("now")))));
-  })
-  .delete(TOKENS, async (c) => {
-    const { scope } = await owner(c);
-    await revokeWhere(c.env, scope, epochSeconds(c.get("now")));
-    return c.body(null, 204);
-  })
-  .get(`${TOKENS}/:tokenId`, async (c) => {
-    const { expand } = readQuery(c, TokenQuery, "OAuth2RefreshToken");
-    const { user, app, scope } = await owner(c);
-    const tokenId = c.req.param("tokenId");
-    const token = (await findIssued(c.env, scope, tokenId, epochSeconds(c.get("now"))))?.token;
-    if (!token) throw notFoundError(tokenId, "OAuth2RefreshToken");
-    return c.json(await toRefreshToken(c.env, c.req.url, token, app, `${clientsUrl(c, user.id)}/${app.clientId}/tokens/${tokenId}`, expand === "scope", c.get("now")));
-  })
-  .delete(`${TOKENS}/:tokenId`, async (c) => {
-    const { scope } = await owner(c);
-    const tokenId = c.req.param("tokenId");
-    const found = await findIssued(c.env, scope, tokenId, epochSeconds(c.get("now")));
-    if (!found) throw notFoundError(tokenId, "OAuth2RefreshToken");
-    await revokeFamilyIn(c.env, found.holder, tokenId, epochSeconds(c.get("now")));
-    return c.body(null, 204);
-  });
+  .route("/", clientTokenRoutes(TOKENS, owner));
