@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { executionCtxOf } from "../execution-ctx";
 import type { ConsoleEnv } from "./env";
 
 /** Okta's error object as the admin API sends it. */
@@ -26,7 +27,7 @@ export async function api<T = any>(c: Context<ConsoleEnv>, method: string, path:
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const res = await c.get("worker")(req, c.env, executionCtx(c));
+  const res = await c.get("worker")(req, c.env, executionCtxOf(c));
   const text = await res.text();
   const json = text ? JSON.parse(text) : null;
   if (res.status === 401) throw new SignInAgain();
@@ -44,15 +45,6 @@ export async function read<T = any>(c: Context<ConsoleEnv>, path: string): Promi
 export class ApiReadError extends Error {
   constructor(readonly path: string, readonly status: number, readonly error: OktaError) {
     super(`${path}: ${status} ${error?.errorSummary}`);
-  }
-}
-
-function executionCtx(c: Context): ExecutionContext | undefined {
-  try {
-    return c.executionCtx as unknown as ExecutionContext;
-  } catch {
-    // app.request() in tests has none.
-    return undefined;
   }
 }
 

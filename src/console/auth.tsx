@@ -1,5 +1,6 @@
 import { Hono, type Context } from "hono";
 import { base64url, fromBase64url } from "../encoding";
+import { executionCtxOf } from "../execution-ctx";
 import { hasRole } from "../store/admin-access";
 import { ADMIN_SCOPES } from "../tokens/route-scopes";
 import { callbackUri, CONSOLE_CLIENT_ID, ensureConsoleClient } from "./client";
@@ -33,14 +34,17 @@ function Problem(p: { title: string; children: unknown }) {
   );
 }
 
-/** A form POST to one of the org server's endpoints, in-process. */
+/**
+ * A form POST to one of the org server's endpoints, in-process, under this request's ExecutionContext: the
+ * endpoint's System Log events are sent under its waitUntil (log/emit.ts).
+ */
 function orgPost(c: Context<ConsoleEnv>, endpoint: string, params: Record<string, string>) {
   const req = new Request(`${new URL(c.req.url).origin}/oauth2/v1/${endpoint}`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
     body: new URLSearchParams(params).toString(),
   });
-  return c.get("worker")(req, c.env, undefined);
+  return c.get("worker")(req, c.env, executionCtxOf(c));
 }
 
 /**

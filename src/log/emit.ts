@@ -5,6 +5,7 @@
  */
 import type { Context } from "hono";
 import type { AppEnv, Env } from "../env";
+import { executionCtxOf } from "../execution-ctx";
 import { actorOf, buildEvent, SYSTEM_ACTOR, type Actor, type EventInput, type EventOrigin, type LogEvent } from "./event";
 
 /** Someone the request does not identify (an unauthenticated caller). */
@@ -24,16 +25,6 @@ function originOf(c: Context<AppEnv>): EventOrigin {
     actor,
     transactionDetail: actor.type === "ApiToken" ? { requestApiTokenId: actor.id } : {},
   };
-}
-
-function waitUntil(c: Context<AppEnv>, work: Promise<unknown>): void {
-  let ctx: { waitUntil(p: Promise<unknown>): void } | undefined;
-  try {
-    ctx = c.executionCtx;
-  } catch {
-    // Hono throws when the app runs without an ExecutionContext (app.request in a test): nothing to extend.
-  }
-  if (ctx) ctx.waitUntil(work);
 }
 
 async function send(env: Env, events: LogEvent[]): Promise<void> {
@@ -61,6 +52,13 @@ export function logEvents(c: Context<AppEnv>, inputs: EventInput[]): void {
   if (!c.env.LOG_QUEUE || inputs.length === 0) return;
   const origin = originOf(c);
   const events = inputs.map((i) => buildEvent(i, origin));
+  const ctx = executionCtxOf(c);
+  if (!ctx) {
+    // No waitUntil to send a shared buffer under (app.request() without one): a buffer opened here would never be
+    // sent, and every later request of the isolate would append to it. Sent alone, as far as the request lives.
+    void send(c.env, events);
+    return;
+  }
   const buffer = open.get(c.env);
   if (buffer) {
     // Another request's buffer, sent by that request within COALESCE_MS: only plain data crosses requests here
@@ -72,8 +70,7 @@ export function logEvents(c: Context<AppEnv>, inputs: EventInput[]): void {
   const mine = [...events];
   open.set(c.env, mine);
   const env = c.env;
-  waitUntil(
-    c,
+  ctx.waitUntil(
     new Promise<void>((resolve) => setTimeout(resolve, COALESCE_MS)).then(() => {
       if (open.get(env) === mine) open.delete(env);
       return send(env, mine);

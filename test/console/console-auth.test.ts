@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { admin, call } from "../support/admin";
+import { waitForEvents } from "../support/log";
 import { cookieFrom, createPerson, formPage, postForm, setCookieOf, submitSignIn, type Person } from "../support/people";
 
 const FLOW = "__Host-mg_console_flow";
@@ -14,7 +15,7 @@ async function superAdmin(): Promise<Person> {
 }
 
 /** /admin/signin, the hosted sign-in page, and the callback, as a browser goes through them. */
-async function consoleSignIn(p: Person): Promise<Response> {
+async function consoleSignIn(p: Person, pauseBeforeCallbackMs = 0): Promise<Response> {
   const start = await call("/admin/signin");
   expect(start.status).toBe(302);
   const flow = cookieFrom(start, FLOW)!;
@@ -23,6 +24,7 @@ async function consoleSignIn(p: Person): Promise<Response> {
   const signedIn = await submitSignIn(page, p.login, p.password);
   expect(signedIn.status).toBe(302);
   const back = new URL(signedIn.headers.get("Location")!);
+  if (pauseBeforeCallbackMs) await new Promise((r) => setTimeout(r, pauseBeforeCallbackMs));
   return call(`${back.pathname}${back.search}`, { headers: { Cookie: flow } });
 }
 
@@ -56,6 +58,19 @@ describe("the console's sign-in", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe("/admin");
     expect(setCookieOf(res, SESSION)).toMatch(/^__Host-mg_console=[^;]+; Path=\/; Secure; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+  });
+
+  it("loses no System Log event to its in-process token request: the sign-in's tokens and the next admin write are logged", async () => {
+    // The callback redeems the code at /oauth2/v1/token through the Worker's own fetch. Without the request's
+    // ExecutionContext there, the log's shared buffer was opened and never sent, and later events joined it. The
+    // pause lets the sign-in's own events leave first (log/emit.ts COALESCE_MS), so the token request opens a buffer.
+    const p = await superAdmin();
+    expect((await consoleSignIn(p, 100)).status).toBe(303);
+    const group = await admin("/groups", { method: "POST", json: { profile: { name: `after console sign-in ${p.id}` } } });
+    expect(group.status).toBe(200);
+    const groupId = ((await group.json()) as { id: string }).id;
+    await waitForEvents((e) => e.eventType === "app.oauth2.token.grant.access_token" && JSON.stringify(e).includes(p.id));
+    await waitForEvents((e) => e.eventType === "group.lifecycle.create" && e.target?.some((t) => t.id === groupId));
   });
 
   it("refuses a person without an administrator role, with a page that says so and no session", async () => {
