@@ -12,19 +12,7 @@ import { insertLogChunks, MAX_CHUNK_SPAN_MS, type ChunkInput } from "../store/lo
 import { deliverToHooks } from "./deliver";
 import { logJobEvents } from "./emit";
 import type { LogEvent } from "./event";
-
-/** The instant as event.ts writes it (toISOString), which readers' zod schema requires (store/log-chunks.ts). */
-const PUBLISHED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-/** A message this Worker's producer wrote: anything else is dropped with a log line, never retried forever. */
-const isLogEvent = (v: unknown): v is LogEvent =>
-  typeof v === "object" &&
-  v !== null &&
-  typeof (v as LogEvent).uuid === "string" &&
-  typeof (v as LogEvent).eventType === "string" &&
-  typeof (v as LogEvent).published === "string" &&
-  PUBLISHED.test((v as LogEvent).published) &&
-  !Number.isNaN(Date.parse((v as LogEvent).published));
+import { eventsOfMessage } from "./wire";
 
 const byTimeThenUuid = (a: LogEvent, b: LogEvent) => Date.parse(a.published) - Date.parse(b.published) || (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0);
 
@@ -42,13 +30,12 @@ export function chunksOf(messageId: string, events: LogEvent[]): ChunkInput[] {
 }
 
 export async function consumeLogBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  // A message is an array of events (emit.ts coalesces a moment's events into one message) or one event.
+  // A message holds a moment's events of one isolate (emit.ts), in the queue's wire form (wire.ts).
   let dropped = 0;
   const messages = batch.messages.map((m) => {
-    const bodies: unknown[] = Array.isArray(m.body) ? m.body : [m.body];
-    const events = bodies.filter(isLogEvent);
-    dropped += bodies.length - events.length;
-    return { id: m.id, events };
+    const read = eventsOfMessage(m.body);
+    dropped += read.dropped;
+    return { id: m.id, events: read.events };
   });
   if (dropped) console.error(JSON.stringify({ event: "system_log_bad_messages", dropped }));
   const events = messages.flatMap((m) => m.events);

@@ -6,7 +6,9 @@
 import type { Context } from "hono";
 import type { AppEnv, Env } from "../env";
 import { executionCtxOf } from "../execution-ctx";
-import { actorOf, buildEvent, SYSTEM_ACTOR, type Actor, type EventInput, type EventOrigin, type LogEvent } from "./event";
+import { uuidV7 } from "../ids";
+import { actorOf, SYSTEM_ACTOR, type Actor, type EventInput, type EventOrigin } from "./event";
+import type { WireEntry } from "./wire";
 
 /** Someone the request does not identify (an unauthenticated caller). */
 const ANONYMOUS: Actor = actorOf("unknown", "PublicClientApp", "unknown", "Unknown");
@@ -27,53 +29,64 @@ function originOf(c: Context<AppEnv>): EventOrigin {
   };
 }
 
-async function send(env: Env, events: LogEvent[]): Promise<void> {
-  if (!env.LOG_QUEUE || events.length === 0) return;
+async function send(env: Env, entries: WireEntry[]): Promise<void> {
+  if (!env.LOG_QUEUE || entries.length === 0) return;
   try {
-    await env.LOG_QUEUE.send(events);
+    await env.LOG_QUEUE.send(entries);
   } catch (err) {
     // The log is not worth a failed token request; the line below is how an operator sees the loss.
-    console.error(JSON.stringify({ event: "system_log_send_failed", count: events.length, error: String(err) }));
+    const count = entries.reduce((n, e) => n + e.events.length, 0);
+    console.error(JSON.stringify({ event: "system_log_send_failed", count, error: String(err) }));
   }
 }
 
+const entryOf = (inputs: EventInput[], origin: EventOrigin): WireEntry => ({
+  origin,
+  events: inputs.map((input) => ({ uuid: uuidV7(origin.now), input })),
+});
+
 /**
- * Events of concurrent requests in this isolate share one queue message (an array of events): the first request
- * opens a buffer and sends it COALESCE_MS later under its own waitUntil; requests in between only append to it, up
- * to MESSAGE_EVENTS (Queues bill per 64 KB written and take messages up to 128 KB; an event is about 1.5 KB, its
- * user agent capped in event.ts). Per-request sends cost the bench about half its client_credentials throughput.
+ * Events of concurrent requests in this isolate share one queue message: the first request opens a buffer and
+ * sends it COALESCE_MS later under its own waitUntil; requests in between only append their entry to it, up to
+ * MESSAGE_EVENTS events (Queues bill per 64 KB written and take messages up to 128 KB; an event's wire entry is
+ * under 1 KB, its user agent capped in event.ts). Per-request sends cost the bench about half its
+ * client_credentials throughput.
  */
 const COALESCE_MS = 10;
 const MESSAGE_EVENTS = 24;
-const open = new WeakMap<Env, LogEvent[]>();
+interface Pending {
+  entries: WireEntry[];
+  events: number;
+}
+const open = new WeakMap<Env, Pending>();
 
 /** Records events of this request (WEB transaction). Returns at once; the queue send runs under waitUntil. */
 export function logEvents(c: Context<AppEnv>, inputs: EventInput[]): void {
   if (!c.env.LOG_QUEUE || inputs.length === 0) return;
-  const origin = originOf(c);
-  const events = inputs.map((i) => buildEvent(i, origin));
+  const entry = entryOf(inputs, originOf(c));
   const ctx = executionCtxOf(c);
   if (!ctx) {
     // No waitUntil to send a shared buffer under (app.request() without one): a buffer opened here would never be
     // sent, and every later request of the isolate would append to it. Sent alone, as far as the request lives.
-    void send(c.env, events);
+    void send(c.env, [entry]);
     return;
   }
   const buffer = open.get(c.env);
   if (buffer) {
     // Another request's buffer, sent by that request within COALESCE_MS: only plain data crosses requests here
     // (workerd forbids a request resolving or awaiting a promise or I/O another request created).
-    buffer.push(...events);
-    if (buffer.length >= MESSAGE_EVENTS) open.delete(c.env);
+    buffer.entries.push(entry);
+    buffer.events += inputs.length;
+    if (buffer.events >= MESSAGE_EVENTS) open.delete(c.env);
     return;
   }
-  const mine = [...events];
+  const mine: Pending = { entries: [entry], events: inputs.length };
   open.set(c.env, mine);
   const env = c.env;
   ctx.waitUntil(
     new Promise<void>((resolve) => setTimeout(resolve, COALESCE_MS)).then(() => {
       if (open.get(env) === mine) open.delete(env);
-      return send(env, mine);
+      return send(env, mine.entries);
     }),
   );
 }
@@ -91,5 +104,5 @@ export function logJobEvents(env: Env, inputs: EventInput[], now: number): Promi
     requestUri: null,
     actor: SYSTEM_ACTOR,
   };
-  return send(env, inputs.map((i) => buildEvent(i, origin)));
+  return send(env, inputs.length ? [entryOf(inputs, origin)] : []);
 }

@@ -92,11 +92,14 @@ export const actorOf = (id: string, type: string, alternateId: string | null = n
   detailEntry: null,
 });
 
-export function buildEvent(input: EventInput, origin: EventOrigin): LogEvent {
+/**
+ * The LogEvent of a call site's input at its origin. The uuid is time-ordered (UUID v7; Okta's are v1, also
+ * time-based) and made where the event happens (emit.ts), so that every delivery of it carries the same one.
+ */
+export function buildEvent(input: EventInput, origin: EventOrigin, uuid: string = uuidV7(origin.now)): LogEvent {
   const ip = origin.ipAddress;
   return {
-    // Time-ordered (UUID v7), so the consumer's inserts append to the uuid index (Okta's uuids are v1, also time-based).
-    uuid: uuidV7(origin.now),
+    uuid,
     published: new Date(origin.now).toISOString(),
     eventType: input.eventType,
     version: "0",

@@ -141,6 +141,29 @@ describe("the queue consumer", () => {
     expect((await allEvents()).filter((e) => uuids.includes(e.uuid)).map((e) => e.uuid).sort()).toEqual([...uuids].sort());
   });
 
+  it("expands the queue's wire form into Okta's LogEvent, keeping the request's uuid, and drops an item that is neither", async () => {
+    const uuid = crypto.randomUUID();
+    const now = Date.now();
+    const entry = {
+      origin: { now, transactionId: "wire-tx", transactionType: "WEB", ipAddress: "2001:db8::1", userAgent: "curl/8", requestUri: "/api/v1/groups", actor: { id: "bootstrap", type: "ApiToken", alternateId: null, displayName: null, detailEntry: null } },
+      events: [{ uuid, input: { eventType: "group.lifecycle.create", displayMessage: "Create okta user group", target: [{ id: "00gwire", type: "UserGroup", alternateId: null, displayName: "Wire", detailEntry: null }] } }],
+    };
+    const batch = createMessageBatch("mintgate-log", [{ id: `wire-${uuid}`, timestamp: new Date(), attempts: 1, body: [entry, { not: "an event" }] }]);
+    await worker.queue!(batch as never, env);
+    const [e] = (await allEvents()).filter((e) => e.uuid === uuid);
+    expect(e).toMatchObject({
+      published: new Date(now).toISOString(),
+      eventType: "group.lifecycle.create",
+      severity: "INFO",
+      actor: { id: "bootstrap", type: "ApiToken" },
+      client: { ipAddress: "2001:db8::1", userAgent: { rawUserAgent: "curl/8" } },
+      request: { ipChain: [{ ip: "2001:db8::1", version: "V6" }] },
+      transaction: { type: "WEB", id: "wire-tx" },
+      debugContext: { debugData: { requestUri: "/api/v1/groups" } },
+      target: [{ id: "00gwire", type: "UserGroup" }],
+    });
+  });
+
   it("the retention job purges events older than LOG_RETENTION_DAYS and keeps newer ones", async () => {
     // Both within the API's window today; the retention run is dated so that only `old` is past 90 days then.
     const now = Date.now();
