@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { invalidate } from "../cache/invalidate";
 import { isoTime } from "../clock";
 import type { AppEnv } from "../env";
 import { orgBase } from "../issuer";
@@ -50,5 +51,6 @@ export const passwordPolicies = new Hono<AppEnv>()
       now: isoTime(c.get("now")),
     });
     if (!policy) throw notFoundError(id, "Policy");
+    invalidate({ passwordPolicy: true });
     return c.json(toPasswordPolicyResponse(policy, orgBase(c.env, c.req.url)));
   });

@@ -2,6 +2,7 @@ import { forgetClient } from "./clients";
 import { forgetCorsOrigins } from "./cors-origins";
 import { forgetKeys } from "./keys";
 import { forgetOrgGrants } from "./org-grants";
+import { forgetPasswordSettings } from "./password-settings";
 import { forgetServer } from "./server-bundle";
 
 /** What an admin write changed; each named entry is dropped from this isolate's caches. */
@@ -15,6 +16,8 @@ export interface Changed {
   /** An app's okta.* grants, by app id. */
   orgGrants?: string;
   trustedOrigins?: boolean;
+  /** The password policy (lockout and complexity). */
+  passwordPolicy?: boolean;
 }
 
 /**
@@ -27,4 +30,5 @@ export function invalidate(changed: Changed): void {
   if (changed.client !== undefined) forgetClient(changed.client);
   if (changed.orgGrants !== undefined) forgetOrgGrants(changed.orgGrants);
   if (changed.trustedOrigins) forgetCorsOrigins();
+  if (changed.passwordPolicy) forgetPasswordSettings();
 }

@@ -37,13 +37,14 @@ export async function deleteUserSessions(db: D1Database, userId: string): Promis
 
 /**
  * Starts a session and ends, in the same transaction, the one it replaces in this browser (a new sign-in, another
- * person or prompt=login): the replaced session must not go on answering prompt=none on the server.
+ * person or prompt=login): the replaced session must not go on answering prompt=none on the server. The sign-in
+ * writes these in the transaction that records its success (store/lockout.ts recordSignInSuccess).
  */
-export async function replaceSession(db: D1Database, replacedHash: string | null, idHash: string, s: SessionRecord, now: number): Promise<void> {
-  await db.batch([
+export function replaceSessionStatements(db: D1Database, replacedHash: string | null, idHash: string, s: SessionRecord, now: number): D1PreparedStatement[] {
+  return [
     ...(replacedHash ? [db.prepare(`DELETE FROM sessions WHERE id_hash = ?1`).bind(replacedHash)] : []),
     db
       .prepare(`INSERT INTO sessions (id_hash, user_id, auth_time, amr, created, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)`)
       .bind(idHash, s.userId, s.authTime, JSON.stringify(s.amr), now, s.expiresAt),
-  ]);
+  ];
 }

@@ -74,6 +74,12 @@ export async function getUser(db: D1Database, id: string): Promise<UserRecord | 
   return row ? toUser(row) : null;
 }
 
+/** getUser as a statement, for a batch that reads more about the person in the same round trip. */
+export const userStatement = (db: D1Database, id: string): D1PreparedStatement => db.prepare(`SELECT ${USER_SELECT} FROM users WHERE id = ?1`).bind(id);
+
+/** The user of userStatement's results, or null. */
+export const userOfRows = (rows: unknown[]): UserRecord | null => (rows[0] ? toUser(rows[0] as Row) : null);
+
 /** A user and their groups (Everyone included) in one round trip, for minting a person's tokens. */
 export async function getUserWithGroups(db: D1Database, id: string): Promise<{ user: UserRecord; groups: Array<{ id: string; name: string }> } | null> {
   const [user, groups] = await db.batch([db.prepare(`SELECT ${USER_SELECT} FROM users WHERE id = ?1`).bind(id), userGroupsStatement(db, id)]);
@@ -82,9 +88,15 @@ export async function getUserWithGroups(db: D1Database, id: string): Promise<{ u
 }
 
 export async function getUserByLogin(db: D1Database, login: string): Promise<UserRecord | null> {
-  const row = await db.prepare(`SELECT ${USER_SELECT} FROM users WHERE login_lower = ?1`).bind(fold(login)).first<Row>();
-  return row ? toUser(row) : null;
+  return userOfRows((await userByLoginStatement(db, login).all<Row>()).results);
 }
+
+/** getUserByLogin as a statement, for a batch (userOfRows reads its results). */
+export const userByLoginStatement = (db: D1Database, login: string): D1PreparedStatement =>
+  db.prepare(`SELECT ${USER_SELECT} FROM users WHERE login_lower = ?1`).bind(fold(login));
+
+/** Okta: logins are unique case-insensitively; this is the form `users.login_lower` stores. */
+export const foldLogin = (login: string) => fold(login);
 
 /** One clause of a user search: a whitelisted field compared with eq or sw (starts with). */
 export interface UserClause {
@@ -257,11 +269,6 @@ export async function deleteDeprovisionedUser(db: D1Database, id: string, now: s
     db.prepare(`DELETE FROM users WHERE id = ?1 AND status = 'DEPROVISIONED'`).bind(id),
   ]);
   return (results[2]?.meta.changes ?? 0) > 0;
-}
-
-/** Records a successful sign-in (Okta lastLogin); lastUpdated is about the profile and does not move. */
-export async function recordLogin(db: D1Database, userId: string, now: string): Promise<void> {
-  await db.prepare(`UPDATE users SET last_login = ?2 WHERE id = ?1`).bind(userId, now).run();
 }
 
 /** Records the primary email's verification status (for the email the user has now). */

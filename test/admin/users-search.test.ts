@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { recordLogin } from "../../src/store/users";
+import { recordSignInSuccess } from "../../src/store/lockout";
 import { admin, BASE } from "../support/admin";
 import { apiPath, expectOktaError, links } from "../support/fixtures";
 import { PASSWORD, post, lifecycle, getUserJson } from "./user-fixtures";
@@ -97,7 +97,7 @@ describe("users: list and search", () => {
 describe("users: store functions for sign-in", () => {
   it("records the last login without touching lastUpdated", async () => {
     const user = await createUser();
-    await recordLogin(env.DB, user.id, "2030-01-01T00:00:00.000Z");
+    await recordSignInSuccess(env.DB, user.id, "2030-01-01T00:00:00.000Z");
     const read = await getUserJson(user.id);
     expect({ lastLogin: read.lastLogin, lastUpdated: read.lastUpdated }).toEqual({ lastLogin: "2030-01-01T00:00:00.000Z", lastUpdated: user.lastUpdated });
   });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PBKDF2_ITERATIONS, hashSecret, verifySecret } from "../../src/secrets";
-import { getUser, getUserByLogin, recordLogin } from "../../src/store/users";
+import { getUser, getUserByLogin } from "../../src/store/users";
 import { admin, BASE } from "../support/admin";
 import { apiPath, expectOktaError, links } from "../support/fixtures";
 import { NOT_SUPPORTED } from "./body-errors";

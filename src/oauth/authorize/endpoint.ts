@@ -8,7 +8,7 @@ import { cachedClient } from "../../cache/clients";
 import { CSRF_COOKIE, readCookie } from "../request/cookies";
 import { requestParams } from "../request/params";
 import { activeServer } from "../request/server-context";
-import { currentSession, startSession } from "../request/session";
+import { currentSession, newSession } from "../request/session";
 import { runAuthorize } from "./flow";
 import { resolveAuthorizeParams } from "./pushed";
 import { checkPassword } from "./password-sign-in";
@@ -19,7 +19,6 @@ import type { ScopeRecord } from "../../store/scopes";
 import { openTransaction, type Transaction } from "./transaction";
 import { logEvent, logEvents } from "../../log/emit";
 import { accountEvents, consentEvent, signInEvent } from "../people-events";
-import { recordLogin } from "../../store/users";
 
 const SIGN_IN_FAILED = "Unable to sign in. Check your username and password and try again.";
 // Okta: with showLockoutFailures the person is told; a throttled browser is asked to wait (429, RFC 6585).
@@ -60,15 +59,16 @@ export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
   if (!tx) throw new PageError("invalid_request", FORM_EXPIRED);
   const params = new Map(tx.params);
   const login = (form.get("username") ?? "").trim();
-  const outcome = await checkPassword(c, login, form.get("password") ?? "");
+  const started = await newSession(c, ["pwd"], now);
+  const outcome = await checkPassword(c, login, form.get("password") ?? "", started.statements);
   if (outcome.kind !== "ok") {
     logEvent(c, signInEvent(null, login, false, outcome.kind === "locked" ? "LOCKED_OUT" : outcome.kind === "throttled" ? "RATE_LIMITED" : "INVALID_CREDENTIALS"));
     if (outcome.kind !== "throttled") logEvents(c, accountEvents(outcome));
     return renderSignIn(c, bundle, params, now, { login, ...SIGN_IN_REFUSED[outcome.kind] });
   }
   const user = outcome.user;
-  const { session, cookie } = await startSession(c, user.id, ["pwd"], now);
-  await recordLogin(c.env.DB, user.id, isoTime(now));
+  const session = started.session(user.id);
+  const cookie = started.cookie;
   logEvents(c, [...accountEvents(outcome), signInEvent(user, login, true)]);
   return runAuthorize(c, bundle, params, now, { freshSession: session, cookies: [cookie] });
 }

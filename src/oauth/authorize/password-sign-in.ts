@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import { isoTime } from "../../clock";
 import type { AppEnv, Env } from "../../env";
+import { cachedPasswordSettings } from "../../cache/password-settings";
 import { verifySecret } from "../../secrets";
-import { recordSignInFailure, recordSignInSuccess, reserveSignInAttempt } from "../../store/lockout";
-import { passwordSettings } from "../../store/password-policy";
-import { getUserByLogin, type UserRecord } from "../../store/users";
+import { recordSignInFailure, recordSignInSuccess, reserveSignInAttemptByLogin } from "../../store/lockout";
+import type { UserRecord } from "../../store/users";
 import { clientIp, mayHash } from "../../throttle";
 
 // Compared against when there is no password to check, so every refusal costs the time a wrong password does.
@@ -25,21 +25,26 @@ export type SignInOutcome =
  * the attempt is counted before the password is checked (lockout.ts), a wrong password that reaches maxAttempts
  * locks the person, and the right password of a LOCKED_OUT person is refused like a wrong one.
  */
-export function checkPassword(c: Context<AppEnv>, login: string, password: string): Promise<SignInOutcome> {
-  return checkCredentials(c.env, clientIp(c.req.raw), login, password, c.get("now"));
+export function checkPassword(c: Context<AppEnv>, login: string, password: string, onSuccess?: OnSuccess): Promise<SignInOutcome> {
+  return checkCredentials(c.env, clientIp(c.req.raw), login, password, c.get("now"), onSuccess);
 }
 
+/** What a successful sign-in also writes, in the same transaction as its success (the session it starts). */
+export type OnSuccess = (userId: string) => D1PreparedStatement[];
+
 /** checkPassword for callers without a page's context: the password grant and the device activation page. */
-export async function checkCredentials(env: Env, ip: string | null, login: string, password: string, now: number): Promise<SignInOutcome> {
+export async function checkCredentials(env: Env, ip: string | null, login: string, password: string, now: number, onSuccess?: OnSuccess): Promise<SignInOutcome> {
   if (!(await mayHash(env, { ip, account: `login:${login}` }))) return { kind: "throttled" };
-  const user = login && login.length <= 100 ? await getUserByLogin(env.DB, login) : null;
-  if (!user || !user.passwordHash) {
+  const { lockout } = await cachedPasswordSettings(env, now);
+  const nowIso = isoTime(now);
+  // The person's row and the attempt's reservation in one round trip (store/lockout.ts).
+  const found = login && login.length <= 100 ? await reserveSignInAttemptByLogin(env.DB, login, lockout, now, nowIso) : null;
+  const user = found?.user;
+  if (!found || !user || !user.passwordHash) {
     await verifySecret(password, DUMMY_HASH);
     return { kind: "failed" };
   }
-  const { lockout } = await passwordSettings(env.DB);
-  const nowIso = isoTime(now);
-  const reservation = await reserveSignInAttempt(env.DB, user.id, lockout, now, nowIso);
+  const { reservation } = found;
   const unlockedNow = reservation.autoUnlocked ? { unlockedNow: user } : {};
   if (!reservation.allowed) {
     await verifySecret(password, DUMMY_HASH);
@@ -50,6 +55,6 @@ export async function checkCredentials(env: Env, ip: string | null, login: strin
     const lockedNow = locked ? { lockedNow: user } : {};
     return locked && lockout.showLockoutFailures ? { kind: "locked", ...lockedNow, ...unlockedNow } : { kind: "failed", ...lockedNow, ...unlockedNow };
   }
-  await recordSignInSuccess(env.DB, user.id, nowIso);
+  await recordSignInSuccess(env.DB, user.id, nowIso, onSuccess?.(user.id));
   return { kind: "ok", user, ...unlockedNow };
 }

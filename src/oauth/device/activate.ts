@@ -7,7 +7,7 @@ import { cachedClient } from "../../cache/clients";
 import { cachedServer, type ServerBundle } from "../../cache/server-bundle";
 import { saveConsent } from "../../store/consents";
 import { approveDevice, denyDevice, findPendingByUserCode, recordUserCodeMiss, userCodeMisses, type DeviceAuthorization } from "../../store/device-authorizations";
-import { getUser, recordLogin } from "../../store/users";
+import { getUser } from "../../store/users";
 import { USER_CODE_WINDOW_SECONDS } from "../../store/retention";
 import { ORG_SERVER_ID, orgBundle } from "../../tokens/org-server";
 import { DEVICE_CODE_GRANT } from "../grants/device-code";
@@ -20,7 +20,7 @@ import { requestParams } from "../request/params";
 import { checkPasswordAttempt } from "../request/password-attempt";
 import { logEvents } from "../../log/emit";
 import { signInEvent } from "../people-events";
-import { currentSession, startSession } from "../request/session";
+import { currentSession, newSession } from "../request/session";
 import { csrfFor, csrfMatches, openActivation, sealActivation, type ActivationTx } from "./activation-tx";
 import { normaliseUserCode, userCodeHash } from "./user-code";
 
@@ -77,13 +77,12 @@ export async function activationSignIn(c: Context<AppEnv>): Promise<Response> {
   if (!tx) throw new PageError("invalid_request", FORM_EXPIRED);
   const device = await pendingDevice(c, tx, now);
   const login = (form.get("username") ?? "").trim();
-  const attempt = await checkPasswordAttempt(c.env, login, form.get("password") ?? "", now, c.req.header("CF-Connecting-IP") ?? null);
+  const started = await newSession(c, ["pwd"], now);
+  const attempt = await checkPasswordAttempt(c.env, login, form.get("password") ?? "", now, c.req.header("CF-Connecting-IP") ?? null, started.statements);
   // Okta: the activation page's sign-in starts a session like the sign-in page's (user.session.start, FAILURE or not).
   logEvents(c, [...attempt.events, signInEvent(attempt.kind === "verified" ? attempt.user : null, login, attempt.kind === "verified")]);
   if (attempt.kind !== "verified") return renderSignIn(c, tx, now, [], { login: login.slice(0, 100), error: SIGN_IN_FAILED, status: 401 });
-  const { cookie } = await startSession(c, attempt.user.id, ["pwd"], now);
-  await recordLogin(c.env.DB, attempt.user.id, isoTime(now));
-  return renderConfirm(c, device, tx, now, [cookie]);
+  return renderConfirm(c, device, tx, now, [started.cookie]);
 }
 
 /** POST /activate/confirm: allow or deny. Deny ends the device's request with access_denied. */

@@ -1,6 +1,4 @@
-import { isoTime } from "../../clock";
 import { OAuthError } from "../../errors";
-import { recordLogin } from "../../store/users";
 import { admitPerson, personGrant, scopesLackingConsent } from "../minting/person-access";
 import { resolveScopes } from "../minting/scopes";
 import { issueUserTokens, readySigners, tokenUser } from "../minting/user-tokens";
@@ -28,8 +26,8 @@ export const password: Grant = {
     if (attempt.events.length) log?.(attempt.events);
     if (attempt.kind !== "verified") throw new OAuthError("invalid_grant", "The credentials provided were invalid.");
     const user = attempt.user;
-    const { decision, groups } = await admitPerson(env, bundle, client, user.id, scopes, "password", now);
-    const lacking = await scopesLackingConsent(env, bundle, client, user.id, decision.scopes);
+    const { decision, groups, granted } = await admitPerson(env, bundle, client, user.id, scopes, "password", now);
+    const lacking = scopesLackingConsent(bundle, client, granted, decision.scopes);
     if (lacking.length) {
       throw new OAuthError(
         "consent_required",
@@ -37,7 +35,6 @@ export const password: Grant = {
       );
     }
     await readySigners(env, bundle.server.id, now);
-    await recordLogin(env.DB, user.id, isoTime(now));
     return issueUserTokens({
       env,
       bundle,

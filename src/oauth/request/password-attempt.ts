@@ -1,7 +1,7 @@
 import type { Env } from "../../env";
 import type { UserRecord } from "../../store/users";
 import { throttled } from "../../throttle";
-import { checkCredentials } from "../authorize/password-sign-in";
+import { checkCredentials, type OnSuccess } from "../authorize/password-sign-in";
 import type { EventInput } from "../../log/event";
 import { accountEvents } from "../people-events";
 
@@ -14,8 +14,8 @@ export type PasswordAttempt = { kind: "verified"; user: UserRecord; events: Even
  * Unknown login, wrong password, a person who is not ACTIVE and a locked-out person are one answer, so nothing
  * tells which was wrong; past the throttle it is Okta's 429 E0000047, before any PBKDF2.
  */
-export async function checkPasswordAttempt(env: Env, login: string, password: string, now: number, ip: string | null): Promise<PasswordAttempt> {
-  const outcome = await checkCredentials(env, ip, login.trim(), password, now);
+export async function checkPasswordAttempt(env: Env, login: string, password: string, now: number, ip: string | null, onSuccess?: OnSuccess): Promise<PasswordAttempt> {
+  const outcome = await checkCredentials(env, ip, login.trim(), password, now, onSuccess);
   if (outcome.kind === "throttled") throw throttled();
   const events = accountEvents(outcome);
   if (outcome.kind !== "ok" || outcome.user.status !== "ACTIVE") return { kind: "refused", events };

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { randomBase62 } from "../../ids";
 import { sha256Hex } from "../../digest";
-import { deleteSession, replaceSession, getLiveSession, type SessionRecord } from "../../store/sessions";
+import { deleteSession, getLiveSession, replaceSessionStatements, type SessionRecord } from "../../store/sessions";
 import { SESSION_COOKIE, clearCookie, readCookie, setCookie } from "./cookies";
 import { epochSeconds } from "../../clock";
 
@@ -16,14 +16,29 @@ export async function currentSession(c: Context<AppEnv>, now: number): Promise<S
   return getLiveSession(c.env.DB, await sha256Hex(id), epochSeconds(now));
 }
 
-/** Starts a session after a successful sign-in; returns it with the Set-Cookie value for the response. */
-export async function startSession(c: Context<AppEnv>, userId: string, amr: string[], now: number): Promise<{ session: SessionRecord; cookie: string }> {
+/** A session that a sign-in starts if the password is right: its cookie, and what stores it. */
+export interface NewSession {
+  cookie: string;
+  session(userId: string): SessionRecord;
+  /** Written in the transaction that records the sign-in's success (checkCredentials' onSuccess). */
+  statements(userId: string): D1PreparedStatement[];
+}
+
+/**
+ * Prepares the session a sign-in starts (before the password is checked, so that its write joins the success's:
+ * one round trip). It replaces this browser's previous session, if any.
+ */
+export async function newSession(c: Context<AppEnv>, amr: string[], now: number): Promise<NewSession> {
   const id = randomBase62(43);
   const nowSeconds = epochSeconds(now);
-  const session: SessionRecord = { userId, authTime: nowSeconds, amr, expiresAt: nowSeconds + SESSION_LIFETIME_SECONDS };
   const replaced = readCookie(c, SESSION_COOKIE);
-  await replaceSession(c.env.DB, replaced ? await sha256Hex(replaced) : null, await sha256Hex(id), session, nowSeconds);
-  return { session, cookie: setCookie(SESSION_COOKIE, id, SESSION_LIFETIME_SECONDS) };
+  const [idHash, replacedHash] = await Promise.all([sha256Hex(id), replaced ? sha256Hex(replaced) : null]);
+  const session = (userId: string): SessionRecord => ({ userId, authTime: nowSeconds, amr, expiresAt: nowSeconds + SESSION_LIFETIME_SECONDS });
+  return {
+    cookie: setCookie(SESSION_COOKIE, id, SESSION_LIFETIME_SECONDS),
+    session,
+    statements: (userId) => replaceSessionStatements(c.env.DB, replacedHash, idHash, session(userId), nowSeconds),
+  };
 }
 
 /**
