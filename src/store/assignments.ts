@@ -71,7 +71,13 @@ export async function unassignUser(db: D1Database, appId: string, userId: string
 
 /** Okta: only people assigned to an app, directly or through any of their groups (Everyone included), get its tokens. */
 export async function isAssignedToApp(db: D1Database, appId: string, userId: string): Promise<boolean> {
-  const row = await db
+  const row = await assignedStatement(db, appId, userId).first<{ assigned: number }>();
+  return row?.assigned === 1;
+}
+
+/** isAssignedToApp as a statement (one row, assigned = 1 or 0), for a batch. */
+export function assignedStatement(db: D1Database, appId: string, userId: string): D1PreparedStatement {
+  return db
     .prepare(
       `SELECT EXISTS (SELECT 1 FROM users WHERE id = ?2) AND (
          EXISTS (SELECT 1 FROM app_user_assignments WHERE app_id = ?1 AND user_id = ?2)
@@ -79,9 +85,7 @@ export async function isAssignedToApp(db: D1Database, appId: string, userId: str
                     AND (group_id = ?3 OR group_id IN (SELECT group_id FROM group_members WHERE user_id = ?2)))
        ) AS assigned`,
     )
-    .bind(appId, userId, EVERYONE_GROUP_ID)
-    .first<{ assigned: number }>();
-  return row?.assigned === 1;
+    .bind(appId, userId, EVERYONE_GROUP_ID);
 }
 
 interface GroupRow {

@@ -22,12 +22,13 @@ interface Row {
 const toConsent = (r: Row): ConsentRecord => ({ id: r.id, userId: r.user_id, clientId: r.client_id, authServerId: r.auth_server_id, scope: r.scope, created: r.created });
 
 export async function grantedScopes(db: D1Database, userId: string, clientId: string, authServerId: string): Promise<string[]> {
-  const { results } = await db
-    .prepare(`SELECT scope FROM consents WHERE user_id = ?1 AND client_id = ?2 AND auth_server_id = ?3`)
-    .bind(userId, clientId, authServerId)
-    .all<{ scope: string }>();
+  const { results } = await grantedScopesStatement(db, userId, clientId, authServerId).all<{ scope: string }>();
   return results.map((r) => r.scope);
 }
+
+/** grantedScopes as a statement (rows of { scope }), for a batch. */
+export const grantedScopesStatement = (db: D1Database, userId: string, clientId: string, authServerId: string): D1PreparedStatement =>
+  db.prepare(`SELECT scope FROM consents WHERE user_id = ?1 AND client_id = ?2 AND auth_server_id = ?3`).bind(userId, clientId, authServerId);
 
 /** Records consent to each scope (already-consented scopes are kept as they were), in one batch. */
 export async function saveConsent(db: D1Database, userId: string, clientId: string, authServerId: string, scopes: string[], now: string): Promise<void> {

@@ -5,11 +5,8 @@ import { evaluatePolicies } from "../../policy/evaluate";
 import { logEvent } from "../../log/emit";
 import { authorizeRefusedEvent } from "../people-events";
 import type { AppRecord } from "../../store/apps";
-import { isAssignedToApp } from "../../store/assignments";
-import { grantedScopes } from "../../store/consents";
-import { userGroups } from "../../store/groups";
+import { personAtApp } from "../../store/person-at-app";
 import type { SessionRecord } from "../../store/sessions";
-import { getUser } from "../../store/users";
 import { cachedClient } from "../../cache/clients";
 import { keepCookies } from "../pages/errors";
 import { admitAdminScopes } from "../minting/org-scopes";
@@ -53,12 +50,13 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
     if (req.prompt.includes("none")) throw fail(new OAuthError("login_required", "The client specified not to prompt, but the user is not logged in."));
     return renderSignIn(c, bundle, params, now, { login: req.loginHint });
   }
-  const user = await getUser(c.env.DB, session.userId);
-  if (!user || user.status !== "ACTIVE") {
+  const person = await personAtApp(c.env.DB, session.userId, { appId: client!.id, clientId: client!.clientId, serverId: bundle.server.id });
+  const user = person?.user;
+  if (!person || !user || user.status !== "ACTIVE") {
     if (req.prompt.includes("none")) throw fail(new OAuthError("login_required", "The client specified not to prompt, but the user is not logged in."));
     return renderSignIn(c, bundle, params, now, { login: req.loginHint });
   }
-  if (!(await isAssignedToApp(c.env.DB, client!.id, user.id))) {
+  if (!person.assigned) {
     throw fail(new OAuthError("access_denied", "User is not assigned to the client application."));
   }
   try {
@@ -68,7 +66,7 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
     // Only the refusal goes back to the client; an outage reaches the handler as it is.
     throw err instanceof OAuthError ? fail(err) : err;
   }
-  const groups = await userGroups(c.env.DB, user.id);
+  const groups = person.groups;
   const decision = evaluatePolicies(bundle.policies, {
     clientId: client!.clientId,
     grantType: req.responseTypes.includes("code") ? "authorization_code" : "implicit",
@@ -83,7 +81,7 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
   }
 
   if (!state.consented) {
-    const needed = await scopesNeedingConsent(c, bundle, client!, req, user.id);
+    const needed = scopesNeedingConsent(bundle, client!, req, person.granted);
     if (needed.length) {
       if (req.prompt.includes("none")) {
         throw fail(new OAuthError("consent_required", `The following scopes require user consent: [${needed.join(", ")}].`));
@@ -107,12 +105,12 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
  * yet granted; prompt=consent asks again for all of them; a TRUSTED client asks only on prompt=consent, and
  * never for IMPLICIT scopes.
  */
-async function scopesNeedingConsent(c: Context<AppEnv>, bundle: ServerBundle, client: AppRecord, req: AuthorizeRequest, userId: string): Promise<string[]> {
+function scopesNeedingConsent(bundle: ServerBundle, client: AppRecord, req: AuthorizeRequest, grantedScopes: string[]): string[] {
   const consentOf = new Map(bundle.scopes.map((s) => [s.name, s.consent]));
   const askable = req.scopes.filter((s) => consentOf.get(s) !== "IMPLICIT");
   if (!askable.length) return [];
   if (req.prompt.includes("consent")) return askable;
   if (client.settings.consent_method !== "REQUIRED") return [];
-  const granted = new Set(await grantedScopes(c.env.DB, userId, client.clientId, bundle.server.id));
+  const granted = new Set(grantedScopes);
   return askable.filter((s) => !granted.has(s));
 }

@@ -4,9 +4,7 @@ import { evaluatePolicies } from "../../policy/evaluate";
 import type { PolicyDecision } from "../../policy/types";
 import type { ServerBundle } from "../../cache/server-bundle";
 import type { AppRecord } from "../../store/apps";
-import { isAssignedToApp } from "../../store/assignments";
-import { grantedScopes } from "../../store/consents";
-import { userGroups } from "../../store/groups";
+import { personAtApp } from "../../store/person-at-app";
 import { admitAdminScopes } from "./org-scopes";
 import { policyDenied } from "./policy-errors";
 import type { UserGrant } from "./user-tokens";
@@ -18,26 +16,36 @@ export type Granted = Extract<PolicyDecision, { kind: "granted" }>;
  * grants, and a token exchange on their behalf): assigned to the app (Okta's access_denied), admin scopes only as
  * granted on the org server, and a policy rule for this grant type. Throws the OAuth error; returns the decision and the person's groups.
  */
-export async function admitPerson(env: Env, bundle: ServerBundle, client: AppRecord, userId: string, scopes: string[], grantType: string, now: number): Promise<{ decision: Granted; groups: Array<{ id: string; name: string }> }> {
-  if (!(await isAssignedToApp(env.DB, client.id, userId))) throw new OAuthError("access_denied", "User is not assigned to the client application.");
+export async function admitPerson(
+  env: Env,
+  bundle: ServerBundle,
+  client: AppRecord,
+  userId: string,
+  scopes: string[],
+  grantType: string,
+  now: number,
+): Promise<{ decision: Granted; groups: Array<{ id: string; name: string }>; granted: string[] }> {
+  // One D1 round trip for the assignment, the groups and the consents (store/person-at-app.ts).
+  const person = await personAtApp(env.DB, userId, { appId: client.id, clientId: client.clientId, serverId: bundle.server.id });
+  if (!person?.assigned) throw new OAuthError("access_denied", "User is not assigned to the client application.");
   await admitAdminScopes(env, bundle, client, scopes, grantType, now);
-  const groups = await userGroups(env.DB, userId);
+  const { groups } = person;
   const decision = evaluatePolicies(bundle.policies, { clientId: client.clientId, grantType, scopes, user: { id: userId, groupIds: groups.map((g) => g.id) } });
   if (decision.kind !== "granted") throw policyDenied(decision);
-  return { decision, groups };
+  return { decision, groups, granted: person.granted };
 }
 
 /**
  * Okta's consent rules without a consent page: a client with consent_method REQUIRED needs the person's earlier
- * consent for every requested scope that is not IMPLICIT. Returns the scopes still lacking it.
+ * consent (`granted`, from admitPerson) for every requested scope that is not IMPLICIT. Returns the scopes still lacking it.
  */
-export async function scopesLackingConsent(env: Env, bundle: ServerBundle, client: AppRecord, userId: string, scopes: string[]): Promise<string[]> {
+export function scopesLackingConsent(bundle: ServerBundle, client: AppRecord, granted: string[], scopes: string[]): string[] {
   if (client.settings.consent_method !== "REQUIRED") return [];
   const consentOf = new Map(bundle.scopes.map((s) => [s.name, s.consent]));
   const askable = scopes.filter((s) => consentOf.get(s) !== "IMPLICIT");
   if (!askable.length) return [];
-  const granted = new Set(await grantedScopes(env.DB, userId, client.clientId, bundle.server.id));
-  return askable.filter((s) => !granted.has(s));
+  const have = new Set(granted);
+  return askable.filter((s) => !have.has(s));
 }
 
 /** What a person authorized now, without a code: the decision's scopes and lifetimes, signed in at `authTime`. */
