@@ -4,6 +4,7 @@
  */
 import { EVERYONE_GROUP_ID } from "./groups";
 import { USER_COLUMNS, emailStatusColumn, toUser, type UserRecord } from "./users";
+import { userKeySql, type UserKey } from "./user-key";
 
 /** A user assigned to an app: scope USER when assigned directly, GROUP when only through a group. */
 export interface AppUserRecord {
@@ -76,16 +77,17 @@ export async function isAssignedToApp(db: D1Database, appId: string, userId: str
 }
 
 /** isAssignedToApp as a statement (one row, assigned = 1 or 0), for a batch. */
-export function assignedStatement(db: D1Database, appId: string, userId: string): D1PreparedStatement {
+export function assignedStatement(db: D1Database, appId: string, key: UserKey): D1PreparedStatement {
+  const who = userKeySql(key);
   return db
     .prepare(
-      `SELECT EXISTS (SELECT 1 FROM users WHERE id = ?2) AND (
-         EXISTS (SELECT 1 FROM app_user_assignments WHERE app_id = ?1 AND user_id = ?2)
-         OR EXISTS (SELECT 1 FROM app_group_assignments WHERE app_id = ?1
-                    AND (group_id = ?3 OR group_id IN (SELECT group_id FROM group_members WHERE user_id = ?2)))
+      `SELECT EXISTS (SELECT 1 FROM users WHERE id = ${who.sql}) AND (
+         EXISTS (SELECT 1 FROM app_user_assignments WHERE app_id = ?3 AND user_id = ${who.sql})
+         OR EXISTS (SELECT 1 FROM app_group_assignments WHERE app_id = ?3
+                    AND (group_id = ?4 OR group_id IN (SELECT group_id FROM group_members WHERE user_id = ${who.sql})))
        ) AS assigned`,
     )
-    .bind(appId, userId, EVERYONE_GROUP_ID);
+    .bind(...who.binds, appId, EVERYONE_GROUP_ID);
 }
 
 interface GroupRow {

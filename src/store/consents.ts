@@ -1,5 +1,6 @@
 /** SQL for the consent people gave clients for scopes of a server (Okta's user grants). One row per scope. */
 import { newId } from "../ids";
+import { userKeySql, type UserKey } from "./user-key";
 
 export interface ConsentRecord {
   id: string;
@@ -27,8 +28,10 @@ export async function grantedScopes(db: D1Database, userId: string, clientId: st
 }
 
 /** grantedScopes as a statement (rows of { scope }), for a batch. */
-export const grantedScopesStatement = (db: D1Database, userId: string, clientId: string, authServerId: string): D1PreparedStatement =>
-  db.prepare(`SELECT scope FROM consents WHERE user_id = ?1 AND client_id = ?2 AND auth_server_id = ?3`).bind(userId, clientId, authServerId);
+export function grantedScopesStatement(db: D1Database, key: UserKey, clientId: string, authServerId: string): D1PreparedStatement {
+  const who = userKeySql(key);
+  return db.prepare(`SELECT scope FROM consents WHERE user_id = ${who.sql} AND client_id = ?3 AND auth_server_id = ?4`).bind(...who.binds, clientId, authServerId);
+}
 
 /** Records consent to each scope (already-consented scopes are kept as they were), in one batch. */
 export async function saveConsent(db: D1Database, userId: string, clientId: string, authServerId: string, scopes: string[], now: string): Promise<void> {

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { startsWith } from "./sql";
 import { at, parseStored } from "./stored-json";
+import { userKeySql, type UserKey } from "./user-key";
 
 /** The built-in Everyone group seeded by schema.sql; every user is a member implicitly (no group_members rows). */
 export const EVERYONE_GROUP_ID = "00geveryone000000000";
@@ -123,15 +124,16 @@ export async function setMembership(db: D1Database, groupId: string, userId: str
 }
 
 /** The groups a user belongs to, Everyone first, then in creation order; empty for an unknown user. */
-export function userGroupsStatement(db: D1Database, userId: string): D1PreparedStatement {
+export function userGroupsStatement(db: D1Database, key: UserKey): D1PreparedStatement {
+  const who = userKeySql(key);
   return db
     .prepare(
       `SELECT ${COLUMNS} FROM groups
-       WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1)
-         AND (id = ?2 OR id IN (SELECT group_id FROM group_members WHERE user_id = ?1))
-       ORDER BY id = ?2 DESC, seq`,
+       WHERE EXISTS (SELECT 1 FROM users WHERE id = ${who.sql})
+         AND (id = ?3 OR id IN (SELECT group_id FROM group_members WHERE user_id = ${who.sql}))
+       ORDER BY id = ?3 DESC, seq`,
     )
-    .bind(userId, EVERYONE_GROUP_ID);
+    .bind(...who.binds, EVERYONE_GROUP_ID);
 }
 
 export const groupRowsToRefs = (rows: unknown[]) => (rows as Row[]).map(toGroup).map((g) => ({ id: g.id, name: g.profile.name }));

@@ -19,10 +19,15 @@ export async function createSession(db: D1Database, idHash: string, s: SessionRe
 }
 
 export async function getLiveSession(db: D1Database, idHash: string, now: number): Promise<SessionRecord | null> {
-  const row = await db
-    .prepare(`SELECT user_id, auth_time, amr, expires_at FROM sessions WHERE id_hash = ?1 AND expires_at > ?2`)
-    .bind(idHash, now)
-    .first<{ user_id: string; auth_time: number; amr: string; expires_at: number }>();
+  return sessionOfRows((await liveSessionStatement(db, idHash, now).all()).results);
+}
+
+/** getLiveSession as a statement, for a batch (sessionOfRows reads its results). */
+export const liveSessionStatement = (db: D1Database, idHash: string, now: number): D1PreparedStatement =>
+  db.prepare(`SELECT user_id, auth_time, amr, expires_at FROM sessions WHERE id_hash = ?1 AND expires_at > ?2`).bind(idHash, now);
+
+export function sessionOfRows(rows: unknown[]): SessionRecord | null {
+  const row = rows[0] as { user_id: string; auth_time: number; amr: string; expires_at: number } | undefined;
   return row ? { userId: row.user_id, authTime: row.auth_time, amr: parseStored(Amr, row.amr, "sessions.amr"), expiresAt: row.expires_at } : null;
 }
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { EVERYONE_GROUP_ID, groupRowsToRefs, userGroupsStatement } from "./groups";
 import { startsWith } from "./sql";
 import { at, parseStored } from "./stored-json";
+import { userKeySql, type UserKey } from "./user-key";
 
 /** The Okta statuses Mintgate moves users through (Okta also has RECOVERY, PASSWORD_EXPIRED). */
 export type UserStatus = "STAGED" | "PROVISIONED" | "ACTIVE" | "SUSPENDED" | "DEPROVISIONED" | "LOCKED_OUT";
@@ -75,7 +76,10 @@ export async function getUser(db: D1Database, id: string): Promise<UserRecord | 
 }
 
 /** getUser as a statement, for a batch that reads more about the person in the same round trip. */
-export const userStatement = (db: D1Database, id: string): D1PreparedStatement => db.prepare(`SELECT ${USER_SELECT} FROM users WHERE id = ?1`).bind(id);
+export function userStatement(db: D1Database, key: UserKey): D1PreparedStatement {
+  const who = userKeySql(key);
+  return db.prepare(`SELECT ${USER_SELECT} FROM users WHERE id = ${who.sql}`).bind(...who.binds);
+}
 
 /** The user of userStatement's results, or null. */
 export const userOfRows = (rows: unknown[]): UserRecord | null => (rows[0] ? toUser(rows[0] as Row) : null);

@@ -5,14 +5,14 @@ import { evaluatePolicies } from "../../policy/evaluate";
 import { logEvent } from "../../log/emit";
 import { authorizeRefusedEvent } from "../people-events";
 import type { AppRecord } from "../../store/apps";
-import { personAtApp } from "../../store/person-at-app";
+import { personAtApp, sessionPersonAtApp } from "../../store/person-at-app";
 import type { SessionRecord } from "../../store/sessions";
 import { cachedClient } from "../../cache/clients";
 import { keepCookies } from "../pages/errors";
 import { admitAdminScopes } from "../minting/org-scopes";
 import { policyDenied } from "../minting/policy-errors";
 import type { ServerBundle } from "../../cache/server-bundle";
-import { currentSession } from "../request/session";
+import { sessionCookieHash } from "../request/session";
 import { refuseAdminTokensInFrontChannel } from "./front-channel";
 import { issueAuthorization } from "./issue";
 import { renderConsent, renderSignIn } from "./pages";
@@ -41,7 +41,11 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
   const req = parseAuthorizeRequest(client!, redirectUri, params, bundle.scopes);
   const fail = (error: OAuthError) => redirectError(req, error);
 
-  const session = state.freshSession ?? (await currentSession(c, now));
+  // The session and its person in one D1 round trip (store/person-at-app.ts); a fresh session's person below.
+  const app = { appId: client!.id, clientId: client!.clientId, serverId: bundle.server.id };
+  const cookieHash = state.freshSession ? null : await sessionCookieHash(c);
+  const found = cookieHash ? await sessionPersonAtApp(c.env.DB, cookieHash, epochSeconds(now), app) : null;
+  const session = state.freshSession ?? found?.session ?? null;
   // OIDC Core 3.1.2.1: re-authenticate when the sign-in is older than max_age; max_age=0 always (like prompt=login).
   const tooOld = (s: SessionRecord) => req.maxAge !== undefined && (req.maxAge === 0 || epochSeconds(now) - s.authTime > req.maxAge);
   const mustSignIn = !session || (!state.freshSession && (req.prompt.includes("login") || tooOld(session)));
@@ -50,7 +54,7 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
     if (req.prompt.includes("none")) throw fail(new OAuthError("login_required", "The client specified not to prompt, but the user is not logged in."));
     return renderSignIn(c, bundle, params, now, { login: req.loginHint });
   }
-  const person = await personAtApp(c.env.DB, session.userId, { appId: client!.id, clientId: client!.clientId, serverId: bundle.server.id });
+  const person = state.freshSession ? await personAtApp(c.env.DB, session.userId, app) : found?.person;
   const user = person?.user;
   if (!person || !user || user.status !== "ACTIVE") {
     if (req.prompt.includes("none")) throw fail(new OAuthError("login_required", "The client specified not to prompt, but the user is not logged in."));

@@ -11,9 +11,14 @@ export const SESSION_LIFETIME_SECONDS = 2 * 3600;
 
 /** The SSO session the request's cookie names, if it is live. */
 export async function currentSession(c: Context<AppEnv>, now: number): Promise<SessionRecord | null> {
+  const idHash = await sessionCookieHash(c);
+  return idHash ? getLiveSession(c.env.DB, idHash, epochSeconds(now)) : null;
+}
+
+/** The stored form (SHA-256) of the session the request's cookie names, or null without a well-formed one. */
+export async function sessionCookieHash(c: Context<AppEnv>): Promise<string | null> {
   const id = readCookie(c, SESSION_COOKIE);
-  if (!id || !/^[0-9A-Za-z]{43}$/.test(id)) return null;
-  return getLiveSession(c.env.DB, await sha256Hex(id), epochSeconds(now));
+  return id && /^[0-9A-Za-z]{43}$/.test(id) ? sha256Hex(id) : null;
 }
 
 /** A session that a sign-in starts if the password is right: its cookie, and what stores it. */
