@@ -68,14 +68,15 @@ export async function recordSignInFailure(db: D1Database, userId: string, lockou
 
 /**
  * A successful sign-in: the counter resets (Okta) and lastLogin moves, in one transaction, with `also` (the
- * session the sign-in starts: one round trip for both).
+ * session the sign-in starts and the reads /authorize needs next: one round trip for all). Returns also's results.
  */
-export async function recordSignInSuccess(db: D1Database, userId: string, nowIso: string, also: D1PreparedStatement[] = []): Promise<void> {
-  await db.batch([
+export async function recordSignInSuccess(db: D1Database, userId: string, nowIso: string, also: D1PreparedStatement[] = []): Promise<D1Result[]> {
+  const results = await db.batch([
     db.prepare(`DELETE FROM sign_in_failures WHERE user_id = ?1`).bind(userId),
     db.prepare(`UPDATE users SET last_login = ?2 WHERE id = ?1`).bind(userId, nowIso),
     ...also,
   ]);
+  return results.slice(2);
 }
 
 /** Okta's unlock: LOCKED_OUT becomes ACTIVE and the counter resets; false when the person was not locked out. */

@@ -20,16 +20,17 @@ export interface PersonAtApp {
   granted: string[];
 }
 
-type App = { appId: string; clientId: string; serverId: string };
+export type App = { appId: string; clientId: string; serverId: string };
 
-const personStatements = (db: D1Database, key: UserKey, app: App): D1PreparedStatement[] => [
+/** The statements personOfResults reads, for a batch that also writes (the sign-in's success). */
+export const personStatements = (db: D1Database, key: UserKey, app: App): D1PreparedStatement[] => [
   userStatement(db, key),
   userGroupsStatement(db, key),
   assignedStatement(db, app.appId, key),
   grantedScopesStatement(db, key, app.clientId, app.serverId),
 ];
 
-function personOfResults([user, groups, assigned, granted]: D1Result[]): PersonAtApp | null {
+export function personOfResults([user, groups, assigned, granted]: D1Result[]): PersonAtApp | null {
   const record = userOfRows(user?.results ?? []);
   if (!record) return null;
   return {

@@ -356,7 +356,7 @@ describe("the person-facing hot paths (issue 17)", () => {
     expect(rotated.refresh_token).not.toBe(tokens.refresh_token);
   });
 
-  it("signs in with four D1 round trips: the reservation with the person's row, the success with the session, the person at the app, the index row", async () => {
+  it("signs in with three D1 round trips: the reservation with the person's row; the success with the session and the person at the app; the index row", async () => {
     const { appFor, createPerson, peopleServer } = await import("../support/people");
     const { authorizePath, codeParams, formPage } = await import("../support/browser-flow");
     const ps = await peopleServer();
@@ -373,7 +373,7 @@ describe("the person-facing hot paths (issue 17)", () => {
     expect(res.status).toBe(302);
     expect(new URL(res.headers.get("Location")!).searchParams.get("code")).toBeTruthy();
     // NOT yet the issue's target (one far round trip): the lockout writes and the session stay on D1's primary.
-    expect(counting.d1Trips()).toBe(4);
+    expect(counting.d1Trips()).toBe(3);
     expect(counting.counts.calls.filter((c) => c.startsWith("SESSIONS."))).toEqual(["SESSIONS.saveCode"]);
   });
 

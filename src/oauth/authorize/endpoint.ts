@@ -4,6 +4,7 @@ import type { AppEnv } from "../../env";
 import { OAuthError, PageError, RedirectError } from "../../errors";
 import { timingSafeEqualStrings } from "../../digest";
 import { saveConsent } from "../../store/consents";
+import { personOfResults, personStatements } from "../../store/person-at-app";
 import { cachedClient } from "../../cache/clients";
 import { CSRF_COOKIE, readCookie } from "../request/cookies";
 import { requestParams } from "../request/params";
@@ -60,7 +61,16 @@ export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
   const params = new Map(tx.params);
   const login = (form.get("username") ?? "").trim();
   const started = await newSession(c, ["pwd"], now);
-  const outcome = await checkPassword(c, login, form.get("password") ?? "", started.statements);
+  // The success, the session and the person at the app /authorize goes on to need: one D1 batch (issue 17).
+  const clientId = params.get("client_id");
+  const client = clientId ? await cachedClient(c.env, clientId, now) : null;
+  const app = client ? { appId: client.id, clientId: client.clientId, serverId: bundle.server.id } : null;
+  let sessionStatements = 0;
+  const outcome = await checkPassword(c, login, form.get("password") ?? "", (userId) => {
+    const session = started.statements(userId);
+    sessionStatements = session.length;
+    return [...session, ...(app ? personStatements(c.env.DB, userId, app) : [])];
+  });
   if (outcome.kind !== "ok") {
     logEvent(c, signInEvent(null, login, false, outcome.kind === "locked" ? "LOCKED_OUT" : outcome.kind === "throttled" ? "RATE_LIMITED" : "INVALID_CREDENTIALS"));
     if (outcome.kind !== "throttled") logEvents(c, accountEvents(outcome));
@@ -70,7 +80,8 @@ export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
   const session = started.session(user.id);
   const cookie = started.cookie;
   logEvents(c, [...accountEvents(outcome), signInEvent(user, login, true)]);
-  return runAuthorize(c, bundle, params, now, { freshSession: session, cookies: [cookie] });
+  const person = app ? personOfResults(outcome.alsoResults.slice(sessionStatements)) : undefined;
+  return runAuthorize(c, bundle, params, now, { freshSession: session, cookies: [cookie], person });
 }
 
 /** The transaction's request checked again; a client or settings changed since it began make it a page. */

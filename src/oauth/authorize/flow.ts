@@ -5,7 +5,7 @@ import { evaluatePolicies } from "../../policy/evaluate";
 import { logEvent } from "../../log/emit";
 import { authorizeRefusedEvent } from "../people-events";
 import type { AppRecord } from "../../store/apps";
-import { personAtApp, sessionPersonAtApp } from "../../store/person-at-app";
+import { personAtApp, sessionPersonAtApp, type PersonAtApp } from "../../store/person-at-app";
 import type { SessionRecord } from "../../store/sessions";
 import { cachedClient } from "../../cache/clients";
 import { keepCookies } from "../pages/errors";
@@ -22,6 +22,8 @@ import { epochSeconds } from "../../clock";
 export interface FlowState {
   /** The person signed in during this very transaction: prompt=login and max_age are satisfied. */
   freshSession?: SessionRecord;
+  /** The fresh session's person at this client's app, read with the sign-in's success (endpoint.ts). */
+  person?: PersonAtApp | null;
   /** The person just answered the consent page. */
   consented?: boolean;
   cookies?: string[];
@@ -54,7 +56,7 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
     if (req.prompt.includes("none")) throw fail(new OAuthError("login_required", "The client specified not to prompt, but the user is not logged in."));
     return renderSignIn(c, bundle, params, now, { login: req.loginHint });
   }
-  const person = state.freshSession ? await personAtApp(c.env.DB, session.userId, app) : found?.person;
+  const person = state.freshSession ? (state.person !== undefined ? state.person : await personAtApp(c.env.DB, session.userId, app)) : found?.person;
   const user = person?.user;
   if (!person || !user || user.status !== "ACTIVE") {
     if (req.prompt.includes("none")) throw fail(new OAuthError("login_required", "The client specified not to prompt, but the user is not logged in."));

@@ -12,7 +12,8 @@ export const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAA
 
 /** unlockedNow: this attempt found the person's lock expired and unlocked them first (autoUnlockMinutes). */
 export type SignInOutcome =
-  | { kind: "ok"; user: UserRecord; unlockedNow?: UserRecord }
+  /** alsoResults: the results of onSuccess's statements, in order. */
+  | { kind: "ok"; user: UserRecord; unlockedNow?: UserRecord; alsoResults: D1Result[] }
   /** Wrong login or password, or an inactive person: one answer, no oracle. lockedNow: this attempt locked them. */
   | { kind: "failed"; lockedNow?: UserRecord; unlockedNow?: UserRecord }
   /** Locked out, told only when the policy's showLockoutFailures is true (Okta). */
@@ -29,7 +30,7 @@ export function checkPassword(c: Context<AppEnv>, login: string, password: strin
   return checkCredentials(c.env, clientIp(c.req.raw), login, password, c.get("now"), onSuccess);
 }
 
-/** What a successful sign-in also writes, in the same transaction as its success (the session it starts). */
+/** What a successful sign-in also runs, in the same transaction as its success (the session it starts, reads). */
 export type OnSuccess = (userId: string) => D1PreparedStatement[];
 
 /** checkPassword for callers without a page's context: the password grant and the device activation page. */
@@ -55,6 +56,6 @@ export async function checkCredentials(env: Env, ip: string | null, login: strin
     const lockedNow = locked ? { lockedNow: user } : {};
     return locked && lockout.showLockoutFailures ? { kind: "locked", ...lockedNow, ...unlockedNow } : { kind: "failed", ...lockedNow, ...unlockedNow };
   }
-  await recordSignInSuccess(env.DB, user.id, nowIso, onSuccess?.(user.id));
-  return { kind: "ok", user, ...unlockedNow };
+  const alsoResults = await recordSignInSuccess(env.DB, user.id, nowIso, onSuccess?.(user.id));
+  return { kind: "ok", user, alsoResults, ...unlockedNow };
 }
