@@ -100,7 +100,7 @@ export const userByLoginStatement = (db: D1Database, login: string): D1PreparedS
   db.prepare(`SELECT ${USER_SELECT} FROM users WHERE login_lower = ?1`).bind(fold(login));
 
 /** Okta: logins are unique case-insensitively; this is the form `users.login_lower` stores. */
-export const foldLogin = (login: string) => fold(login);
+export const foldLogin = fold;
 
 /** One clause of a user search: a whitelisted field compared with eq or sw (starts with). */
 export interface UserClause {

@@ -19,6 +19,7 @@ import {
   type ReadyServer,
 } from "../support/clients";
 import { serverNotFound } from "../support/fixtures";
+import { aroundMethods } from "../support/around-methods";
 
 /**
  * The token hot path, observed from outside: the Worker's own fetch handler runs over bindings wrapped in
@@ -40,90 +41,58 @@ function countingEnv(base: Env): { env: Env; counts: Counts; d1Trips: () => numb
   const RUNS = new Set(["first", "all", "run", "raw"]);
   const unwrap = new WeakMap<object, D1PreparedStatement>();
   const counted = (st: D1PreparedStatement): D1PreparedStatement => {
-    const proxy = countedStatement(st);
+    const proxy = aroundMethods(st, (prop, _args, invoke) => {
+      if (RUNS.has(String(prop))) trips++;
+      const result = invoke();
+      return prop === "bind" ? counted(result as D1PreparedStatement) : result;
+    });
     unwrap.set(proxy, st);
     return proxy;
   };
-  const countedStatement = (st: D1PreparedStatement): D1PreparedStatement =>
-    new Proxy(st, {
-      get(target, prop) {
-        const value = Reflect.get(target, prop);
-        if (typeof value !== "function") return value;
-        return (...args: unknown[]) => {
-          if (RUNS.has(String(prop))) trips++;
-          const result = Reflect.apply(value, target, args);
-          return prop === "bind" ? counted(result as D1PreparedStatement) : result;
-        };
-      },
-    });
   const record = (kind: "d1" | "durableObjects", name: string) => {
     counts[kind]++;
     counts.calls.push(name);
   };
   // Every D1 query starts at the binding: prepare, batch, exec, withSession.
-  const db = new Proxy(base.DB, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        record("d1", `DB.${String(prop)}`);
-        if (prop === "batch") {
-          trips++;
-          // The statements reach the binding as they were prepared (not through the counting proxy).
-          return Reflect.apply(value, target, [(args[0] as D1PreparedStatement[]).map((st) => unwrap.get(st) ?? st)]);
-        }
-        const result = Reflect.apply(value, target, args);
-        return prop === "prepare" ? counted(result as D1PreparedStatement) : result;
-      };
-    },
+  const db = aroundMethods(base.DB, (prop, args, invoke) => {
+    record("d1", `DB.${String(prop)}`);
+    if (prop === "batch") {
+      trips++;
+      // The statements reach the binding as they were prepared (not through the counting proxy).
+      return invoke([(args[0] as D1PreparedStatement[]).map((st) => unwrap.get(st) ?? st)]);
+    }
+    const result = invoke();
+    return prop === "prepare" ? counted(result as D1PreparedStatement) : result;
   });
   // A stub's RPC methods are counted too, in case a stub is ever kept across requests.
   const stub = (s: object) =>
-    new Proxy(s, {
-      get(target, prop) {
-        if (prop === "then") return undefined;
-        const value = Reflect.get(target, prop);
-        if (typeof value !== "function") return value;
-        return (...args: unknown[]) => {
-          record("durableObjects", `stub.${String(prop)}`);
-          return Reflect.apply(value, target, args);
-        };
+    aroundMethods(
+      s,
+      (prop, _args, invoke) => {
+        record("durableObjects", `stub.${String(prop)}`);
+        return invoke();
       },
-    });
-  const keys = new Proxy(base.KEYS, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        record("durableObjects", `KEYS.${String(prop)}`);
-        const result = Reflect.apply(value, target, args);
-        return prop === "get" || prop === "getByName" ? stub(result as object) : result;
-      };
-    },
+      { stub: true },
+    );
+  const keys = aroundMethods(base.KEYS, (prop, _args, invoke) => {
+    record("durableObjects", `KEYS.${String(prop)}`);
+    const result = invoke();
+    return prop === "get" || prop === "getByName" ? stub(result as object) : result;
   });
   // Issue 17: the SessionStore namespace; only RPCs on its stubs are round trips (getting a stub is local).
   const sessionStub = (s: object) =>
-    new Proxy(s, {
-      get(target, prop) {
-        if (prop === "then") return undefined;
-        const value = Reflect.get(target, prop);
-        if (typeof value !== "function") return value;
-        return (...args: unknown[]) => {
-          counts.sessions = (counts.sessions ?? 0) + 1;
-          record("durableObjects", `SESSIONS.${String(prop)}`);
-          return Reflect.apply(value, target, args);
-        };
+    aroundMethods(
+      s,
+      (prop, _args, invoke) => {
+        counts.sessions = (counts.sessions ?? 0) + 1;
+        record("durableObjects", `SESSIONS.${String(prop)}`);
+        return invoke();
       },
-    });
-  const sessions = new Proxy(base.SESSIONS, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        const result = Reflect.apply(value, target, args);
-        return prop === "get" ? sessionStub(result as object) : result;
-      };
-    },
+      { stub: true },
+    );
+  const sessions = aroundMethods(base.SESSIONS, (prop, _args, invoke) => {
+    const result = invoke();
+    return prop === "get" ? sessionStub(result as object) : result;
   });
   return {
     env: { ...base, DB: db, KEYS: keys, SESSIONS: sessions } as Env,

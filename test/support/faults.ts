@@ -7,6 +7,7 @@ import type { Env } from "../../src/env";
 import { ORG_ACCESS_TOKEN_KEYS } from "../../src/tokens/org-server";
 import { BASE } from "./admin";
 import { ERROR_ID } from "./fixtures";
+import { aroundMethods } from "./around-methods";
 
 /**
  * Bindings that fail on purpose: the real D1 database, Durable Object namespace and any Queue producer, wrapped so
@@ -90,27 +91,15 @@ export function faultyBindings(failAt: number | null = null, base: Env = env): F
         };
       },
     });
-  const keys = new Proxy(base.KEYS, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        const result = Reflect.apply(value, target, args);
-        return prop === "get" || prop === "getByName" ? stub(result as object) : result;
-      };
-    },
-  });
+  // Getting a stub from a namespace is local; its RPCs go through stub() above.
+  const stubsOf = <N extends object>(ns: N): N =>
+    aroundMethods(ns, (prop, _args, invoke) => {
+      const result = invoke();
+      return prop === "get" || prop === "getByName" ? stub(result as object) : result;
+    });
+  const keys = stubsOf(base.KEYS);
   // Issue 17: the SessionStore objects (codes, refresh-token families) fail the same way, call by call.
-  const sessions = new Proxy(base.SESSIONS, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        const result = Reflect.apply(value, target, args);
-        return prop === "get" || prop === "getByName" ? stub(result as object) : result;
-      };
-    },
-  });
+  const sessions = stubsOf(base.SESSIONS);
   // Any Queue producer binding (one with send and sendBatch): each send can fail as a queue outage does.
   const queues: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(base)) {

@@ -56,7 +56,8 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
     if (req.prompt.includes("none")) throw fail(new OAuthError("login_required", "The client specified not to prompt, but the user is not logged in."));
     return renderSignIn(c, bundle, params, now, { login: req.loginHint });
   }
-  const person = state.freshSession ? (state.person !== undefined ? state.person : await personAtApp(c.env.DB, session.userId, app)) : found?.person;
+  // The sign-in read it already; a session found by its cookie came with it; another fresh one reads it now.
+  const person = state.person !== undefined ? state.person : found ? found.person : await personAtApp(c.env.DB, session.userId, app);
   const user = person?.user;
   if (!person || !user || user.status !== "ACTIVE") {
     if (req.prompt.includes("none")) throw fail(new OAuthError("login_required", "The client specified not to prompt, but the user is not logged in."));
