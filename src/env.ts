@@ -1,8 +1,8 @@
 import { z } from "zod";
+import type { WireMessage } from "./log/wire";
 import type { KeyStore } from "./keys/key-store";
 import type { SessionStore } from "./sessions/session-store";
 import type { Actor, Target } from "./log/event";
-import type { WireEntry } from "./log/wire";
 
 /** The Worker's bindings, as wrangler.toml and the secrets declare them. */
 export interface Env {
@@ -31,7 +31,7 @@ export interface Env {
   RATE_LIMIT_API_OTHER_PER_MINUTE?: string;
   PBKDF2_THROTTLE_ACCOUNT?: RateLimit;
   /** The System Log queue (wrangler.toml); without it, events are not recorded (the bench's "logging off"). */
-  LOG_QUEUE?: Queue<WireEntry[]>;
+  LOG_QUEUE?: Queue<WireMessage>;
   LOG_RETENTION_DAYS?: string;
   /** Service bindings hooks may name as `service://BINDING/path` (README "Hooks through a Service Binding"). */
   [binding: `HOOK_${string}`]: Fetcher | undefined;

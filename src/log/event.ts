@@ -69,6 +69,9 @@ export interface EventInput {
   externalSessionId?: string | null;
 }
 
+/** How much of a request's User-Agent an event keeps. */
+export const MAX_USER_AGENT = 512;
+
 /** Where an event happened: an HTTP request (WEB) or a scheduled/queued job (JOB). */
 export interface EventOrigin {
   now: number;
@@ -109,7 +112,7 @@ export function buildEvent(input: EventInput, origin: EventOrigin, uuid: string 
     actor: input.actor ?? origin.actor,
     client: {
       // Capped: a queue message carries many events (emit.ts), and a user agent is the one unbounded field.
-      userAgent: origin.userAgent === null ? null : { rawUserAgent: origin.userAgent.slice(0, 512), os: null, browser: null },
+      userAgent: origin.userAgent === null ? null : { rawUserAgent: origin.userAgent.slice(0, MAX_USER_AGENT), os: null, browser: null },
       zone: null,
       device: null,
       id: input.clientId ?? null,

@@ -1,19 +1,44 @@
 /**
- * What crosses the System Log's queue: per request, its origin once and, per event, the uuid and what the call site
- * said. The consumer expands it into Okta's LogEvent (event.ts buildEvent), so the null-filled skeleton (most of an
- * event's bytes) never crosses the queue. Measured in `npm run bench` (README, "The System Log's cost"): with whole
- * LogEvents on the queue, client_credentials ES256 lost about a third of its rate to serialising and moving them.
+ * What crosses the System Log's queue, and what log_chunks stores: per request, its origin once and, per event,
+ * the uuid and what the call site said (a wire entry). Okta's LogEvent is built from it when someone reads it (the
+ * API, an event hook): the null-filled skeleton, most of an event's bytes, is never moved or stored.
+ *
+ * A queue message is a flush of one isolate's entries (emit.ts), compressed on the way out, with the columns
+ * log_chunks indexes; the consumer stores its bytes as they came. Measured in `npm run bench` (README, "The System
+ * Log's cost"): with structured-cloned entries, 24 to a message, the consumer expanding, re-serialising and
+ * compressing them, client_credentials ES256 lost about a third of its rate; most of it went to moving and
+ * handling many small messages and many small objects on the request's core under Miniflare.
  *
  * The uuid is made on the request, so that a redelivered message carries the same uuids to the event hooks (Okta's
- * at-least-once delivery, receivers de-duplicate by uuid). A message of whole LogEvents (what producers before this
- * format sent) is still read as it is.
+ * at-least-once delivery, receivers de-duplicate by uuid). Messages of whole LogEvents, or arrays of entries (what
+ * earlier producers sent, and the tests' hand-made batches), are still read.
  */
+import { z } from "zod";
+import { deflateText, inflateText } from "../deflate";
+import { base64url, fromBase64url } from "../encoding";
 import { buildEvent, type EventInput, type EventOrigin, type LogEvent } from "./event";
 
 export interface WireEntry {
   origin: EventOrigin;
   events: Array<{ uuid: string; input: EventInput }>;
 }
+
+/**
+ * A queue message of this producer: a few numbers and one string, sent as JSON (the runtimes' structured clone of a
+ * message does not keep a Uint8Array everywhere: the vitest pool's queue delivers it as a plain object).
+ */
+export interface WireMessage {
+  v: 2;
+  firstPublished: number;
+  lastPublished: number;
+  count: number;
+  eventTypes: string[];
+  /** base64url of the deflate-raw of the JSON text of WireEntry[]. */
+  body: string;
+}
+
+/** Queues take messages of up to 128 KB; a flush whose message would be larger is split. */
+export const MAX_MESSAGE_BYTES = 120_000;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === "string";
@@ -30,22 +55,111 @@ export const isLogEvent = (v: unknown): v is LogEvent =>
   PUBLISHED.test(v.published) &&
   !Number.isNaN(Date.parse(v.published));
 
-/** The fields buildEvent reads without a default; anything else in a message is dropped, never retried forever. */
-function isWireEntry(v: unknown): v is WireEntry {
-  if (!isObject(v) || !isObject(v.origin) || !Array.isArray(v.events)) return false;
-  const o = v.origin;
-  if (typeof o.now !== "number" || !Number.isFinite(o.now) || Number.isNaN(new Date(o.now).getTime())) return false;
-  if (!isString(o.transactionId) || (o.transactionType !== "WEB" && o.transactionType !== "JOB") || !isObject(o.actor)) return false;
-  return v.events.every((e) => isObject(e) && isString(e.uuid) && isObject(e.input) && isString(e.input.eventType) && isString(e.input.displayMessage));
+/** The fields buildEvent reads without a default; anything else in an entry is kept as written. */
+const Party = z.looseObject({ id: z.string(), type: z.string(), alternateId: z.string().nullable(), displayName: z.string().nullable() });
+const WireEntrySchema = z.object({
+  origin: z.looseObject({
+    now: z.number().int().min(0).max(8.64e15),
+    transactionId: z.string(),
+    transactionType: z.enum(["WEB", "JOB"]),
+    ipAddress: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    requestUri: z.string().nullable(),
+    actor: Party,
+  }),
+  events: z
+    .array(z.object({ uuid: z.string(), input: z.looseObject({ eventType: z.string(), displayMessage: z.string() }) }))
+    .min(1),
+});
+export const WireEntries = z.array(WireEntrySchema).min(1);
+
+const WireMessageSchema = z.object({
+  v: z.literal(2),
+  firstPublished: z.number().int(),
+  lastPublished: z.number().int(),
+  count: z.number().int().positive(),
+  eventTypes: z.array(z.string()).min(1),
+  body: z.string().regex(/^[A-Za-z0-9_-]+$/),
+});
+
+export const wireMessageOf = (body: unknown): WireMessage | null => {
+  const parsed = WireMessageSchema.safeParse(body);
+  return parsed.success ? (parsed.data as WireMessage) : null;
+};
+
+const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** (published, uuid): a chunk's order. published is always toISOString's fixed form, so its text sorts by time. */
+export const byTimeThenUuid = (a: LogEvent, b: LogEvent) => order(a.published, b.published) || order(a.uuid, b.uuid);
+
+/** The LogEvents of entries, in (published, uuid) order: the order of a chunk's events (log/read.ts). */
+export function expandEntries(entries: WireEntry[]): LogEvent[] {
+  const events: LogEvent[] = [];
+  for (const entry of entries) for (const e of entry.events) events.push(buildEvent(e.input, entry.origin, e.uuid));
+  return events.sort(byTimeThenUuid);
 }
 
-/** A message body's events, expanded, and how many of its items were not events. */
-export function eventsOfMessage(body: unknown): { events: LogEvent[]; dropped: number } {
+/**
+ * An entry as its JSON text, made when the request records it: a buffer of strings costs the collector little
+ * while it waits (emit.ts), where a buffer of entries' object graphs lived long enough to be promoted.
+ */
+export interface EncodedEntry {
+  json: string;
+  now: number;
+  count: number;
+  eventTypes: string[];
+}
+
+export const encodeEntry = (entry: WireEntry): EncodedEntry => ({
+  json: JSON.stringify(entry),
+  now: entry.origin.now,
+  count: entry.events.length,
+  eventTypes: entry.events.map((e) => e.input.eventType),
+});
+
+async function encode(entries: EncodedEntry[]): Promise<WireMessage> {
+  let first = Infinity;
+  let last = -Infinity;
+  let count = 0;
+  const types = new Set<string>();
+  for (const entry of entries) {
+    first = Math.min(first, entry.now);
+    last = Math.max(last, entry.now);
+    count += entry.count;
+    for (const t of entry.eventTypes) types.add(t);
+  }
+  const body = await deflateText(`[${entries.map((e) => e.json).join(",")}]`);
+  return { v: 2, firstPublished: first, lastPublished: last, count, eventTypes: [...types], body: base64url(body) };
+}
+
+/**
+ * The queue messages carrying these entries: one when it fits under MAX_MESSAGE_BYTES, else halves, recursively.
+ * An entry that alone exceeds the limit is left out and counted (event.ts caps what a request can make large, so
+ * that is a bug to log, not a message the queue would refuse).
+ */
+export async function encodeMessages(entries: EncodedEntry[]): Promise<{ messages: WireMessage[]; oversized: number }> {
+  if (!entries.length) return { messages: [], oversized: 0 };
+  const message = await encode(entries);
+  if (message.body.length <= MAX_MESSAGE_BYTES) return { messages: [message], oversized: 0 };
+  if (entries.length === 1) return { messages: [], oversized: 1 };
+  const half = Math.ceil(entries.length / 2);
+  const [a, b] = await Promise.all([encodeMessages(entries.slice(0, half)), encodeMessages(entries.slice(half))]);
+  return { messages: [...a.messages, ...b.messages], oversized: a.oversized + b.oversized };
+}
+
+/** A message's entries, or null when its body is not this producer's (Throws on bytes that do not inflate). */
+export async function entriesOfMessage(message: WireMessage): Promise<WireEntry[] | null> {
+  const parsed = WireEntries.safeParse(JSON.parse(await inflateText(fromBase64url(message.body))));
+  return parsed.success ? (parsed.data as WireEntry[]) : null;
+}
+
+/** An earlier producer's message body (an array of entries or of whole LogEvents): its events, and what was not. */
+export function eventsOfLegacyMessage(body: unknown): { events: LogEvent[]; dropped: number } {
   const items: unknown[] = Array.isArray(body) ? body : [body];
   const events: LogEvent[] = [];
   let dropped = 0;
   for (const item of items) {
-    if (isWireEntry(item)) for (const e of item.events) events.push(buildEvent(e.input, item.origin, e.uuid));
+    const entry = WireEntrySchema.safeParse(item);
+    if (entry.success) events.push(...expandEntries([entry.data as WireEntry]));
     else if (isLogEvent(item)) events.push(item);
     else dropped++;
   }

@@ -6,7 +6,10 @@
  * retention job. A chunk's body is read back through zod: one that does not parse is a StoredDataError (a 500).
  */
 import { z } from "zod";
+import { inflateText } from "../deflate";
 import type { LogEvent } from "../log/event";
+// The wire entries' schema and expansion are pure (no I/O): the stored form is the queue's form.
+import { expandEntries, WireEntries, type WireEntry } from "../log/wire";
 import { StoredDataError } from "./stored-json";
 
 /**
@@ -15,14 +18,16 @@ import { StoredDataError } from "./stored-json";
  */
 export const MAX_CHUNK_SPAN_MS = 60_000;
 
-/** "deflate-raw": the same DEFLATE as gzip without its 18-byte header and trailer (README "System Log"). */
-const FORMAT = "deflate-raw";
-
+/** A chunk as stored: its body compressed already (log/wire.ts), with what the indexes and pruning read. */
 export interface ChunkInput {
   /** Unique per chunk: the queue message's id (with /n for the parts of a split message). */
   messageId: string;
-  /** Sorted by (published, uuid); all within MAX_CHUNK_SPAN_MS. */
-  events: LogEvent[];
+  firstPublished: number;
+  lastPublished: number;
+  count: number;
+  eventTypes: string[];
+  /** deflate-raw of a JSON array: the queue's wire entries (log/wire.ts), or whole LogEvents (earlier producers). */
+  body: Uint8Array;
 }
 
 export interface StoredChunk {
@@ -32,30 +37,22 @@ export interface StoredChunk {
   events: LogEvent[];
 }
 
-async function pipe(data: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-  const out = new Response(new Blob([data]).stream().pipeThrough(stream));
-  return new Uint8Array(await out.arrayBuffer());
-}
-
-export const compressJson = (json: string): Promise<Uint8Array> => pipe(new TextEncoder().encode(json), new CompressionStream(FORMAT));
-
 /** The delimited list of a chunk's event types: `|a|b|`, so that instr(event_types, '|a|') finds exactly a. */
-export const typesColumn = (events: LogEvent[]): string => `|${[...new Set(events.map((e) => e.eventType))].join("|")}|`;
+export const typesColumn = (types: Iterable<string>): string => `|${[...new Set(types)].join("|")}|`;
 
 /** All chunks in one D1 batch (one transaction): a redelivered message inserts nothing (message_id is unique). */
 export async function insertLogChunks(db: D1Database, chunks: ChunkInput[]): Promise<void> {
   if (!chunks.length) return;
-  const statements = await Promise.all(
-    chunks.map(async ({ messageId, events }) =>
+  await db.batch(
+    chunks.map((c) =>
       db
         .prepare(
           `INSERT OR IGNORE INTO log_chunks (message_id, first_published, last_published, event_count, event_types, body)
            VALUES (?1, ?2, ?3, ?4, ?5, ?6)`,
         )
-        .bind(messageId, Date.parse(events[0]!.published), Date.parse(events.at(-1)!.published), events.length, typesColumn(events), await compressJson(JSON.stringify(events))),
+        .bind(c.messageId, c.firstPublished, c.lastPublished, c.count, typesColumn(c.eventTypes), c.body),
     ),
   );
-  await db.batch(statements);
 }
 
 /**
@@ -81,22 +78,29 @@ const StoredEvent = z.looseObject({
 const StoredChunkBody = z.array(StoredEvent).min(1);
 
 /** D1 returns a BLOB as an ArrayBuffer or, in some versions, an array of byte values. */
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
 const bytes = (v: unknown): Uint8Array => (v instanceof ArrayBuffer ? new Uint8Array(v) : ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : new Uint8Array(v as number[]));
 
+/**
+ * A chunk's events in (published, uuid) order. This producer's chunks hold wire entries (log/wire.ts), expanded
+ * here; earlier ones hold whole LogEvents, checked as they are.
+ */
 export async function decodeChunk(seq: number, body: unknown): Promise<LogEvent[]> {
   const where = `log_chunks.body of ${seq}`;
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder().decode(await pipe(bytes(body), new DecompressionStream(FORMAT))));
+    json = JSON.parse(await inflateText(bytes(body)));
   } catch {
     throw new StoredDataError(where, "not compressed JSON");
   }
-  const result = StoredChunkBody.safeParse(json);
+  const isEntries = Array.isArray(json) && isObject(json[0]) && "origin" in json[0];
+  const result = isEntries ? WireEntries.safeParse(json) : StoredChunkBody.safeParse(json);
   if (!result.success) {
     // Paths and issue codes only: the stored value is personal data and must not reach the log.
     throw new StoredDataError(where, result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.code}`).join("; "));
   }
-  return json as LogEvent[];
+  return isEntries ? expandEntries(result.data as WireEntry[]) : (json as LogEvent[]);
 }
 
 /** Which chunks a read wants, in which order; `after` is the last chunk of the previous batch. */

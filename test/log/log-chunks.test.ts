@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { runRetention } from "../../src/jobs/retention";
 import type { LogEvent } from "../../src/log/event";
-import { compressJson } from "../../src/store/log-chunks";
+import { deflateText } from "../../src/deflate";
 import { admin, BASE } from "../support/admin";
 import { expectOktaOutage } from "../support/faults";
 
@@ -235,8 +235,8 @@ describe("log chunks: a page reads at most 1,000 chunks", () => {
 describe("log chunks: storage faults and retention", () => {
   it.each([
     ["bytes that do not decompress", () => Promise.resolve(new Uint8Array([0xde, 0xad, 0xbe, 0xef]))],
-    ["JSON that is not LogEvents", () => compressJson(JSON.stringify([{ uuid: 5 }]))],
-    ["an empty chunk", () => compressJson("[]")],
+    ["JSON that is not LogEvents", () => deflateText(JSON.stringify([{ uuid: 5 }]))],
+    ["an empty chunk", () => deflateText("[]")],
   ])("answers a query reaching a chunk of %s with a logged 500 E0000009, never skipping it", async (_what, body) => {
     const t = NOW - 20 * HOUR;
     const id = `corrupt-${crypto.randomUUID()}`;
