@@ -21,7 +21,7 @@ function queueOptions(cfg) {
 }
 
 /** Miniflare options for the Mintgate bundle, from wrangler.toml. */
-export function mintgateOptions({ root, scriptPath, persistDir, secrets, inspectorPort }) {
+export function mintgateOptions({ root, scriptPath, persistDir, secrets, inspectorPort, log = process.env.BENCH_LOG !== "off" }) {
   const cfg = unstable_readConfig({ config: join(root, "wrangler.toml") });
   const sqliteClasses = new Set((cfg.migrations ?? []).flatMap((m) => m.new_sqlite_classes ?? []));
   return {
@@ -49,9 +49,9 @@ export function mintgateOptions({ root, scriptPath, persistDir, secrets, inspect
           (cfg.durable_objects?.bindings ?? []).map((b) => [b.name, { className: b.class_name, useSQLite: sqliteClasses.has(b.class_name) }]),
         ),
         unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
-        // The System Log queue, producer and consumer, as wrangler.toml declares them; BENCH_LOG=off leaves both out
-        // (the Worker then records no events), for the logging on/off comparison.
-        ...(process.env.BENCH_LOG === "off" ? {} : queueOptions(cfg)),
+        // The System Log queue, producer and consumer, as wrangler.toml declares them; `log: false` (or BENCH_LOG=off)
+        // leaves both out (the Worker then records no events): the bench's second Mintgate, for the logging cost.
+        ...(log ? queueOptions(cfg) : {}),
       },
     ],
   };
@@ -61,8 +61,8 @@ export function mintgateOptions({ root, scriptPath, persistDir, secrets, inspect
  * Starts Mintgate pinned to the server core. `probes` are requests polled in order until each answers 2xx; their
  * timings, measured from `new Miniflare()`, are the cold start. `applySchema` runs schema.sql first (a fresh state).
  */
-export async function startMintgate({ root, scriptPath, persistDir, secrets, workDir, applySchema = false, probes = [], label = "mintgate", inspectorPort }) {
-  const options = mintgateOptions({ root, scriptPath, persistDir, secrets, inspectorPort });
+export async function startMintgate({ root, scriptPath, persistDir, secrets, workDir, applySchema = false, probes = [], label = "mintgate", inspectorPort, log }) {
+  const options = mintgateOptions({ root, scriptPath, persistDir, secrets, inspectorPort, log });
   const specFile = join(workDir, `${label}.json`);
   const name = options.workers[0].name;
   writeFileSync(

@@ -60,6 +60,8 @@ const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").
 // `edge` (issue 17): the round-trip table and the simulated distance (bench/edge.mjs), and the rate scenarios
 // their ratios need: `BENCH_ONLY=edge` runs just those.
 if (only?.has("edge")) for (const k of ["platform_floor", "auth_code", "refresh", "sign_loop"]) only.add(k);
+// `log` (issue 13): client_credentials with the System Log on and off, `BENCH_ONLY=log`.
+if (only?.has("log")) for (const k of ["cc_rs256", "cc_rs256_nolog", "cc_es256", "cc_es256_nolog"]) only.add(k);
 const scenarios = SCENARIOS.filter((s) => !only || only.has(s.key));
 const edgeWanted = !only || only.has("edge");
 const edgeSamples = Math.round(Number(process.env.BENCH_DISTANCE_SAMPLES ?? 40));
@@ -136,13 +138,20 @@ async function main() {
   const firstStart = { readyMs: mg.readyMs, schemaMs: mg.schemaMs, probes: mg.probes };
   const peer = await startPeer();
   stops.push(peer.stop);
+  // The System Log's cost (issue 13), measured in this run: a second Mintgate on its own state without the queue.
+  const noLogWanted = scenarios.some((s) => s.target === "mintgate_nolog");
+  const mgNoLog = noLogWanted
+    ? await startMintgate({ ...mgBase, persistDir: join(workDir, "state-nolog"), label: "mintgate-nolog", log: false, applySchema: true, probes: [{ name: "discovery", path: "/oauth2/default/.well-known/openid-configuration" }] })
+    : null;
+  if (mgNoLog) stops.push(() => mgNoLog.stop());
 
   log("setting up Mintgate through the admin API and signing a person in");
   const setup = await setupMintgate(mg.url, secrets.ADMIN_TOKEN);
   log(`first client_credentials token of a new server: RS256 ${setup.firstTokenMs.rs256.toFixed(0)} ms, ES256 ${setup.firstTokenMs.es256.toFixed(0)} ms`);
 
-  const ctx = { ...settings, mg: { url: mg.url, setup }, platform, peer, workDir, log, roundResults: {} };
-  const pids = { mintgate: mg.pids, platform: platform.pids, peer: peer.pids };
+  const noLogSetup = mgNoLog ? await setupMintgate(mgNoLog.url, secrets.ADMIN_TOKEN) : null;
+  const ctx = { ...settings, mg: { url: mg.url, setup }, mgNoLog: mgNoLog && { url: mgNoLog.url, setup: noLogSetup }, platform, peer, workDir, log, roundResults: {} };
+  const pids = { mintgate: mg.pids, mintgate_nolog: mgNoLog?.pids ?? [], platform: platform.pids, peer: peer.pids };
   const ours = Object.values(pids).flat();
   const meter = (target) => cpuMeter(SERVER_CORE, pids[target], ours);
   const rounds = [];

@@ -9,6 +9,9 @@ const FORM = "Content-Type: application/x-www-form-urlencoded";
 const CC_BODY = `grant_type=client_credentials&scope=${encodeURIComponent(SCOPE)}`;
 const get = (url) => ({ url, args: ["GET", ""] });
 const post = (url, body, ...headers) => ({ url, args: ["POST", body, FORM, ...headers] });
+/** A client_credentials token request to one Mintgate's RS256 ("rs") or ES256 ("es") server. */
+const ccRequest = (mg, server) =>
+  post(`${mg.url}/oauth2/${mg.setup[server].id}/v1/token`, CC_BODY, `Authorization: ${basic(mg.setup.service.clientId, mg.setup.service.secret)}`);
 
 /**
  * The wrk scenarios of one round, in the order they run. Targets alternate so that a drift of the machine
@@ -26,8 +29,10 @@ export const SCENARIOS = [
     key: "cc_rs256",
     target: "mintgate",
     label: "client_credentials, RS256",
-    prepare: (c) => post(`${c.mg.url}/oauth2/${c.mg.setup.rs.id}/v1/token`, CC_BODY, `Authorization: ${basic(c.mg.setup.service.clientId, c.mg.setup.service.secret)}`),
+    prepare: (c) => ccRequest(c.mg, "rs"),
   },
+  // Issue 13: the same request to a second Mintgate without the System Log's queue, right after, in the same run.
+  { key: "cc_rs256_nolog", target: "mintgate_nolog", label: "client_credentials, RS256", prepare: (c) => ccRequest(c.mgNoLog, "rs") },
   { key: "cc_dpop", target: "mintgate", label: "client_credentials, RS256, DPoP proof", prepare: prepareDpop },
   {
     key: "peer_cc_rs256",
@@ -40,8 +45,9 @@ export const SCENARIOS = [
     key: "cc_es256",
     target: "mintgate",
     label: "client_credentials, ES256",
-    prepare: (c) => post(`${c.mg.url}/oauth2/${c.mg.setup.es.id}/v1/token`, CC_BODY, `Authorization: ${basic(c.mg.setup.service.clientId, c.mg.setup.service.secret)}`),
+    prepare: (c) => ccRequest(c.mg, "es"),
   },
+  { key: "cc_es256_nolog", target: "mintgate_nolog", label: "client_credentials, ES256", prepare: (c) => ccRequest(c.mgNoLog, "es") },
   {
     key: "peer_cc_es256",
     target: "peer",
@@ -184,6 +190,9 @@ export const RATIOS = [
   { key: "rs256_vs_oidc_provider", of: "cc_rs256", over: "peer_cc_rs256" },
   { key: "dpop_vs_plain", of: "cc_dpop", over: "cc_rs256", note: "a proof to verify and a jti to record per request" },
   { key: "jwks_vs_static", of: "jwks", over: "static", target: 0.9 },
+  // Issue 13: logging on stays within 10% of logging off.
+  { key: "log_on_vs_off_rs256", of: "cc_rs256", over: "cc_rs256_nolog", target: 0.9, note: "System Log on / off" },
+  { key: "log_on_vs_off_es256", of: "cc_es256", over: "cc_es256_nolog", target: 0.9, note: "System Log on / off" },
   { key: "es256_vs_sign_ceiling", of: "cc_es256", over: "sign_loop_es256", note: "in-isolate ES256 signatures/s" },
   { key: "rs256_vs_sign_only", of: "cc_rs256", over: "sign_only_rs256" },
   { key: "es256_vs_sign_only", of: "cc_es256", over: "sign_only_es256" },
