@@ -50,10 +50,10 @@ const entryOf = (inputs: EventInput[], origin: EventOrigin): EncodedEntry =>
 /**
  * Events of concurrent requests in this isolate share one queue message: the first request opens a buffer and
  * sends it COALESCE_MS later under its own waitUntil; requests in between only append their entry to it, up to
- * MESSAGE_EVENTS events. The send compresses them (wire.ts; about 100 bytes an event, so a message stays well under
- * Queues' 128 KB, and a flush that would not is split). Per-request sends cost the bench about half its
- * client_credentials throughput; 24 uncompressed events a message still cost a third (README, "The System Log's
- * cost"). An event reaches the queue at most COALESCE_MS after its request.
+ * MESSAGE_EVENTS events. The send compresses them (wire.ts; about 56 bytes an event as sent, so a message stays well
+ * under Queues' 128 KB, and a flush that would not is split). Per-request sends cost the bench about half its
+ * client_credentials throughput; 24 uncompressed events a message still cost a third (README, "What logging
+ * costs"). An event reaches the queue at most COALESCE_MS after its request.
  */
 const COALESCE_MS = 250;
 const MESSAGE_EVENTS = 500;

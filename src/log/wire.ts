@@ -4,8 +4,8 @@
  * API, an event hook): the null-filled skeleton, most of an event's bytes, is never moved or stored.
  *
  * A queue message is a flush of one isolate's entries (emit.ts), compressed on the way out, with the columns
- * log_chunks indexes; the consumer stores its bytes as they came. Measured in `npm run bench` (README, "The System
- * Log's cost"): with structured-cloned entries, 24 to a message, the consumer expanding, re-serialising and
+ * log_chunks indexes; the consumer stores its bytes as they came. Measured in `npm run bench` (README, "What logging
+ * costs"): with structured-cloned entries, 24 to a message, the consumer expanding, re-serialising and
  * compressing them, client_credentials ES256 lost about a third of its rate; most of it went to moving and
  * handling many small messages and many small objects on the request's core under Miniflare.
  *

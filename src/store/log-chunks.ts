@@ -1,7 +1,8 @@
 /**
  * SQL for the System Log (schema.sql, log_chunks): one row per queue message, its events as one compressed JSON
- * array. D1 bytes per event are what logging costs (the consumer's insert was most of a token's logging CPU, and
- * 90 days of the log is what fills D1 first: docs/scale.md), and a chunk stores an event in a fraction of a row.
+ * array (the queue's wire entries, log/wire.ts; whole LogEvents in chunks written before). D1 bytes per event are
+ * what logging costs (90 days of the log is what fills D1 first: docs/scale.md), and a chunk stores an event in a
+ * fraction of a row (about 43 bytes).
  * Written by the queue consumer only (log/consumer.ts); read in time order by log/read.ts; purged whole by the
  * retention job. A chunk's body is read back through zod: one that does not parse is a StoredDataError (a 500).
  */

@@ -237,6 +237,7 @@ describe("log chunks: storage faults and retention", () => {
     ["bytes that do not decompress", () => Promise.resolve(new Uint8Array([0xde, 0xad, 0xbe, 0xef]))],
     ["JSON that is not LogEvents", () => deflateText(JSON.stringify([{ uuid: 5 }]))],
     ["an empty chunk", () => deflateText("[]")],
+    ["wire entries missing their origin's time", () => deflateText(JSON.stringify([{ origin: { transactionId: "t" }, events: [] }]))],
   ])("answers a query reaching a chunk of %s with a logged 500 E0000009, never skipping it", async (_what, body) => {
     const t = NOW - 20 * HOUR;
     const id = `corrupt-${crypto.randomUUID()}`;
