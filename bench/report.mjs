@@ -1,7 +1,7 @@
 // The printed report: one table of figures, one of ratios, then bundle size, cold start and the ratio line.
 import { RATIOS, SCENARIOS } from "./scenarios.mjs";
 
-const TARGET_NAME = { mintgate: "Mintgate", mintgate_nolog: "Mintgate, no log", platform: "platform", peer: "oidc-provider" };
+const TARGET_NAME = { mintgate: "Mintgate", mintgate_log: "Mintgate, log twin", mintgate_nolog: "Mintgate, no log", platform: "platform", peer: "oidc-provider" };
 const fmtInt = (n) => (n == null || !Number.isFinite(n) ? "-" : Math.round(n).toLocaleString("en-US"));
 const fmtMs = (n) => (n == null || !Number.isFinite(n) ? "-" : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
 const pad = (s, n) => String(s).padEnd(n);
