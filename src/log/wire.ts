@@ -55,8 +55,9 @@ export const isLogEvent = (v: unknown): v is LogEvent =>
   PUBLISHED.test(v.published) &&
   !Number.isNaN(Date.parse(v.published));
 
+/** An actor or a target as stored (the wire form and whole LogEvents alike). */
+export const Party = z.looseObject({ id: z.string(), type: z.string(), alternateId: z.string().nullable(), displayName: z.string().nullable() });
 /** The fields buildEvent reads without a default; anything else in an entry is kept as written. */
-const Party = z.looseObject({ id: z.string(), type: z.string(), alternateId: z.string().nullable(), displayName: z.string().nullable() });
 const WireEntrySchema = z.object({
   origin: z.looseObject({
     now: z.number().int().min(0).max(8.64e15),
@@ -72,6 +73,9 @@ const WireEntrySchema = z.object({
     .min(1),
 });
 export const WireEntries = z.array(WireEntrySchema).min(1);
+
+/** Whether stored JSON is in the wire form (its items have an origin) rather than whole LogEvents. */
+export const isWireForm = (json: unknown): boolean => Array.isArray(json) && isObject(json[0]) && "origin" in json[0];
 
 const WireMessageSchema = z.object({
   v: z.literal(2),

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { inflateText } from "../deflate";
 import type { LogEvent } from "../log/event";
 // The wire entries' schema and expansion are pure (no I/O): the stored form is the queue's form.
-import { expandEntries, WireEntries, type WireEntry } from "../log/wire";
+import { expandEntries, isWireForm, Party, WireEntries, type WireEntry } from "../log/wire";
 import { StoredDataError } from "./stored-json";
 
 /**
@@ -60,7 +60,6 @@ export async function insertLogChunks(db: D1Database, chunks: ChunkInput[]): Pro
  * A stored event: Okta's LogEvent fields that readers use are checked, the rest is kept as written. The parsed
  * JSON itself is returned (not zod's copy), so that `q` reads exactly the text that was stored, in its key order.
  */
-const Party = z.looseObject({ id: z.string(), type: z.string(), alternateId: z.string().nullable(), displayName: z.string().nullable() });
 const StoredEvent = z.looseObject({
   uuid: z.string(),
   published: z.iso.datetime(),
@@ -79,8 +78,6 @@ const StoredEvent = z.looseObject({
 const StoredChunkBody = z.array(StoredEvent).min(1);
 
 /** D1 returns a BLOB as an ArrayBuffer or, in some versions, an array of byte values. */
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
 const bytes = (v: unknown): Uint8Array => (v instanceof ArrayBuffer ? new Uint8Array(v) : ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : new Uint8Array(v as number[]));
 
 /**
@@ -95,7 +92,7 @@ export async function decodeChunk(seq: number, body: unknown): Promise<LogEvent[
   } catch {
     throw new StoredDataError(where, "not compressed JSON");
   }
-  const isEntries = Array.isArray(json) && isObject(json[0]) && "origin" in json[0];
+  const isEntries = isWireForm(json);
   const result = isEntries ? WireEntries.safeParse(json) : StoredChunkBody.safeParse(json);
   if (!result.success) {
     // Paths and issue codes only: the stored value is personal data and must not reach the log.
