@@ -30,7 +30,14 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"
 
 export function uuidV7(nowMs: number): string {
   const b = crypto.getRandomValues(new Uint8Array(16));
-  for (let i = 0; i < 6; i++) b[i] = Math.floor(nowMs / 2 ** (8 * (5 - i))) & 0xff;
+  // The 48-bit millisecond time, big-endian: its top 32 bits, then (>>> takes the low 32) its low 16.
+  const high = Math.floor(nowMs / 0x10000);
+  b[0] = high >>> 24;
+  b[1] = (high >>> 16) & 0xff;
+  b[2] = (high >>> 8) & 0xff;
+  b[3] = high & 0xff;
+  b[4] = (nowMs >>> 8) & 0xff;
+  b[5] = nowMs & 0xff;
   b[6] = 0x70 | (b[6]! & 0x0f); // version 7
   b[8] = 0x80 | (b[8]! & 0x3f); // variant 10
   // By table: it runs once per System Log event on the request path (issue 13's cost budget).

@@ -8,7 +8,7 @@
  */
 import { nowMs } from "../clock";
 import { deflateText } from "../deflate";
-import { fromBase64url } from "../encoding";
+import { base64url } from "../encoding";
 import { config, type Env } from "../env";
 import { listDeliverableEventHooks } from "../store/hooks";
 import { insertLogChunks, MAX_CHUNK_SPAN_MS, type ChunkInput } from "../store/log-chunks";
@@ -39,7 +39,7 @@ const eventChunks = (messageId: string, events: LogEvent[]): Promise<ChunkInput[
       lastPublished: Date.parse(c.events.at(-1)!.published),
       count: c.events.length,
       eventTypes: c.events.map((e) => e.eventType),
-      body: await deflateText(JSON.stringify(c.events)),
+      body: base64url(await deflateText(JSON.stringify(c.events))),
     })),
   );
 
@@ -64,7 +64,7 @@ async function readWireMessage(id: string, m: WireMessage): Promise<Read> {
     return entries ? expandEntries(entries) : [];
   };
   if (m.lastPublished - m.firstPublished <= MAX_CHUNK_SPAN_MS) {
-    const chunk = { messageId: id, firstPublished: m.firstPublished, lastPublished: m.lastPublished, count: m.count, eventTypes: m.eventTypes, body: fromBase64url(m.body) };
+    const chunk = { messageId: id, firstPublished: m.firstPublished, lastPublished: m.lastPublished, count: m.count, eventTypes: m.eventTypes, body: m.body };
     // Stored unread: the producer is this Worker (emit.ts). Reads check it (a bad body is a logged 500 there).
     return { chunks: [chunk], events, dropped: 0 };
   }

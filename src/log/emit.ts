@@ -8,10 +8,11 @@ import type { AppEnv, Env } from "../env";
 import { executionCtxOf } from "../execution-ctx";
 import { uuidV7 } from "../ids";
 import { actorOf, MAX_USER_AGENT, SYSTEM_ACTOR, type Actor, type EventInput, type EventOrigin } from "./event";
-import { encodeEntry, encodeMessages, type EncodedEntry, type WireEntry } from "./wire";
+import { encodeEntry, encodeMessages, SharedParts, sharedForLog, type EncodedEntry, type WireEntry } from "./wire";
 
 /** Someone the request does not identify (an unauthenticated caller). */
-const ANONYMOUS: Actor = actorOf("unknown", "PublicClientApp", "unknown", "Unknown");
+const ANONYMOUS: Actor = sharedForLog(actorOf("unknown", "PublicClientApp", "unknown", "Unknown"));
+const NO_DETAIL = sharedForLog({});
 
 function originOf(c: Context<AppEnv>): EventOrigin {
   const actor = c.get("actor") ?? ANONYMOUS;
@@ -26,7 +27,7 @@ function originOf(c: Context<AppEnv>): EventOrigin {
     // Okta: requestUri is the path; the query may carry codes and tokens, so it is left out.
     requestUri: c.req.path,
     actor,
-    transactionDetail: actor.type === "ApiToken" ? { requestApiTokenId: actor.id } : {},
+    transactionDetail: actor.type === "ApiToken" ? { requestApiTokenId: actor.id } : NO_DETAIL,
   };
 }
 
@@ -44,46 +45,49 @@ async function send(env: Env, entries: EncodedEntry[]): Promise<void> {
   }
 }
 
-const entryOf = (inputs: EventInput[], origin: EventOrigin): EncodedEntry =>
-  encodeEntry({ origin, events: inputs.map((input) => ({ uuid: uuidV7(origin.now), input })) } satisfies WireEntry);
+const entryOf = (inputs: EventInput[], origin: EventOrigin, parts: SharedParts | null = null): EncodedEntry =>
+  encodeEntry({ origin, events: inputs.map((input) => ({ uuid: uuidV7(origin.now), input })) } satisfies WireEntry, parts);
 
 /**
  * Events of concurrent requests in this isolate share one queue message: the first request opens a buffer and
  * sends it COALESCE_MS later under its own waitUntil; requests in between only append their entry to it, up to
- * MESSAGE_EVENTS events. The send compresses them (wire.ts; about 56 bytes an event as sent, so a message stays well
- * under Queues' 128 KB, and a flush that would not is split). Per-request sends cost the bench about half its
- * client_credentials throughput; 24 uncompressed events a message still cost a third (README, "What logging
- * costs"). An event reaches the queue at most COALESCE_MS after its request.
+ * MESSAGE_EVENTS events. The buffer numbers the parts its entries share (wire.ts SharedParts), and the send
+ * compresses them (about 56 bytes an event as sent, so a message stays well under Queues' 128 KB, and a flush that
+ * would not is split). Per-request sends cost the bench about half its client_credentials throughput; 24
+ * uncompressed events a message still cost a third (README, "What logging costs"). An event reaches the queue at
+ * most COALESCE_MS after its request.
  */
-const COALESCE_MS = 250;
-const MESSAGE_EVENTS = 500;
+const COALESCE_MS = 500;
+const MESSAGE_EVENTS = 1500;
 interface Pending {
   entries: EncodedEntry[];
   events: number;
+  parts: SharedParts;
 }
 const open = new WeakMap<Env, Pending>();
 
 /** Records events of this request (WEB transaction). Returns at once; the queue send runs under waitUntil. */
 export function logEvents(c: Context<AppEnv>, inputs: EventInput[]): void {
   if (!c.env.LOG_QUEUE || inputs.length === 0) return;
-  const entry = entryOf(inputs, originOf(c));
+  const origin = originOf(c);
   const ctx = executionCtxOf(c);
   if (!ctx) {
     // No waitUntil to send a shared buffer under (app.request() without one): a buffer opened here would never be
     // sent, and every later request of the isolate would append to it. Sent alone, as far as the request lives.
-    void send(c.env, [entry]);
+    void send(c.env, [entryOf(inputs, origin)]);
     return;
   }
   const buffer = open.get(c.env);
   if (buffer) {
     // Another request's buffer, sent by that request within COALESCE_MS: only plain data crosses requests here
     // (workerd forbids a request resolving or awaiting a promise or I/O another request created).
-    buffer.entries.push(entry);
+    buffer.entries.push(entryOf(inputs, origin, buffer.parts));
     buffer.events += inputs.length;
     if (buffer.events >= MESSAGE_EVENTS) open.delete(c.env);
     return;
   }
-  const mine: Pending = { entries: [entry], events: inputs.length };
+  const parts = new SharedParts();
+  const mine: Pending = { entries: [entryOf(inputs, origin, parts)], events: inputs.length, parts };
   open.set(c.env, mine);
   const env = c.env;
   ctx.waitUntil(

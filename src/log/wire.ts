@@ -9,6 +9,10 @@
  * compressing them, client_credentials ES256 lost about a third of its rate; most of it went to moving and
  * handling many small messages and many small objects on the request's core under Miniflare.
  *
+ * Parts many entries share (an actor, a client's token events: sharedForLog) are written once per message, in its
+ * body's "parts", and entries refer to them by number: most of an entry's text was such parts, and DEFLATE's time
+ * grows with the text it is given (issue 13's cost, measured with perf in `npm run bench`'s logging twins).
+ *
  * The uuid is made on the request, so that a redelivered message carries the same uuids to the event hooks (Okta's
  * at-least-once delivery, receivers de-duplicate by uuid). Messages of whole LogEvents, or arrays of entries (what
  * earlier producers sent, and the tests' hand-made batches), are still read.
@@ -74,9 +78,6 @@ const WireEntrySchema = z.object({
 });
 export const WireEntries = z.array(WireEntrySchema).min(1);
 
-/** Whether stored JSON is in the wire form (its items have an origin) rather than whole LogEvents. */
-export const isWireForm = (json: unknown): boolean => Array.isArray(json) && isObject(json[0]) && "origin" in json[0];
-
 const WireMessageSchema = z.object({
   v: z.literal(2),
   firstPublished: z.number().int(),
@@ -111,14 +112,84 @@ export interface EncodedEntry {
   now: number;
   count: number;
   eventTypes: string[];
+  /** The shared parts the text refers to by number, and the table that numbers them. */
+  refs: number[];
+  parts: SharedParts | null;
 }
 
-export const encodeEntry = (entry: WireEntry): EncodedEntry => ({
-  json: JSON.stringify(entry),
-  now: entry.origin.now,
-  count: entry.events.length,
-  eventTypes: entry.events.map((e) => e.input.eventType),
-});
+/** The JSON text of each part registered with sharedForLog, made once. */
+const sharedTexts = new WeakMap<object, string>();
+
+function deepFreeze(v: unknown): void {
+  if (typeof v !== "object" || v === null || Object.isFrozen(v)) return;
+  Object.freeze(v);
+  for (const child of Object.values(v)) deepFreeze(child);
+}
+
+/**
+ * Marks a part of events (an actor, an EventInput) that many requests record unchanged, such as the
+ * client_credentials token events a call site keeps per client: it is frozen, its JSON text is made once, and a
+ * flush writes it once (SharedParts) instead of in every entry that carries it.
+ */
+export function sharedForLog<T extends object>(part: T): T {
+  if (!sharedTexts.has(part)) {
+    deepFreeze(part);
+    sharedTexts.set(part, JSON.stringify(part));
+  }
+  return part;
+}
+
+/** The shared parts of one flush's entries, numbered in the order first met. */
+export class SharedParts {
+  readonly texts: string[] = [];
+  private readonly numbers = new Map<object, number>();
+
+  numberOf(part: object, text: string): number {
+    let n = this.numbers.get(part);
+    if (n === undefined) {
+      n = this.texts.push(text) - 1;
+      this.numbers.set(part, n);
+    }
+    return n;
+  }
+}
+
+const str = (v: string | null): string => (v === null ? "null" : JSON.stringify(v));
+
+/**
+ * An entry's JSON text: JSON.stringify(entry) when there is no table; with one, each shared part (actor, transaction
+ * detail, event input) is its number in the table (resolveParts puts it back).
+ */
+export function encodeEntry(entry: WireEntry, parts: SharedParts | null = null): EncodedEntry {
+  const refs: number[] = [];
+  const textOf = (v: object): string => {
+    const text = sharedTexts.get(v);
+    if (text === undefined) return JSON.stringify(v);
+    if (!parts) return text;
+    const n = parts.numberOf(v, text);
+    refs.push(n);
+    return String(n);
+  };
+  const o = entry.origin;
+  let json =
+    `{"origin":{"now":${o.now},"transactionId":${str(o.transactionId)},"transactionType":"${o.transactionType}",` +
+    `"ipAddress":${str(o.ipAddress)},"userAgent":${str(o.userAgent)},"requestUri":${str(o.requestUri)},"actor":${textOf(o.actor)}` +
+    `${o.transactionDetail === undefined ? "" : `,"transactionDetail":${textOf(o.transactionDetail)}`}},"events":[`;
+  const eventTypes: string[] = [];
+  entry.events.forEach((e, i) => {
+    json += `${i ? "," : ""}{"uuid":${str(e.uuid)},"input":${textOf(e.input)}}`;
+    eventTypes.push(e.input.eventType);
+  });
+  return { json: `${json}]}`, now: o.now, count: entry.events.length, eventTypes, refs, parts };
+}
+
+/** A body's text: the entries, and the shared parts they refer to (only those, so a split message stays small). */
+function bodyText(entries: EncodedEntry[]): string {
+  const used = new Map<number, string>();
+  for (const e of entries) for (const n of e.refs) if (!used.has(n)) used.set(n, e.parts!.texts[n]!);
+  const parts = [...used].map(([n, text]) => `"${n}":${text}`).join(",");
+  return `{"parts":{${parts}},"entries":[${entries.map((e) => e.json).join(",")}]}`;
+}
 
 async function encode(entries: EncodedEntry[]): Promise<WireMessage> {
   let first = Infinity;
@@ -131,7 +202,7 @@ async function encode(entries: EncodedEntry[]): Promise<WireMessage> {
     count += entry.count;
     for (const t of entry.eventTypes) types.add(t);
   }
-  const body = await deflateText(`[${entries.map((e) => e.json).join(",")}]`);
+  const body = await deflateText(bodyText(entries));
   return { v: 2, firstPublished: first, lastPublished: last, count, eventTypes: [...types], body: base64url(body) };
 }
 
@@ -150,9 +221,29 @@ export async function encodeMessages(entries: EncodedEntry[]): Promise<{ message
   return { messages: [...a.messages, ...b.messages], oversized: a.oversized + b.oversized };
 }
 
+/**
+ * A body's JSON with its shared parts put back where entries refer to them by number: this producer's
+ * {parts, entries} becomes the array of entries an earlier producer wrote, which is returned as it is. Check the
+ * result with WireEntries.
+ */
+export function resolveParts(json: unknown): unknown {
+  if (!isObject(json) || !isObject(json.parts) || !Array.isArray(json.entries)) return json;
+  const parts = json.parts;
+  const part = (v: unknown) => (typeof v === "number" ? parts[String(v)] : v);
+  return json.entries.map((e: unknown) => {
+    if (!isObject(e) || !isObject(e.origin) || !Array.isArray(e.events)) return e;
+    const origin = { ...e.origin, actor: part(e.origin.actor), ...("transactionDetail" in e.origin ? { transactionDetail: part(e.origin.transactionDetail) } : {}) };
+    return { origin, events: e.events.map((ev: unknown) => (isObject(ev) ? { ...ev, input: part(ev.input) } : ev)) };
+  });
+}
+
+/** Whether stored JSON is in a wire form (entries, with or without shared parts) rather than whole LogEvents. */
+export const isWireForm = (json: unknown): boolean =>
+  (isObject(json) && "entries" in json) || (Array.isArray(json) && isObject(json[0]) && "origin" in json[0]);
+
 /** A message's entries, or null when its body is not this producer's (Throws on bytes that do not inflate). */
 export async function entriesOfMessage(message: WireMessage): Promise<WireEntry[] | null> {
-  const parsed = WireEntries.safeParse(JSON.parse(await inflateText(fromBase64url(message.body))));
+  const parsed = WireEntries.safeParse(resolveParts(JSON.parse(await inflateText(fromBase64url(message.body)))));
   return parsed.success ? (parsed.data as WireEntry[]) : null;
 }
 

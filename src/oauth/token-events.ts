@@ -8,6 +8,7 @@ import type { ServerBundle } from "../cache/server-bundle";
 import type { OAuthError } from "../errors";
 import { ORG_SERVER_ID } from "../issuer";
 import { actorOf, type Actor, type EventInput, type Target } from "../log/event";
+import { sharedForLog } from "../log/wire";
 import type { AppRecord } from "../store/apps";
 import type { TokenResponse } from "./grants/grant";
 
@@ -31,9 +32,8 @@ function userOf(accessToken: string): string | null {
   return typeof claims.uid === "string" ? claims.uid : null;
 }
 
-export function tokenIssuedEvents(bundle: ServerBundle, client: AppRecord, grantType: string, body: TokenResponse): EventInput[] {
+function issuedEvents(bundle: ServerBundle, client: AppRecord, grantType: string, body: TokenResponse, uid: string | null): EventInput[] {
   const prefix = eventPrefix(bundle);
-  const uid = grantType === "client_credentials" ? null : userOf(body.access_token);
   const target: Target[] = [serverTarget(bundle), ...(uid ? [actorOf(uid, "User")] : [])];
   const common = { actor: clientActor(client), clientId: client.clientId, target, debugData: { grantType, grantedScopes: body.scope } };
   const tokens: Array<[keyof TokenResponse, string, string]> = [
@@ -44,6 +44,35 @@ export function tokenIssuedEvents(bundle: ServerBundle, client: AppRecord, grant
   return tokens
     .filter(([field]) => body[field] !== undefined)
     .map(([, kind, displayMessage]) => ({ ...common, eventType: `${prefix}token.grant.${kind}`, displayMessage, ...(kind === "access_token" ? { debugData: { ...common.debugData, expiresIn: body.expires_in } } : {}) }));
+}
+
+/**
+ * The events of tokens issued to a client alone (client_credentials) are the same for every request of that client
+ * with the same scopes at the same server: made once per server bundle and client (both replaced when an admin
+ * changes them) and shared, so the System Log encodes them once (log/wire.ts sharedForLog; issue 13's cost on the
+ * hottest path). A client asking for ever new scope sets only turns its table over.
+ */
+const clientOnlyEvents = new WeakMap<ServerBundle, WeakMap<AppRecord, Map<string, EventInput[]>>>();
+const MAX_SHARED_PER_CLIENT = 16;
+
+function sharedClientEvents(bundle: ServerBundle, client: AppRecord, grantType: string, body: TokenResponse): EventInput[] {
+  let byClient = clientOnlyEvents.get(bundle);
+  if (!byClient) clientOnlyEvents.set(bundle, (byClient = new WeakMap()));
+  let table = byClient.get(client);
+  if (!table) byClient.set(client, (table = new Map()));
+  const key = `${grantType} ${body.scope ?? ""} ${body.expires_in} ${body.id_token !== undefined} ${body.refresh_token !== undefined}`;
+  let events = table.get(key);
+  if (!events) {
+    if (table.size >= MAX_SHARED_PER_CLIENT) table.clear();
+    events = issuedEvents(bundle, client, grantType, body, null).map(sharedForLog);
+    table.set(key, events);
+  }
+  return events;
+}
+
+export function tokenIssuedEvents(bundle: ServerBundle, client: AppRecord, grantType: string, body: TokenResponse): EventInput[] {
+  if (grantType === "client_credentials") return sharedClientEvents(bundle, client, grantType, body);
+  return issuedEvents(bundle, client, grantType, body, userOf(body.access_token));
 }
 
 /** The client_id a request names, in its form or its Basic credentials (RFC 6749 2.3.1), for the log only. */

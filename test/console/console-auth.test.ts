@@ -63,10 +63,10 @@ describe("the console's sign-in", () => {
   it("loses no System Log event to its in-process token request: the sign-in's tokens and the next admin write are logged", async () => {
     // The callback redeems the code at /oauth2/v1/token through the Worker's own fetch. Without the request's
     // ExecutionContext there, the log's shared buffer was opened and never sent, and later events joined it. The
-    // pause lets the sign-in's own events leave first (log/emit.ts COALESCE_MS, 250), so the token request opens a
+    // pause lets the sign-in's own events leave first (log/emit.ts COALESCE_MS, 500), so the token request opens a
     // buffer.
     const p = await superAdmin();
-    expect((await consoleSignIn(p, 400)).status).toBe(303);
+    expect((await consoleSignIn(p, 650)).status).toBe(303);
     const group = await admin("/groups", { method: "POST", json: { profile: { name: `after console sign-in ${p.id}` } } });
     expect(group.status).toBe(200);
     const groupId = ((await group.json()) as { id: string }).id;

@@ -5,6 +5,7 @@ import worker from "../../src/index";
 import { runRetention } from "../../src/jobs/retention";
 import type { LogEvent } from "../../src/log/event";
 import { deflateText } from "../../src/deflate";
+import { base64url } from "../../src/encoding";
 import { admin, BASE } from "../support/admin";
 import { expectOktaOutage } from "../support/faults";
 
@@ -235,6 +236,9 @@ describe("log chunks: a page reads at most 1,000 chunks", () => {
 describe("log chunks: storage faults and retention", () => {
   it.each([
     ["bytes that do not decompress", () => Promise.resolve(new Uint8Array([0xde, 0xad, 0xbe, 0xef]))],
+    ["text that is not base64url", () => Promise.resolve("not base64url!")],
+    ["base64url text that does not decompress", () => Promise.resolve(base64url(new Uint8Array([0xde, 0xad, 0xbe, 0xef])))],
+    ["base64url text of JSON that is not LogEvents", async () => base64url(await deflateText(JSON.stringify([{ uuid: 5 }])))],
     ["JSON that is not LogEvents", () => deflateText(JSON.stringify([{ uuid: 5 }]))],
     ["an empty chunk", () => deflateText("[]")],
     ["wire entries missing their origin's time", () => deflateText(JSON.stringify([{ origin: { transactionId: "t" }, events: [] }]))],
@@ -251,6 +255,21 @@ describe("log chunks: storage faults and retention", () => {
       await expectOktaOutage(res, "corrupt chunk");
       const line = errors.mock.calls.map((a) => String(a[0])).find((l) => l.includes(errorId));
       expect(line).toContain("log_chunks.body");
+    } finally {
+      await env.DB.prepare("DELETE FROM log_chunks WHERE message_id = ?1").bind(id).run();
+    }
+  });
+
+  it("reads a chunk an earlier consumer stored as a BLOB as it reads the text ones", async () => {
+    const t = NOW - 21 * HOUR;
+    const stored = event(t, { displayMessage: `blob ${crypto.randomUUID()}` });
+    const id = `blob-${crypto.randomUUID()}`;
+    await env.DB.prepare("INSERT INTO log_chunks (message_id, first_published, last_published, event_count, event_types, body) VALUES (?1, ?2, ?2, 1, '|user.session.start|', ?3)")
+      .bind(id, t, await deflateText(JSON.stringify([stored])))
+      .run();
+    try {
+      const { uuids } = await follow(`${window(t - HOUR, t + HOUR)}&${q(`displayMessage eq "${stored.displayMessage}"`)}`);
+      expect(uuids).toEqual([stored.uuid]);
     } finally {
       await env.DB.prepare("DELETE FROM log_chunks WHERE message_id = ?1").bind(id).run();
     }

@@ -4,7 +4,7 @@ import { expect, it } from "vitest";
 import worker from "../../src/index";
 import { uuidV7 } from "../../src/ids";
 import type { LogEvent } from "../../src/log/event";
-import { encodeEntry, encodeMessages, type WireEntry, type WireMessage } from "../../src/log/wire";
+import { encodeEntry, encodeMessages, SharedParts, sharedForLog, type EncodedEntry, type WireEntry, type WireMessage } from "../../src/log/wire";
 import { clientCredentials, createApp, readyServer } from "../support/clients";
 import { waitForEvents } from "../support/log";
 
@@ -18,27 +18,19 @@ import { waitForEvents } from "../support/log";
 const EVENTS = 2400;
 const PER_MESSAGE = 500;
 
-/** The wire entry the token endpoint recorded for `real` (log/emit.ts), from the LogEvent built from it. */
-function entryOf(real: LogEvent, now: number, requestId: string): WireEntry {
+/**
+ * The wire entry the token endpoint recorded for `real` (log/emit.ts), from the LogEvent built from it: the client's
+ * token events and the anonymous origin actor are parts every such request shares (wire.ts sharedForLog).
+ */
+function entryMaker(real: LogEvent): (now: number, requestId: string) => WireEntry {
   const { requestId: _r, requestUri, url: _u, ...debugData } = real.debugContext.debugData as Record<string, unknown>;
-  return {
-    origin: {
-      now,
-      transactionId: requestId,
-      transactionType: "WEB",
-      ipAddress: "203.0.113.7",
-      userAgent: "node",
-      requestUri: String(requestUri),
-      actor: { id: "unknown", type: "PublicClientApp", alternateId: "unknown", displayName: "Unknown", detailEntry: null },
-      transactionDetail: {},
-    },
-    events: [
-      {
-        uuid: uuidV7(now),
-        input: { eventType: real.eventType, displayMessage: real.displayMessage, actor: real.actor, clientId: real.client.id, target: real.target, debugData },
-      },
-    ],
-  };
+  const actor = sharedForLog({ id: "unknown", type: "PublicClientApp", alternateId: "unknown", displayName: "Unknown", detailEntry: null });
+  const transactionDetail = sharedForLog({});
+  const input = sharedForLog({ eventType: real.eventType, displayMessage: real.displayMessage, actor: real.actor, clientId: real.client.id, target: real.target, debugData });
+  return (now, requestId) => ({
+    origin: { now, transactionId: requestId, transactionType: "WEB", ipAddress: "203.0.113.7", userAgent: "node", requestUri: String(requestUri), actor, transactionDetail },
+    events: [{ uuid: uuidV7(now), input }],
+  });
 }
 
 it("grows D1 by under 100 bytes per client_credentials token event (170 B when chunks held whole LogEvents, 1.7 KB as a row each)", { timeout: 120_000 }, async () => {
@@ -49,9 +41,16 @@ it("grows D1 by under 100 bytes per client_credentials token event (170 B when c
   const t0 = Date.parse(real!.published) + 60_000;
   const before = await env.DB.prepare("SELECT count(*) AS n, coalesce(sum(length(body)), 0) AS body FROM log_chunks").first<{ n: number; body: number }>();
   const sizeBefore = (await env.DB.prepare("SELECT 1").run()).meta.size_after;
-  const entries = Array.from({ length: EVENTS }, (_, i) => encodeEntry(entryOf(real!, t0 + i * 10, crypto.randomUUID().replace(/-/g, "").slice(0, 24))));
+  const entryOf = entryMaker(real!);
+  const entries: EncodedEntry[] = [];
   const bodies: WireMessage[] = [];
-  for (let i = 0; i < EVENTS; i += PER_MESSAGE) bodies.push(...(await encodeMessages(entries.slice(i, i + PER_MESSAGE))).messages);
+  for (let i = 0; i < EVENTS; i += PER_MESSAGE) {
+    // One flush: its entries number their shared parts in one table, as emit.ts's buffer does.
+    const parts = new SharedParts();
+    const flush = Array.from({ length: Math.min(PER_MESSAGE, EVENTS - i) }, (_, k) => encodeEntry(entryOf(t0 + (i + k) * 10, crypto.randomUUID().replace(/-/g, "").slice(0, 24)), parts));
+    entries.push(...flush);
+    bodies.push(...(await encodeMessages(flush)).messages);
+  }
   const messages = bodies.map((body) => ({ id: crypto.randomUUID().replace(/-/g, ""), timestamp: new Date(), attempts: 1, body }));
   await worker.queue!(createMessageBatch("mintgate-log", messages) as never, env);
   const after = await env.DB.prepare("SELECT count(*) AS n, coalesce(sum(length(body)), 0) AS body FROM log_chunks").first<{ n: number; body: number }>();

@@ -42,6 +42,21 @@ describe("the System Log's events", () => {
     expect(Date.parse(e!.published)).not.toBeNaN();
   });
 
+  it("records every client_credentials token as its own event, and a renamed client's next token under its new name", async () => {
+    const mine = await createApp({ application_type: "service", grant_types: ["client_credentials"] });
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) ids.push((await clientCredentials(rs.id, mine, "orders:read")).headers.get("X-Okta-Request-Id")!);
+    const label = `renamed ${crypto.randomUUID()}`;
+    const renamed = await admin(`/apps/${mine.id}`, { method: "PUT", json: { ...mine.app, label } });
+    expect(renamed.status).toBe(200);
+    ids.push((await clientCredentials(rs.id, mine, "orders:read")).headers.get("X-Okta-Request-Id")!);
+    const events = await waitForEvents((e) => e.eventType === "app.oauth2.as.token.grant.access_token" && e.client.id === mine.clientId, 3);
+    const byRequest = new Map(events.map((e) => [e.transaction.id, e]));
+    expect([...byRequest.keys()].sort()).toEqual([...ids].sort());
+    expect(new Set(events.map((e) => e.uuid)).size).toBe(3);
+    expect(ids.map((id) => byRequest.get(id)!.actor.displayName)).toEqual([mine.app.label, mine.app.label, label]);
+  });
+
   it("records a refused token request as app.oauth2.as.token.grant FAILURE with the OAuth error as the reason", async () => {
     const res = await oauthPost(rs.id, "token", { grant_type: "client_credentials", scope: "orders:read" }, { Authorization: basicAuth(client.clientId, "wrong-secret-wrong-secret-wrong") });
     expect(res.status).toBe(401);
