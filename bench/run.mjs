@@ -37,7 +37,7 @@ const { startMintgate } = await import("./mintgate-host.mjs");
 const { signLoop, startPlatform } = await import("./platform-host.mjs");
 const { startPeer } = await import("./peer-oidc-provider.mjs");
 const { setupMintgate, SCOPE, basic } = await import("./setup.mjs");
-const { SCENARIOS, problems } = await import("./scenarios.mjs");
+const { SCENARIOS, problems, roundOrder } = await import("./scenarios.mjs");
 const { printReport, ratios, summarise } = await import("./report.mjs");
 const { cpuMeter, processCpuSeconds } = await import("./cpu.mjs");
 const { runEdge } = await import("./edge.mjs");
@@ -138,31 +138,44 @@ async function main() {
   const firstStart = { readyMs: mg.readyMs, schemaMs: mg.schemaMs, probes: mg.probes };
   const peer = await startPeer();
   stops.push(peer.stop);
-  // The System Log's cost (issue 13), measured in this run: two more Mintgates, each on its own fresh state, that
-  // serve only client_credentials, one with the queue and one without. (The first Mintgate serves every scenario,
-  // and that history alone made it about 9 % slower than a fresh twin on the same requests, logging off in both.)
-  const twins = {};
-  for (const [target, logOn] of [["mintgate_log", true], ["mintgate_nolog", false]]) {
-    if (!scenarios.some((s) => s.target === target)) continue;
-    const twin = await startMintgate({ ...mgBase, persistDir: join(workDir, `state-${target}`), label: target, log: logOn, applySchema: true });
-    stops.push(() => twin.stop());
-    twins[target] = twin;
-  }
-
   log("setting up Mintgate through the admin API and signing a person in");
   const setup = await setupMintgate(mg.url, secrets.ADMIN_TOKEN);
   log(`first client_credentials token of a new server: RS256 ${setup.firstTokenMs.rs256.toFixed(0)} ms, ES256 ${setup.firstTokenMs.es256.toFixed(0)} ms`);
 
+  // The System Log's cost (issue 13), measured in this run: two more Mintgates, each on its own fresh state, that
+  // serve only client_credentials, one with the queue and one without. (The first Mintgate serves every scenario,
+  // and that history alone made it about 9 % slower than a fresh twin on the same requests, logging off in both.)
+  // A new pair every round: two workerd processes running the same code differ by several per cent for as long as
+  // they live (one pair kept for a run measured logging on/off anywhere from 0.83 to 1.07 with the same bundle), so
+  // a pair per round, in alternating order (roundOrder), gives the median something to take the middle of.
+  const twins = {};
   const twinCtx = {};
-  for (const [target, twin] of Object.entries(twins)) twinCtx[target] = { url: twin.url, setup: await setupMintgate(twin.url, secrets.ADMIN_TOKEN) };
+  const pids = { mintgate: mg.pids, platform: platform.pids, peer: peer.pids };
+  const stopTwins = async () => {
+    for (const target of Object.keys(twins)) {
+      await twins[target].stop();
+      delete twins[target];
+      delete pids[target];
+    }
+  };
+  stops.push(stopTwins);
+  async function freshTwins(round) {
+    await stopTwins();
+    for (const [target, logOn] of [["mintgate_log", true], ["mintgate_nolog", false]]) {
+      if (!scenarios.some((s) => s.target === target)) continue;
+      const twin = await startMintgate({ ...mgBase, persistDir: join(workDir, `state-${target}-${round}`), label: `${target}-${round}`, log: logOn, applySchema: true });
+      twins[target] = twin;
+      pids[target] = twin.pids;
+      twinCtx[target] = { url: twin.url, setup: await setupMintgate(twin.url, secrets.ADMIN_TOKEN) };
+    }
+  }
   const ctx = { ...settings, mg: { url: mg.url, setup }, twins: twinCtx, platform, peer, workDir, log, roundResults: {} };
-  const pids = { mintgate: mg.pids, ...Object.fromEntries(Object.entries(twins).map(([t, twin]) => [t, twin.pids])), platform: platform.pids, peer: peer.pids };
-  const ours = Object.values(pids).flat();
-  const meter = (target) => cpuMeter(SERVER_CORE, pids[target], ours);
+  const meter = (target) => cpuMeter(SERVER_CORE, pids[target], Object.values(pids).flat());
   const rounds = [];
   for (let round = 1; round <= settings.rounds; round++) {
     const results = (ctx.roundResults = {});
     rounds.push(results);
+    await freshTwins(round);
     if (!only || only.has("sign_loop")) {
       for (const alg of ["RS256", "ES256"]) {
         const stop = meter("platform");
@@ -173,7 +186,7 @@ async function main() {
         log(`round ${round}: sign-loop ${alg}: ${r.perSecond.toLocaleString("en-US")} signatures/s in one isolate`);
       }
     }
-    for (const s of scenarios) {
+    for (const s of roundOrder(scenarios, round)) {
       await settle([...pids.mintgate, ...(pids.mintgate_log ?? [])], s.key);
       const warmSpec = await s.prepare(ctx, "warmup");
       const warm = await runWrk({ ...warmSpec, seconds: settings.warmupSeconds, connections: settings.connections });

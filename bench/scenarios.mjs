@@ -207,3 +207,17 @@ export const RATIOS = [
   { key: "code_vs_platform", of: "auth_code", over: "platform_floor", target: 0.8, edge: true },
   { key: "refresh_vs_platform", of: "refresh", over: "platform_floor", target: 0.8, edge: true },
 ];
+
+/**
+ * The scenarios of a round in the order they run: the logging twins' pairs (x_log, x_nolog) swap every other
+ * round, so that whatever favours the first or the second of a pair (the machine's drift, the other twin's work
+ * just finished) falls on each side of log_on_vs_off alike.
+ */
+export function roundOrder(list, round) {
+  if (round % 2) return list;
+  const out = [...list];
+  for (let i = 0; i + 1 < out.length; i++) {
+    if (out[i].key.endsWith("_log") && out[i + 1].key === out[i].key.replace(/_log$/, "_nolog")) [out[i], out[i + 1]] = [out[i + 1], out[i]];
+  }
+  return out;
+}
