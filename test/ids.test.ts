@@ -32,6 +32,16 @@ describe("time-ordered UUIDs (RFC 9562 version 7)", () => {
     expect(a < b).toBe(true);
     expect(uuidV7(0)).not.toBe(uuidV7(0));
   });
+
+  it("stay distinct and well-formed across refills of their random pool (4 KB, 10 bytes a UUID)", () => {
+    const many = Array.from({ length: 1000 }, () => uuidV7(Date.UTC(2026, 11, 7)));
+    expect(new Set(many).size).toBe(1000);
+    for (const u of many) expect(u).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // The random part is not a counter: about half of its last bits are set.
+    const ones = many.filter((u) => parseInt(u.at(-1)!, 16) & 1).length;
+    expect(ones).toBeGreaterThan(400);
+    expect(ones).toBeLessThan(600);
+  });
 });
 
 describe("request URL slicing", () => {
