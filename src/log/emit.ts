@@ -52,7 +52,7 @@ const entryOf = (inputs: EventInput[], origin: EventOrigin, parts: SharedParts |
  * Events of concurrent requests in this isolate share one queue message: the first request opens a buffer and
  * sends it COALESCE_MS later under its own waitUntil; requests in between only append their entry to it, up to
  * MESSAGE_EVENTS events. The buffer numbers the parts its entries share (wire.ts SharedParts), and the send
- * compresses them (about 56 bytes an event as sent, so a message stays well under Queues' 128 KB, and a flush that
+ * compresses them (about 49 bytes an event as sent, so a message stays well under Queues' 128 KB, and a flush that
  * would not is split). Per-request sends cost the bench about half its client_credentials throughput; 24
  * uncompressed events a message still cost a third (README, "What logging costs"). An event reaches the queue at
  * most COALESCE_MS after its request.
