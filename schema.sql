@@ -447,8 +447,9 @@ CREATE TABLE IF NOT EXISTS user_emails (
 -- first_published and last_published are the chunk's earliest and latest event times in epoch milliseconds, at
 -- most 60 s apart (store/log-chunks.ts MAX_CHUNK_SPAN_MS), so a time range is one index range; event_count >= 1;
 -- event_types is the chunk's distinct eventTypes as "|a|b|" (instr(event_types, '|a|') skips chunks for
--- `eventType eq`); body is a JSON array compressed "deflate-raw": the queue's wire entries (log/wire.ts, read in
--- (published, uuid) order), or, in chunks written before them, whole LogEvents in that order.
+-- `eventType eq`); body is JSON compressed "deflate-raw", as base64url TEXT (a BLOB of the bytes in rows written
+-- before): the queue's wire entries with the parts they share (log/wire.ts, read in (published, uuid) order), or,
+-- in older chunks, an array of whole LogEvents in that order.
 CREATE TABLE IF NOT EXISTS log_chunks (
   seq             INTEGER PRIMARY KEY AUTOINCREMENT,
   message_id      TEXT NOT NULL UNIQUE,

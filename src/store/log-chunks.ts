@@ -1,8 +1,8 @@
 /**
- * SQL for the System Log (schema.sql, log_chunks): one row per queue message, its events as one compressed JSON
- * array (the queue's wire entries, log/wire.ts; whole LogEvents in chunks written before). D1 bytes per event are
- * what logging costs (90 days of the log is what fills D1 first: docs/scale.md), and a chunk stores an event in a
- * fraction of a row (about 43 bytes).
+ * SQL for the System Log (schema.sql, log_chunks): one row per queue message, its events as compressed JSON (the
+ * queue's wire entries with their shared parts, log/wire.ts; whole LogEvents in chunks written before). D1 bytes per
+ * event are what logging costs (90 days of the log is what fills D1 first: docs/scale.md), and a chunk stores an
+ * event in a fraction of a row (about 50 bytes at 500 events a chunk).
  * Written by the queue consumer only (log/consumer.ts); read in time order by log/read.ts; purged whole by the
  * retention job. A chunk's body is read back through zod: one that does not parse is a StoredDataError (a 500).
  */
@@ -84,14 +84,12 @@ const StoredEvent = z.looseObject({
 const StoredChunkBody = z.array(StoredEvent).min(1);
 
 /** A body as text (base64url), or a BLOB of earlier consumers: D1 returns one as an ArrayBuffer or an array of byte values. */
-const bytes = (v: unknown): Uint8Array =>
-  typeof v === "string"
-    ? fromBase64url(v)
-    : v instanceof ArrayBuffer
-      ? new Uint8Array(v)
-      : ArrayBuffer.isView(v)
-        ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
-        : new Uint8Array(v as number[]);
+function bytes(v: unknown): Uint8Array {
+  if (typeof v === "string") return fromBase64url(v);
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  return new Uint8Array(v as number[]);
+}
 
 /**
  * A chunk's events in (published, uuid) order. This producer's chunks hold wire entries (log/wire.ts), expanded
