@@ -421,13 +421,21 @@ VALUES ('00pdefaultpassword01', 'PASSWORD', 'Default Policy', 'The default polic
   strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
 
 -- Consecutive failed sign-ins per person (Okta password policy lockout). Invariants: one row per user, deleted with
--- them; a sign-in attempt increments failures BEFORE the password is checked (one conditional write, so parallel
--- guesses cannot all slip under maxAttempts) and a success deletes the row; locked_at (epoch ms) is set when the
--- attempt that reached maxAttempts locked the user, for autoUnlockMinutes.
+-- them; an attempt is decided and counted in one transaction (a refused one increments failures, a success deletes
+-- the row), and only while failures < maxAttempts can one succeed, so parallel guesses cannot all slip under it;
+-- locked_at (epoch ms) is set when the attempt that reached maxAttempts locked the user, for autoUnlockMinutes.
 CREATE TABLE IF NOT EXISTS sign_in_failures (
   user_id   TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
   failures  INTEGER NOT NULL,
   locked_at INTEGER
+);
+
+-- The verdict of one sign-in attempt, inside that attempt's transaction only (src/store/lockout.ts attemptSignIn):
+-- the success statements of the batch (the session, the index row, the counter's reset) run only when the row exists.
+-- Invariants: the batch that inserts a row deletes it again, so the table is empty outside a transaction.
+CREATE TABLE IF NOT EXISTS sign_in_verdicts (
+  attempt_id TEXT PRIMARY KEY,
+  user_id    TEXT NOT NULL
 );
 
 -- Whether a person's primary email is verified (Okta credentials.emails[type=PRIMARY].status; OIDC email_verified).

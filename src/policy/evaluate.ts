@@ -38,6 +38,25 @@ export function evaluatePolicies(policies: PolicyConfig[], req: PolicyRequest): 
   return { kind: "no_rule", policyId: first.id };
 }
 
+/**
+ * The longest refresh-token lifetime any rule could give this client's grant (seconds; null: a rule gives an
+ * unlimited one; 0: no rule covers it). For an index row written before the policy has decided (issue 17: a
+ * sign-in registers the object its code will live in, in its own transaction).
+ */
+export function longestRefreshLifetimeSeconds(policies: PolicyConfig[], clientId: string, grantType: string): number | null {
+  let longest = 0;
+  for (const policy of policies) {
+    if (policy.status !== "ACTIVE" || !coversClient(policy, clientId)) continue;
+    for (const rule of policy.rules) {
+      if (rule.status !== "ACTIVE" || !rule.grantTypes.includes(grantType)) continue;
+      // Okta: refreshTokenLifetimeMinutes 0 is unlimited.
+      if (rule.token.refreshTokenLifetimeMinutes === 0) return null;
+      longest = Math.max(longest, rule.token.refreshTokenLifetimeMinutes * SECONDS_PER_MINUTE);
+    }
+  }
+  return longest;
+}
+
 function coversClient(policy: PolicyConfig, clientId: string): boolean {
   return policy.clients.includes(ALL_CLIENTS) || policy.clients.includes(clientId);
 }

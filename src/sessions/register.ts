@@ -5,7 +5,8 @@
  * answers after the response finds the object at once. Never written by a refresh or a code redemption.
  */
 import type { Env } from "../env";
-import { insertHolder } from "../store/token-holders";
+import { succeeded } from "../store/lockout";
+import { insertHolder, insertHolderStatement, type HolderCondition } from "../store/token-holders";
 import type { UserGrant } from "../store/user-grant";
 import type { Holder } from "./client";
 
@@ -15,7 +16,9 @@ export const mayRefresh = (grant: UserGrant, clientGrantTypes: readonly string[]
 
 /**
  * Indexes the object for this person, client and server until nothing it can hold for them is alive: `from` plus
- * the grant's absolute refresh lifetime (none: no limit), epoch seconds.
+ * the grant's absolute refresh lifetime (none: no limit), epoch seconds. With a condition (/authorize with a
+ * session: the person still ACTIVE and the session still live on the primary), the row is written only if it
+ * holds; false then.
  */
 export async function registerHolder(
   env: Env,
@@ -24,8 +27,30 @@ export async function registerHolder(
   grant: UserGrant | null,
   now: number,
   from: number,
-): Promise<void> {
-  // null grant: nothing that outlives `from` (a code that begins no family).
-  const expiresAt = grant === null ? from : grant.refreshTokenLifetimeSeconds === null ? null : from + grant.refreshTokenLifetimeSeconds;
-  await insertHolder(env.DB, { doId: h.id, ...owner }, now, expiresAt);
+  when?: HolderCondition,
+): Promise<boolean> {
+  return insertHolder(env.DB, { doId: h.id, ...owner }, now, holderExpiry(grant === null ? 0 : grant.refreshTokenLifetimeSeconds, from), when);
+}
+
+/** `from` plus a refresh lifetime (null: unlimited, so no expiry; 0: nothing outlives `from`). */
+const holderExpiry = (refreshLifetime: number | null, from: number): number | null => (refreshLifetime === null ? null : from + refreshLifetime);
+
+/**
+ * The index row of the object a sign-in's code will live in, written in the sign-in's own transaction and only if
+ * it succeeds (issue 17: one far round trip per sign-in). The access policy has not chosen the grant yet, so the
+ * row lives as long as the longest refresh lifetime a rule could give this client's code flow when the request can
+ * begin a family (offline_access, and the client may refresh), else until the code expires. A row that outlives
+ * what its object holds (the person is then asked for consent, or refused) costs a revocation one call to an empty
+ * object, and the retention job deletes it when it expires.
+ */
+export function holderRowAtSignIn(
+  env: Env,
+  h: Holder,
+  owner: { userId: string; clientId: string; authServerId: string },
+  longestRefreshLifetime: number | null,
+  now: number,
+  from: number,
+  attemptId: string,
+): D1PreparedStatement {
+  return insertHolderStatement(env.DB, { doId: h.id, ...owner }, now, holderExpiry(longestRefreshLifetime, from), { sql: succeeded(7), binds: [attemptId] });
 }

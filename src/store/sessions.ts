@@ -1,5 +1,7 @@
 /** SQL for SSO sessions. Only the SHA-256 of the cookie value is stored. */
 import { z } from "zod";
+import { succeeded } from "./lockout";
+import type { D1Reader } from "./replica";
 import { parseStored } from "./stored-json";
 
 const Amr = z.array(z.string());
@@ -11,19 +13,12 @@ export interface SessionRecord {
   expiresAt: number;
 }
 
-export async function createSession(db: D1Database, idHash: string, s: SessionRecord, now: number): Promise<void> {
-  await db
-    .prepare(`INSERT INTO sessions (id_hash, user_id, auth_time, amr, created, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)`)
-    .bind(idHash, s.userId, s.authTime, JSON.stringify(s.amr), now, s.expiresAt)
-    .run();
-}
-
 export async function getLiveSession(db: D1Database, idHash: string, now: number): Promise<SessionRecord | null> {
   return sessionOfRows((await liveSessionStatement(db, idHash, now).all()).results);
 }
 
 /** getLiveSession as a statement, for a batch (sessionOfRows reads its results). */
-export const liveSessionStatement = (db: D1Database, idHash: string, now: number): D1PreparedStatement =>
+export const liveSessionStatement = (db: D1Reader, idHash: string, now: number): D1PreparedStatement =>
   db.prepare(`SELECT user_id, auth_time, amr, expires_at FROM sessions WHERE id_hash = ?1 AND expires_at > ?2`).bind(idHash, now);
 
 export function sessionOfRows(rows: unknown[]): SessionRecord | null {
@@ -43,13 +38,13 @@ export async function deleteUserSessions(db: D1Database, userId: string): Promis
 /**
  * Starts a session and ends, in the same transaction, the one it replaces in this browser (a new sign-in, another
  * person or prompt=login): the replaced session must not go on answering prompt=none on the server. The sign-in
- * writes these in the transaction that records its success (store/lockout.ts recordSignInSuccess).
+ * runs these in the transaction that decides it (store/lockout.ts attemptSignIn), and only if it succeeded.
  */
-export function replaceSessionStatements(db: D1Database, replacedHash: string | null, idHash: string, s: SessionRecord, now: number): D1PreparedStatement[] {
+export function replaceSessionStatements(db: D1Database, replacedHash: string | null, idHash: string, s: SessionRecord, now: number, attemptId: string): D1PreparedStatement[] {
   return [
-    ...(replacedHash ? [db.prepare(`DELETE FROM sessions WHERE id_hash = ?1`).bind(replacedHash)] : []),
+    ...(replacedHash ? [db.prepare(`DELETE FROM sessions WHERE id_hash = ?1 AND ${succeeded(2)}`).bind(replacedHash, attemptId)] : []),
     db
-      .prepare(`INSERT INTO sessions (id_hash, user_id, auth_time, amr, created, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)`)
-      .bind(idHash, s.userId, s.authTime, JSON.stringify(s.amr), now, s.expiresAt),
+      .prepare(`INSERT INTO sessions (id_hash, user_id, auth_time, amr, created, expires_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE ${succeeded(7)}`)
+      .bind(idHash, s.userId, s.authTime, JSON.stringify(s.amr), now, s.expiresAt, attemptId),
   ];
 }

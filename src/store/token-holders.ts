@@ -53,18 +53,33 @@ function where(s: HolderSelector): { sql: string; binds: unknown[] } {
  * seconds, null: never) is when nothing it can hold for them is alive any more; the retention job deletes the row
  * after it.
  */
-export function insertHolderStatement(db: D1Database, h: Omit<Holder, "seq">, created: number, expiresAt: number | null): D1PreparedStatement {
+export function insertHolderStatement(db: D1Database, h: Omit<Holder, "seq">, created: number, expiresAt: number | null, when?: HolderCondition): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO token_holders (do_id, user_id, client_id, auth_server_id, created, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+      `INSERT INTO token_holders (do_id, user_id, client_id, auth_server_id, created, expires_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE ${when?.sql ?? "1"}
        ON CONFLICT (do_id, user_id, client_id, auth_server_id) DO UPDATE SET expires_at = CASE
-         WHEN excluded.expires_at IS NULL OR token_holders.expires_at IS NULL THEN NULL ELSE MAX(excluded.expires_at, token_holders.expires_at) END`,
+         WHEN excluded.expires_at IS NULL OR token_holders.expires_at IS NULL THEN NULL ELSE MAX(excluded.expires_at, token_holders.expires_at) END
+       RETURNING do_id`,
     )
-    .bind(h.doId, h.userId, h.clientId, h.authServerId, created, expiresAt);
+    .bind(h.doId, h.userId, h.clientId, h.authServerId, created, expiresAt, ...(when?.binds ?? []));
 }
 
-export async function insertHolder(db: D1Database, h: Omit<Holder, "seq">, created: number, expiresAt: number | null): Promise<void> {
-  await insertHolderStatement(db, h, created, expiresAt).run();
+/** A condition the row is written under: SQL over ?2 (the person's id) and its own parameters from ?7. */
+export interface HolderCondition {
+  sql: string;
+  binds: unknown[];
+}
+
+/** The condition that the person is ACTIVE and, given a session's hash, that it is live and theirs (issue 17). */
+export const personStillSignedIn = (sessionHash: string | null, nowSeconds: number): HolderCondition => ({
+  sql: `EXISTS (SELECT 1 FROM users WHERE id = ?2 AND status = 'ACTIVE')
+        AND (?7 IS NULL OR EXISTS (SELECT 1 FROM sessions WHERE id_hash = ?7 AND user_id = ?2 AND expires_at > ?8))`,
+  binds: [sessionHash, nowSeconds],
+});
+
+/** Writes the row (when its condition holds, if it has one); false when the condition did not hold. */
+export async function insertHolder(db: D1Database, h: Omit<Holder, "seq">, created: number, expiresAt: number | null, when?: HolderCondition): Promise<boolean> {
+  return (await insertHolderStatement(db, h, created, expiresAt, when).all()).results.length > 0;
 }
 
 /** Every holder the selector names (a revocation fans out to all of them), alive at `now`. */

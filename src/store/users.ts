@@ -3,6 +3,7 @@ import { z } from "zod";
 import { EVERYONE_GROUP_ID, groupRowsToRefs, userGroupsStatement } from "./groups";
 import { startsWith } from "./sql";
 import { at, parseStored } from "./stored-json";
+import { nearestReads, type D1Reader } from "./replica";
 import { userKeySql, type UserKey } from "./user-key";
 
 /** The Okta statuses Mintgate moves users through (Okta also has RECOVERY, PASSWORD_EXPIRED). */
@@ -76,7 +77,7 @@ export async function getUser(db: D1Database, id: string): Promise<UserRecord | 
 }
 
 /** getUser as a statement, for a batch that reads more about the person in the same round trip. */
-export function userStatement(db: D1Database, key: UserKey): D1PreparedStatement {
+export function userStatement(db: D1Reader, key: UserKey): D1PreparedStatement {
   const who = userKeySql(key);
   return db.prepare(`SELECT ${USER_SELECT} FROM users WHERE id = ${who.sql}`).bind(...who.binds);
 }
@@ -91,16 +92,18 @@ export async function getUserWithGroups(db: D1Database, id: string): Promise<{ u
   return row ? { user: toUser(row), groups: groupRowsToRefs(groups?.results ?? []) } : null;
 }
 
-export async function getUserByLogin(db: D1Database, login: string): Promise<UserRecord | null> {
+export async function getUserByLogin(db: D1Reader, login: string): Promise<UserRecord | null> {
   return userOfRows((await userByLoginStatement(db, login).all<Row>()).results);
 }
 
-/** getUserByLogin as a statement, for a batch (userOfRows reads its results). */
-export const userByLoginStatement = (db: D1Database, login: string): D1PreparedStatement =>
-  db.prepare(`SELECT ${USER_SELECT} FROM users WHERE login_lower = ?1`).bind(fold(login));
+/** The person by login from a replica near the request, or from the primary when the replica has no such row. */
+export async function userByLoginNearby(db: D1Database, login: string): Promise<UserRecord | null> {
+  return (await getUserByLogin(nearestReads(db), login)) ?? getUserByLogin(db, login);
+}
 
-/** Okta: logins are unique case-insensitively; this is the form `users.login_lower` stores. */
-export const foldLogin = fold;
+/** getUserByLogin as a statement, for a batch (userOfRows reads its results). */
+export const userByLoginStatement = (db: D1Reader, login: string): D1PreparedStatement =>
+  db.prepare(`SELECT ${USER_SELECT} FROM users WHERE login_lower = ?1`).bind(fold(login));
 
 /** One clause of a user search: a whitelisted field compared with eq or sw (starts with). */
 export interface UserClause {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { recordSignInSuccess } from "../../src/store/lockout";
+import { attemptSignIn } from "../../src/store/lockout";
 import { admin, BASE } from "../support/admin";
 import { apiPath, expectOktaError, links } from "../support/fixtures";
 import { PASSWORD, post, lifecycle, getUserJson } from "./user-fixtures";
@@ -95,9 +95,13 @@ describe("users: list and search", () => {
 });
 
 describe("users: store functions for sign-in", () => {
-  it("records the last login without touching lastUpdated", async () => {
+  it("records the last login of a successful attempt without touching lastUpdated, and none for a refused one", async () => {
     const user = await createUser();
-    await recordSignInSuccess(env.DB, user.id, "2030-01-01T00:00:00.000Z");
+    const checkedHash = (await env.DB.prepare(`SELECT password_hash FROM users WHERE id = ?1`).bind(user.id).first<string>("password_hash"))!;
+    const lockout = { maxAttempts: 10, autoUnlockMinutes: 0, showLockoutFailures: false };
+    const attempt = (correct: boolean, iso: string) => attemptSignIn(env.DB, { userId: user.id, checkedHash, correct, attemptId: `t-${iso}` }, lockout, Date.parse(iso), iso);
+    expect((await attempt(true, "2030-01-01T00:00:00.000Z")).ok).toBe(true);
+    expect((await attempt(false, "2030-01-02T00:00:00.000Z")).ok).toBe(false);
     const read = await getUserJson(user.id);
     expect({ lastLogin: read.lastLogin, lastUpdated: read.lastUpdated }).toEqual({ lastLogin: "2030-01-01T00:00:00.000Z", lastUpdated: user.lastUpdated });
   });

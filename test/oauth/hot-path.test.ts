@@ -34,17 +34,18 @@ interface Counts {
   sessions?: number;
 }
 
-function countingEnv(base: Env): { env: Env; counts: Counts; d1Trips: () => number; reset: () => void } {
+function countingEnv(base: Env): { env: Env; counts: Counts; d1Trips: () => number; replicaTrips: () => number; reset: () => void } {
   const counts: Counts = { d1: 0, durableObjects: 0, calls: [] };
   // D1 round trips: a statement run on its own (first, all, run, raw) or a batch; preparing one is not a trip.
-  let trips = 0;
+  // Those of a Sessions API session (DB.withSession, "first-unconstrained": reads any replica may serve) apart.
+  const trips = { primary: 0, replica: 0 };
   const RUNS = new Set(["first", "all", "run", "raw"]);
   const unwrap = new WeakMap<object, D1PreparedStatement>();
-  const counted = (st: D1PreparedStatement): D1PreparedStatement => {
+  const counted = (st: D1PreparedStatement, where: keyof typeof trips): D1PreparedStatement => {
     const proxy = aroundMethods(st, (prop, _args, invoke) => {
-      if (RUNS.has(String(prop))) trips++;
+      if (RUNS.has(String(prop))) trips[where]++;
       const result = invoke();
-      return prop === "bind" ? counted(result as D1PreparedStatement) : result;
+      return prop === "bind" ? counted(result as D1PreparedStatement, where) : result;
     });
     unwrap.set(proxy, st);
     return proxy;
@@ -53,17 +54,20 @@ function countingEnv(base: Env): { env: Env; counts: Counts; d1Trips: () => numb
     counts[kind]++;
     counts.calls.push(name);
   };
-  // Every D1 query starts at the binding: prepare, batch, exec, withSession.
-  const db = aroundMethods(base.DB, (prop, args, invoke) => {
-    record("d1", `DB.${String(prop)}`);
-    if (prop === "batch") {
-      trips++;
-      // The statements reach the binding as they were prepared (not through the counting proxy).
-      return invoke([(args[0] as D1PreparedStatement[]).map((st) => unwrap.get(st) ?? st)]);
-    }
-    const result = invoke();
-    return prop === "prepare" ? counted(result as D1PreparedStatement) : result;
-  });
+  // Every D1 query starts at the binding (or at a session of it): prepare, batch, exec, withSession.
+  const countingDb = <T extends object>(target: T, name: string, where: keyof typeof trips): T =>
+    aroundMethods(target, (prop, args, invoke) => {
+      record("d1", `${name}.${String(prop)}`);
+      if (prop === "batch") {
+        trips[where]++;
+        // The statements reach the binding as they were prepared (not through the counting proxy).
+        return invoke([(args[0] as D1PreparedStatement[]).map((st) => unwrap.get(st) ?? st)]);
+      }
+      const result = invoke();
+      if (prop === "withSession") return countingDb(result as D1DatabaseSession, `${name}.session`, args[0] === "first-primary" ? "primary" : "replica");
+      return prop === "prepare" ? counted(result as D1PreparedStatement, where) : result;
+    });
+  const db = countingDb(base.DB, "DB", "primary");
   // A stub's RPC methods are counted too, in case a stub is ever kept across requests.
   const stub = (s: object) =>
     aroundMethods(
@@ -97,9 +101,11 @@ function countingEnv(base: Env): { env: Env; counts: Counts; d1Trips: () => numb
   return {
     env: { ...base, DB: db, KEYS: keys, SESSIONS: sessions } as Env,
     counts,
-    d1Trips: () => trips,
+    d1Trips: () => trips.primary,
+    replicaTrips: () => trips.replica,
     reset: () => {
-      trips = 0;
+      trips.primary = 0;
+      trips.replica = 0;
       counts.d1 = 0;
       counts.durableObjects = 0;
       counts.calls = [];
@@ -325,7 +331,7 @@ describe("the person-facing hot paths (issue 17)", () => {
     expect(rotated.refresh_token).not.toBe(tokens.refresh_token);
   });
 
-  it("signs in with three D1 round trips: the reservation with the person's row; the success with the session and the person at the app; the index row", async () => {
+  it("signs in with one round trip to D1's primary (the attempt, the session, the index row and the person at the app, in one batch) after one replica read of the person's row", async () => {
     const { appFor, createPerson, peopleServer } = await import("../support/people");
     const { authorizePath, codeParams, formPage } = await import("../support/browser-flow");
     const ps = await peopleServer();
@@ -341,12 +347,14 @@ describe("the person-facing hot paths (issue 17)", () => {
     });
     expect(res.status).toBe(302);
     expect(new URL(res.headers.get("Location")!).searchParams.get("code")).toBeTruthy();
-    // NOT yet the issue's target (one far round trip): the lockout writes and the session stay on D1's primary.
-    expect(counting.d1Trips()).toBe(3);
+    // Issue 17's target: one far round trip (store/lockout.ts attemptSignIn) and one near (the code's SessionStore);
+    // the person's row, to check the password against, comes from a replica (store/replica.ts).
+    expect({ primary: counting.d1Trips(), replica: counting.replicaTrips() }).toEqual({ primary: 1, replica: 1 });
     expect(counting.counts.calls.filter((c) => c.startsWith("SESSIONS."))).toEqual(["SESSIONS.saveCode"]);
+    expect(counting.counts.calls.filter((c) => c.endsWith(".batch") || c === "DB.withSession")).toEqual(["DB.withSession", "DB.batch"]);
   });
 
-  it("authorizes with a session: the D1 reads of the session and the person, the index row, and one SessionStore call", async () => {
+  it("authorizes with a session: one replica read of the session and the person, the index row on the primary, and one SessionStore call", async () => {
     const { appFor, createPerson, peopleServer } = await import("../support/people");
     const { codeFor } = await import("../support/code-flow");
     const { authorizePath, codeParams } = await import("../support/browser-flow");
@@ -358,13 +366,12 @@ describe("the person-facing hot paths (issue 17)", () => {
     expect((await authorize()).status).toBe(302);
     counting.reset();
     expect((await authorize()).status).toBe(302);
-    // Sessions still live in D1 (issue 17's step 2 would move them into the SessionStore); the code is stored with
-    // one SessionStore call.
+    // The code is stored with one SessionStore call.
     expect({ sessions: counting.counts.sessions, sessionCalls: counting.counts.calls.filter((c) => c.startsWith("SESSIONS.")) }).toEqual({ sessions: 1, sessionCalls: ["SESSIONS.saveCode"] });
-    // Two D1 round trips: one batch for the session and its person (row, groups, assignment, consent:
-    // store/person-at-app.ts), and the index row's write. NOT yet the issue's target (one, the person's): the
-    // index write goes when sessions move into the SessionStore.
-    expect(counting.d1Trips()).toBe(2);
-    expect(counting.counts.calls.filter((c) => c.startsWith("DB."))).toEqual([...Array(5).fill("DB.prepare"), "DB.batch", "DB.prepare"]);
+    // Issue 17's target: one batch to a replica for the session and its person (row, groups, assignment, consent:
+    // store/person-at-app.ts), and one far round trip, the index row's write, which re-checks the session and the
+    // person on the primary.
+    expect({ primary: counting.d1Trips(), replica: counting.replicaTrips() }).toEqual({ primary: 1, replica: 1 });
+    expect(counting.counts.calls.filter((c) => c.startsWith("DB."))).toEqual(["DB.withSession", ...Array(5).fill("DB.session.prepare"), "DB.session.batch", "DB.prepare"]);
   });
 });

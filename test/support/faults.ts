@@ -57,11 +57,13 @@ export function faultyBindings(failAt: number | null = null, base: Env = env): F
     unwrapped.set(proxy, s);
     return proxy;
   };
-  const db = new Proxy(base.DB, {
+  // The database, and any Sessions API session of it (DB.withSession: reads a replica may serve), fail alike.
+  const database = <T extends object>(d1: T): T => new Proxy(d1, {
     get(target, prop) {
       const value = Reflect.get(target, prop);
       if (typeof value !== "function") return value;
       if (prop === "prepare") return (...args: unknown[]) => statement(Reflect.apply(value, target, args) as D1PreparedStatement);
+      if (prop === "withSession") return (...args: unknown[]) => database(Reflect.apply(value, target, args) as D1DatabaseSession);
       if (prop === "batch") {
         return (statements: D1PreparedStatement[]) => {
           const failure = call("D1 batch", d1Failure);
@@ -78,6 +80,7 @@ export function faultyBindings(failAt: number | null = null, base: Env = env): F
       return (...args: unknown[]) => Reflect.apply(value, target, args);
     },
   });
+  const db = database(base.DB);
   // Getting a stub is local; every RPC on it reaches the Durable Object and can fail.
   const stub = (s: object) =>
     new Proxy(s, {

@@ -11,6 +11,12 @@ import { requestParams } from "../request/params";
 import { activeServer } from "../request/server-context";
 import { currentSession, newSession } from "../request/session";
 import { runAuthorize } from "./flow";
+import { CODE_LIFETIME_SECONDS } from "./issue";
+import { newHolder, type Holder } from "../../sessions/client";
+import { holderRowAtSignIn } from "../../sessions/register";
+import { longestRefreshLifetimeSeconds } from "../../policy/evaluate";
+import type { ServerBundle } from "../../cache/server-bundle";
+import { epochSeconds } from "../../clock";
 import { resolveAuthorizeParams } from "./pushed";
 import { checkPassword } from "./password-sign-in";
 import { renderSignIn } from "./pages";
@@ -61,15 +67,18 @@ export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
   const params = new Map(tx.params);
   const login = (form.get("username") ?? "").trim();
   const started = await newSession(c, ["pwd"], now);
-  // The success, the session and the person at the app /authorize goes on to need: one D1 batch (issue 17).
+  // The attempt, the session, the index row of the object the code will live in and the person at the app
+  // /authorize goes on to need: one D1 batch, one far round trip (issue 17).
   const clientId = params.get("client_id");
   const client = clientId ? await cachedClient(c.env, clientId, now) : null;
   const app = client ? { appId: client.id, clientId: client.clientId, serverId: bundle.server.id } : null;
+  const holder = client && wantsCode(params) ? newHolder(c.env) : undefined;
   let sessionStatements = 0;
-  const outcome = await checkPassword(c, login, form.get("password") ?? "", (userId) => {
-    const session = started.statements(userId);
+  const outcome = await checkPassword(c, login, form.get("password") ?? "", (userId, attemptId) => {
+    const session = started.statements(userId, attemptId);
     sessionStatements = session.length;
-    return [...session, ...(app ? personStatements(c.env.DB, userId, app) : [])];
+    const row = holder && client ? [signInHolderRow(c, bundle, client, params, holder, userId, attemptId)] : [];
+    return [...session, ...row, ...(app ? personStatements(c.env.DB, userId, app) : [])];
   });
   if (outcome.kind !== "ok") {
     logEvent(c, signInEvent(null, login, false, outcome.kind === "locked" ? "LOCKED_OUT" : outcome.kind === "throttled" ? "RATE_LIMITED" : "INVALID_CREDENTIALS"));
@@ -80,8 +89,19 @@ export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
   const session = started.session(user.id);
   const cookie = started.cookie;
   logEvents(c, [...accountEvents(outcome), signInEvent(user, login, true)]);
-  const person = app ? personOfResults(outcome.alsoResults.slice(sessionStatements)) : undefined;
-  return runAuthorize(c, bundle, params, now, { freshSession: session, cookies: [cookie], person });
+  const person = app ? personOfResults(outcome.alsoResults.slice(sessionStatements + (holder ? 1 : 0))) : undefined;
+  return runAuthorize(c, bundle, params, now, { freshSession: session, cookies: [cookie], person, registered: holder, freshSessionHash: started.idHash });
+}
+
+const wantsCode = (params: Map<string, string>) => (params.get("response_type") ?? "").split(" ").includes("code");
+
+/** The index row of the object a code from this sign-in will live in, written only if the sign-in succeeds. */
+function signInHolderRow(c: Context<AppEnv>, bundle: ServerBundle, client: AppRecord, params: Map<string, string>, holder: Holder, userId: string, attemptId: string): D1PreparedStatement {
+  const nowSeconds = epochSeconds(c.get("now"));
+  const mayBeginFamily = (params.get("scope") ?? "").split(" ").includes("offline_access") && client.settings.grant_types.includes("refresh_token");
+  const longest = mayBeginFamily ? longestRefreshLifetimeSeconds(bundle.policies, client.clientId, "authorization_code") : 0;
+  const owner = { userId, clientId: client.clientId, authServerId: bundle.server.id };
+  return holderRowAtSignIn(c.env, holder, owner, longest, nowSeconds, nowSeconds + CODE_LIFETIME_SECONDS, attemptId);
 }
 
 /** The transaction's request checked again; a client or settings changed since it began make it a page. */

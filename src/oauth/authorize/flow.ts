@@ -5,7 +5,7 @@ import { evaluatePolicies } from "../../policy/evaluate";
 import { logEvent } from "../../log/emit";
 import { authorizeRefusedEvent } from "../people-events";
 import type { AppRecord } from "../../store/apps";
-import { personAtApp, sessionPersonAtApp, type PersonAtApp } from "../../store/person-at-app";
+import { personAtApp, sessionPersonNearby, type PersonAtApp } from "../../store/person-at-app";
 import type { SessionRecord } from "../../store/sessions";
 import { cachedClient } from "../../cache/clients";
 import { keepCookies } from "../pages/errors";
@@ -14,7 +14,8 @@ import { policyDenied } from "../minting/policy-errors";
 import type { ServerBundle } from "../../cache/server-bundle";
 import { sessionCookieHash } from "../request/session";
 import { refuseAdminTokensInFrontChannel } from "./front-channel";
-import { issueAuthorization } from "./issue";
+import { issueAuthorization, SessionEnded } from "./issue";
+import type { Holder } from "../../sessions/client";
 import { renderConsent, renderSignIn } from "./pages";
 import { checkClientAndRedirect, parseAuthorizeRequest, redirectError, type AuthorizeRequest } from "./request";
 import { epochSeconds } from "../../clock";
@@ -27,6 +28,10 @@ export interface FlowState {
   /** The person just answered the consent page. */
   consented?: boolean;
   cookies?: string[];
+  /** The object the sign-in registered for the code in its own transaction (issue.ts). */
+  registered?: Holder;
+  /** The stored form of the fresh session's cookie (the sign-in's new one; otherwise the request's). */
+  freshSessionHash?: string;
 }
 
 /**
@@ -43,10 +48,11 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
   const req = parseAuthorizeRequest(client!, redirectUri, params, bundle.scopes);
   const fail = (error: OAuthError) => redirectError(req, error);
 
-  // The session and its person in one D1 round trip (store/person-at-app.ts); a fresh session's person below.
+  // The session and its person in one D1 round trip to a nearby replica (store/person-at-app.ts); a fresh
+  // session's person below.
   const app = { appId: client!.id, clientId: client!.clientId, serverId: bundle.server.id };
-  const cookieHash = state.freshSession ? null : await sessionCookieHash(c);
-  const found = cookieHash ? await sessionPersonAtApp(c.env.DB, cookieHash, epochSeconds(now), app) : null;
+  const cookieHash = await sessionCookieHash(c);
+  const found = cookieHash && !state.freshSession ? await sessionPersonNearby(c.env.DB, cookieHash, epochSeconds(now), app) : null;
   const session = state.freshSession ?? found?.session ?? null;
   // OIDC Core 3.1.2.1: re-authenticate when the sign-in is older than max_age; max_age=0 always (like prompt=login).
   const tooOld = (s: SessionRecord) => req.maxAge !== undefined && (req.maxAge === 0 || epochSeconds(now) - s.authTime > req.maxAge);
@@ -97,8 +103,13 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
     }
   }
   try {
-    return await issueAuthorization(c, { bundle, client: client!, req, user, session, decision, groups, now, cookies, params });
+    return await issueAuthorization(c, { bundle, client: client!, req, user, session, decision, groups, now, cookies, params, registered: state.registered, sessionHash: state.freshSessionHash ?? cookieHash });
   } catch (err) {
+    // The replica showed a session or a person that the primary no longer has: as if there were none (above).
+    if (err instanceof SessionEnded) {
+      if (req.prompt.includes("none")) throw fail(new OAuthError("login_required", "The client specified not to prompt, but the user is not logged in."));
+      return renderSignIn(c, bundle, params, now, { login: req.loginHint });
+    }
     // Okta: a token inline hook that answers an error fails the flow; /authorize tells the client at its redirect_uri,
     // and the refusal is in the System Log like a policy's.
     if (!(err instanceof OAuthError)) throw err;

@@ -3,7 +3,8 @@ import type { AppEnv } from "../../env";
 import { sha256Hex } from "../../digest";
 import type { PolicyDecision } from "../../policy/types";
 import type { AppRecord } from "../../store/apps";
-import { newHolder, newSecretFor, saveCode } from "../../sessions/client";
+import { newHolder, newSecretFor, saveCode, type Holder } from "../../sessions/client";
+import { personStillSignedIn } from "../../store/token-holders";
 import { mayRefresh, registerHolder } from "../../sessions/register";
 import type { SessionRecord } from "../../store/sessions";
 import type { UserRecord } from "../../store/users";
@@ -35,7 +36,17 @@ export interface Authorized {
   cookies: string[];
   /** The authorization request's parameters, as a token inline hook's context shows them. */
   params?: Map<string, string>;
+  /** The object a sign-in registered for the code in its own transaction (endpoint.ts); none: register one here. */
+  registered?: Holder;
+  /** The hash of the session cookie the request came with (the session must still be live on the primary). */
+  sessionHash?: string | null;
 }
+
+/**
+ * The person or session the flow read from a replica is gone on the primary (deactivated, signed out a moment
+ * ago): no code was stored, and the flow asks them to sign in again (flow.ts).
+ */
+export class SessionEnded extends Error {}
 
 /** Issues what the response_type asked for — a code, an access token, an ID token — and sends it to the client. */
 export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Promise<Response> {
@@ -57,7 +68,7 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
   if (req.responseTypes.some((t) => t !== "code")) await readySigners(c.env, bundle.server.id, now);
   // Issue 17: a code lives in a new SessionStore created here, near the person, and names it; the family its
   // redemption begins lives there too.
-  const holder = req.responseTypes.includes("code") ? newHolder(c.env) : undefined;
+  const holder = req.responseTypes.includes("code") ? (a.registered ?? newHolder(c.env)) : undefined;
   const code = holder ? newSecretFor(holder) : undefined;
   const person: TokenUser = { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated, groups: a.groups };
   const log = (events: EventInput[]) => logEvents(c, events);
@@ -69,8 +80,15 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
     const owner = { userId: user.id, clientId: client.clientId, authServerId: bundle.server.id };
     // The index row first: a failure then leaves no code that it does not name. Every code is indexed, so that
     // ending the person's access deletes it before it is redeemed (the redemption reads no D1); a code that cannot
-    // begin a family is indexed only until it expires.
-    await registerHolder(c.env, holder, owner, mayRefresh(grant, client.settings.grant_types) ? grant : null, epochSeconds(now), expiresAt);
+    // begin a family is indexed only until it expires. Issue 17: this write is the flow's one far round trip, and
+    // it is made only if the person is ACTIVE and the session live on the primary (the reads came from a replica).
+    // A sign-in wrote the row in its own transaction already.
+    if (!a.registered) {
+      const refreshes = mayRefresh(grant, client.settings.grant_types) ? grant : null;
+      if (!(await registerHolder(c.env, holder, owner, refreshes, epochSeconds(now), expiresAt, personStillSignedIn(a.sessionHash ?? null, epochSeconds(now))))) {
+        throw new SessionEnded();
+      }
+    }
     // The person as the code's redemption will describe them (their profile and groups, read for this request).
     await saveCode(holder, await sha256Hex(code), { ...owner, redirectUri: req.redirectUri, grant, expiresAt }, tokenUser(user, a.groups));
     out.code = code;

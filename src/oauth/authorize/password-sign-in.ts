@@ -3,8 +3,9 @@ import { isoTime } from "../../clock";
 import type { AppEnv, Env } from "../../env";
 import { cachedPasswordSettings } from "../../cache/password-settings";
 import { verifySecret } from "../../secrets";
-import { recordSignInFailure, recordSignInSuccess, reserveSignInAttemptByLogin } from "../../store/lockout";
-import type { UserRecord } from "../../store/users";
+import { attemptSignIn } from "../../store/lockout";
+import { userByLoginNearby, type UserRecord } from "../../store/users";
+import { randomBase62 } from "../../ids";
 import { clientIp, mayHash } from "../../throttle";
 
 // Compared against when there is no password to check, so every refusal costs the time a wrong password does.
@@ -23,39 +24,49 @@ export type SignInOutcome =
 
 /**
  * Checks a login and password the way Okta's password policy says: throttle first (no PBKDF2 past the limit), then
- * the attempt is counted before the password is checked (lockout.ts), a wrong password that reaches maxAttempts
- * locks the person, and the right password of a LOCKED_OUT person is refused like a wrong one.
+ * the attempt is decided and counted in one transaction (store/lockout.ts), a wrong password that reaches
+ * maxAttempts locks the person, and the right password of a LOCKED_OUT person is refused like a wrong one.
  */
 export function checkPassword(c: Context<AppEnv>, login: string, password: string, onSuccess?: OnSuccess): Promise<SignInOutcome> {
   return checkCredentials(c.env, clientIp(c.req.raw), login, password, c.get("now"), onSuccess);
 }
 
-/** What a successful sign-in also runs, in the same transaction as its success (the session it starts, reads). */
-export type OnSuccess = (userId: string) => D1PreparedStatement[];
+/**
+ * What a successful sign-in also runs, in the transaction that decides it (the session it starts, the reads
+ * /authorize needs next: one round trip for all). Each statement that writes puts `succeeded(n)` (store/lockout.ts),
+ * bound to attemptId, in its WHERE, so that a refused attempt writes none of them.
+ */
+export type OnSuccess = (userId: string, attemptId: string) => D1PreparedStatement[];
 
-/** checkPassword for callers without a page's context: the password grant and the device activation page. */
+/**
+ * checkPassword for callers without a page's context: the password grant and the device activation page.
+ * Issue 17: the person's row comes from a nearby replica and the password is checked in the Worker; the attempt is
+ * then decided, counted and (on success) followed by onSuccess's statements in one far round trip
+ * (store/lockout.ts attemptSignIn), which re-checks on the primary everything the replica said.
+ */
 export async function checkCredentials(env: Env, ip: string | null, login: string, password: string, now: number, onSuccess?: OnSuccess): Promise<SignInOutcome> {
   if (!(await mayHash(env, { ip, account: `login:${login}` }))) return { kind: "throttled" };
   const { lockout } = await cachedPasswordSettings(env, now);
-  const nowIso = isoTime(now);
-  // The person's row and the attempt's reservation in one round trip (store/lockout.ts).
-  const found = login && login.length <= 100 ? await reserveSignInAttemptByLogin(env.DB, login, lockout, now, nowIso) : null;
-  const user = found?.user;
-  if (!found || !user || !user.passwordHash) {
+  const found = login && login.length <= 100 ? await userByLoginNearby(env.DB, login) : null;
+  if (!found?.passwordHash) {
+    // Nothing is counted for an unknown login or a person without a password; the refusal costs one PBKDF2 too.
     await verifySecret(password, DUMMY_HASH);
     return { kind: "failed" };
   }
-  const { reservation } = found;
-  const unlockedNow = reservation.autoUnlocked ? { unlockedNow: user } : {};
-  if (!reservation.allowed) {
-    await verifySecret(password, DUMMY_HASH);
-    return reservation.status === "LOCKED_OUT" && lockout.showLockoutFailures ? { kind: "locked", ...unlockedNow } : { kind: "failed", ...unlockedNow };
-  }
-  if (!(await verifySecret(password, user.passwordHash))) {
-    const locked = await recordSignInFailure(env.DB, user.id, lockout, now, nowIso);
-    const lockedNow = locked ? { lockedNow: user } : {};
-    return locked && lockout.showLockoutFailures ? { kind: "locked", ...lockedNow, ...unlockedNow } : { kind: "failed", ...lockedNow, ...unlockedNow };
-  }
-  const alsoResults = await recordSignInSuccess(env.DB, user.id, nowIso, onSuccess?.(user.id));
-  return { kind: "ok", user, alsoResults, ...unlockedNow };
+  const attemptId = randomBase62(22);
+  const correct = await verifySecret(password, found.passwordHash);
+  const outcome = await attemptSignIn(
+    env.DB,
+    { userId: found.id, checkedHash: found.passwordHash, correct, attemptId },
+    lockout,
+    now,
+    isoTime(now),
+    onSuccess?.(found.id, attemptId),
+  );
+  const user = outcome.user ?? found;
+  const unlockedNow = outcome.unlockedNow ? { unlockedNow: user } : {};
+  if (outcome.ok && outcome.user) return { kind: "ok", user: outcome.user, alsoResults: outcome.alsoResults, ...unlockedNow };
+  const lockedNow = outcome.lockedNow ? { lockedNow: user } : {};
+  // Okta: a locked-out person is told so only with showLockoutFailures; otherwise it is the one failure answer.
+  return user.status === "LOCKED_OUT" && lockout.showLockoutFailures ? { kind: "locked", ...lockedNow, ...unlockedNow } : { kind: "failed", ...lockedNow, ...unlockedNow };
 }

@@ -24,9 +24,11 @@ export async function sessionCookieHash(c: Context<AppEnv>): Promise<string | nu
 /** A session that a sign-in starts if the password is right: its cookie, and what stores it. */
 export interface NewSession {
   cookie: string;
+  /** The stored form (SHA-256) of the cookie. */
+  idHash: string;
   session(userId: string): SessionRecord;
-  /** Written in the transaction that records the sign-in's success (checkCredentials' onSuccess). */
-  statements(userId: string): D1PreparedStatement[];
+  /** Run in the transaction that decides the sign-in, written only if it succeeds (checkCredentials' onSuccess). */
+  statements(userId: string, attemptId: string): D1PreparedStatement[];
 }
 
 /**
@@ -41,8 +43,9 @@ export async function newSession(c: Context<AppEnv>, amr: string[], now: number)
   const session = (userId: string): SessionRecord => ({ userId, authTime: nowSeconds, amr, expiresAt: nowSeconds + SESSION_LIFETIME_SECONDS });
   return {
     cookie: setCookie(SESSION_COOKIE, id, SESSION_LIFETIME_SECONDS),
+    idHash,
     session,
-    statements: (userId) => replaceSessionStatements(c.env.DB, replacedHash, idHash, session(userId), nowSeconds),
+    statements: (userId, attemptId) => replaceSessionStatements(c.env.DB, replacedHash, idHash, session(userId), nowSeconds, attemptId),
   };
 }
 
