@@ -8,7 +8,7 @@
 import { z } from "zod";
 import type { Env } from "../env";
 import { randomBase62 } from "../ids";
-import { at, parseStored } from "../store/stored-json";
+import { at, parseStored, parseStoredValue } from "../store/stored-json";
 import { UserGrantSchema, type UserGrant } from "../store/user-grant";
 import { StoredDataError } from "../store/stored-json";
 import type { FamilySelector, RevokedAccess, SuccessorRow } from "./grant-sql";
@@ -115,7 +115,7 @@ const Reuse = z.object({ familyId: z.string(), revoked: Revoked }).nullable();
 
 /** What the object answered, checked: a shape we did not write is a fault (500), like a row that does not parse. */
 function parsed<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
-  return parseStored(schema, JSON.stringify(value ?? null), `SessionStore ${where}`);
+  return parseStoredValue(schema, value ?? null, `SessionStore ${where}`);
 }
 
 const toCode = (r: z.infer<typeof CodeRow>): CodeRecord => ({

@@ -30,7 +30,12 @@ export function parseStored<S extends z.ZodType>(schema: S, text: string, where:
   } catch {
     throw new StoredDataError(where, "not JSON");
   }
-  const result = schema.safeParse(json);
+  return parseStoredValue(schema, json, where);
+}
+
+/** parseStored for a value that arrives already decoded (a Durable Object's RPC answer, structured-cloned). */
+export function parseStoredValue<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const result = schema.safeParse(value);
   if (!result.success) {
     // Paths and issue codes only: the stored value may be personal data and must not reach the log.
     throw new StoredDataError(where, result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.code}`).join("; "));
