@@ -32,8 +32,8 @@ export interface NewSession {
 }
 
 /**
- * Prepares the session a sign-in starts (before the password is checked, so that its write joins the success's:
- * one round trip). It replaces this browser's previous session, if any.
+ * Prepares the session a sign-in starts (before the attempt is decided, so that its write joins the attempt's
+ * transaction: one round trip). It replaces this browser's previous session, if any.
  */
 export async function newSession(c: Context<AppEnv>, amr: string[], now: number): Promise<NewSession> {
   const id = randomBase62(43);
