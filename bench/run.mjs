@@ -32,7 +32,7 @@ if (!process.env.BENCH_PINNED) {
   await new Promise(() => {});
 }
 
-const { ensureWrk, runWrk } = await import("./wrk.mjs");
+const { combineRuns, ensureWrk, runWrk } = await import("./wrk.mjs");
 const { startMintgate } = await import("./mintgate-host.mjs");
 const { signLoop, startPlatform } = await import("./platform-host.mjs");
 const { startPeer } = await import("./peer-oidc-provider.mjs");
@@ -172,6 +172,23 @@ async function main() {
   const ctx = { ...settings, mg: { url: mg.url, setup }, twins: twinCtx, platform, peer, workDir, log, roundResults: {} };
   const meter = (target) => cpuMeter(SERVER_CORE, pids[target], Object.values(pids).flat());
   const rounds = [];
+  /**
+   * The measured run of a scenario: one wrk run of BENCH_DURATION, or, for a scenario with `slices`, that many
+   * shorter runs each prepared just before it (the CPU meter runs during wrk only), combined (wrk.mjs).
+   */
+  const measured = async (s, warm) => {
+    const n = s.slices ?? 1;
+    const seconds = settings.seconds / n;
+    const parts = [];
+    for (let i = 0; i < n; i++) {
+      const spec = await s.prepare(ctx, "measure", warm, seconds);
+      const stop = meter(s.target);
+      const part = await runWrk({ ...spec, seconds, connections: settings.connections });
+      part.cpu = stop();
+      parts.push(part);
+    }
+    return n === 1 ? parts[0] : combineRuns(parts);
+  };
   for (let round = 1; round <= settings.rounds; round++) {
     const results = (ctx.roundResults = {});
     rounds.push(results);
@@ -190,10 +207,7 @@ async function main() {
       await settle([...pids.mintgate, ...(pids.mintgate_log ?? [])], s.key);
       const warmSpec = await s.prepare(ctx, "warmup");
       const warm = await runWrk({ ...warmSpec, seconds: settings.warmupSeconds, connections: settings.connections });
-      const spec = await s.prepare(ctx, "measure", warm);
-      const stop = meter(s.target);
-      const r = await runWrk({ ...spec, seconds: settings.seconds, connections: settings.connections });
-      r.cpu = stop();
+      const r = await measured(s, warm);
       r.cpuUsPerRequest = (r.cpu.targetSeconds * 1e6) / r.requests;
       // What the table shows: answers that were not errors, per second (wrk's Requests/sec counts all).
       r.okRps = (r.requests - r.non2xx) / r.seconds;

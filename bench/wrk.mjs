@@ -80,3 +80,40 @@ export function runWrk({ url, script = "request.lua", args = [], seconds, connec
     });
   });
 }
+
+/**
+ * Several wrk runs of one scenario as one result: counts, seconds and CPU add up; the mean latency is weighted by
+ * requests; p50 and p75 are the median of the runs' own, p90, p99 and max the worst run's (no run's tail hides);
+ * the core's busy shares are weighted by seconds.
+ */
+export function combineRuns(parts) {
+  const sum = (f) => parts.reduce((a, p) => a + f(p), 0);
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const worst = (f) => Math.max(...parts.map(f));
+  const requests = sum((p) => p.requests);
+  const seconds = sum((p) => p.seconds);
+  const l = (k) => parts.map((p) => p.latencyMs[k]);
+  return {
+    requests,
+    seconds,
+    rps: requests / seconds,
+    latencyMs: {
+      mean: sum((p) => p.latencyMs.mean * p.requests) / requests,
+      stdev: worst((p) => p.latencyMs.stdev),
+      max: Math.max(...l("max")),
+      p50: median(l("p50")),
+      p75: median(l("p75")),
+      p90: Math.max(...l("p90")),
+      p99: Math.max(...l("p99")),
+    },
+    non2xx: sum((p) => p.non2xx),
+    socketErrors: Object.fromEntries(["connect", "read", "write", "timeout"].map((k) => [k, sum((p) => p.socketErrors[k])])),
+    lua: parts.flatMap((p) => p.lua),
+    slices: parts.length,
+    cpu: {
+      targetSeconds: sum((p) => p.cpu.targetSeconds),
+      coreBusy: sum((p) => p.cpu.coreBusy * p.seconds) / seconds,
+      foreign: sum((p) => p.cpu.foreign * p.seconds) / seconds,
+    },
+  };
+}
