@@ -6,7 +6,7 @@
  */
 import type { Env } from "../env";
 import { succeeded } from "../store/lockout";
-import { insertHolder, insertHolderStatement, type HolderCondition } from "../store/token-holders";
+import { deleteHolderRow, insertHolder, insertHolderStatement, type HolderCondition } from "../store/token-holders";
 import type { UserGrant } from "../store/user-grant";
 import type { Holder } from "./client";
 
@@ -35,13 +35,34 @@ export async function registerHolder(
 /** `from` plus a refresh lifetime (null: unlimited, so no expiry; 0: nothing outlives `from`). */
 const holderExpiry = (refreshLifetime: number | null, from: number): number | null => (refreshLifetime === null ? null : from + refreshLifetime);
 
+/** An object a sign-in registered for its code (holderRowAtSignIn); `used` once the code is stored in it. */
+export interface RegisteredHolder {
+  holder: Holder;
+  owner: { userId: string; clientId: string; authServerId: string };
+  used: boolean;
+}
+
+/**
+ * Deletes the row of an object a sign-in registered when the flow ended without a code in it (the consent page, a
+ * refusal): after the response, under waitUntil where there is one. A failure is logged and leaves the row, which
+ * names an empty object until it expires (harmless: see holderRowAtSignIn).
+ */
+export async function forgetUnusedHolder(env: Env, r: RegisteredHolder, ctx: ExecutionContext | undefined): Promise<void> {
+  if (r.used) return;
+  const work = deleteHolderRow(env.DB, { doId: r.holder.id, ...r.owner }).catch((err: unknown) =>
+    console.error(JSON.stringify({ level: "error", message: "could not delete an unused token_holders row", doId: r.holder.id, error: String(err) })),
+  );
+  if (ctx) ctx.waitUntil(work);
+  else await work;
+}
+
 /**
  * The index row of the object a sign-in's code will live in, written in the sign-in's own transaction and only if
  * it succeeds (issue 17: one far round trip per sign-in). The access policy has not chosen the grant yet, so the
  * row lives as long as the longest refresh lifetime a rule could give this client's code flow when the request can
- * begin a family (offline_access, and the client may refresh), else until the code expires. A row that outlives
- * what its object holds (the person is then asked for consent, or refused) costs a revocation one call to an empty
- * object, and the retention job deletes it when it expires.
+ * begin a family (offline_access, and the client may refresh), else until the code expires. When the flow ends
+ * without a code (the person is asked for consent, or refused), forgetUnusedHolder deletes the row after the
+ * response; one it could not delete costs a revocation one call to an empty object until it expires.
  */
 export function holderRowAtSignIn(
   env: Env,

@@ -117,6 +117,14 @@ export async function holderClients(db: D1Database, s: { authServerId: string } 
 }
 
 /** Okta: deleting an app deletes its tokens; its holders are forgotten once each object has been told. */
+/** Deletes the row of an object that was named for a code and never received it (sessions/register.ts). */
+export async function deleteHolderRow(db: D1Database, h: Omit<Holder, "seq">): Promise<void> {
+  await db
+    .prepare(`DELETE FROM token_holders WHERE do_id = ?1 AND user_id = ?2 AND client_id = ?3 AND auth_server_id = ?4`)
+    .bind(h.doId, h.userId, h.clientId, h.authServerId)
+    .run();
+}
+
 export async function deleteClientHolders(db: D1Database, clientId: string): Promise<void> {
   await db.prepare(`DELETE FROM token_holders WHERE client_id = ?1`).bind(clientId).run();
 }

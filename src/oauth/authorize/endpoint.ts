@@ -13,7 +13,8 @@ import { currentSession, newSession } from "../request/session";
 import { runAuthorize } from "./flow";
 import { CODE_LIFETIME_SECONDS } from "./issue";
 import { newHolder, type Holder } from "../../sessions/client";
-import { holderRowAtSignIn } from "../../sessions/register";
+import { forgetUnusedHolder, holderRowAtSignIn } from "../../sessions/register";
+import { executionCtxOf } from "../../execution-ctx";
 import { longestRefreshLifetimeSeconds } from "../../policy/evaluate";
 import type { ServerBundle } from "../../cache/server-bundle";
 import { epochSeconds } from "../../clock";
@@ -90,7 +91,12 @@ export async function signInEndpoint(c: Context<AppEnv>): Promise<Response> {
   const cookie = started.cookie;
   logEvents(c, [...accountEvents(outcome), signInEvent(user, login, true)]);
   const person = app ? personOfResults(outcome.alsoResults.slice(sessionStatements + (holder ? 1 : 0))) : undefined;
-  return runAuthorize(c, bundle, params, now, { freshSession: session, cookies: [cookie], person, registered: holder, freshSessionHash: started.idHash });
+  const registered = holder && client ? { holder, owner: { userId: user.id, clientId: client.clientId, authServerId: bundle.server.id }, used: false } : undefined;
+  try {
+    return await runAuthorize(c, bundle, params, now, { freshSession: session, cookies: [cookie], person, registered, freshSessionHash: started.idHash });
+  } finally {
+    if (registered) await forgetUnusedHolder(c.env, registered, executionCtxOf(c));
+  }
 }
 
 const wantsCode = (params: Map<string, string>) => (params.get("response_type") ?? "").split(" ").includes("code");

@@ -15,7 +15,7 @@ import type { ServerBundle } from "../../cache/server-bundle";
 import { sessionCookieHash } from "../request/session";
 import { refuseAdminTokensInFrontChannel } from "./front-channel";
 import { issueAuthorization, SessionEnded } from "./issue";
-import type { Holder } from "../../sessions/client";
+import type { RegisteredHolder } from "../../sessions/register";
 import { renderConsent, renderSignIn } from "./pages";
 import { checkClientAndRedirect, parseAuthorizeRequest, redirectError, type AuthorizeRequest } from "./request";
 import { epochSeconds } from "../../clock";
@@ -29,7 +29,7 @@ export interface FlowState {
   consented?: boolean;
   cookies?: string[];
   /** The object the sign-in registered for the code in its own transaction (issue.ts). */
-  registered?: Holder;
+  registered?: RegisteredHolder;
   /** The stored form of the fresh session's cookie (the sign-in's new one; otherwise the request's). */
   freshSessionHash?: string;
 }

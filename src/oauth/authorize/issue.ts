@@ -3,9 +3,9 @@ import type { AppEnv } from "../../env";
 import { sha256Hex } from "../../digest";
 import type { PolicyDecision } from "../../policy/types";
 import type { AppRecord } from "../../store/apps";
-import { newHolder, newSecretFor, saveCode, type Holder } from "../../sessions/client";
+import { newHolder, newSecretFor, saveCode } from "../../sessions/client";
 import { personStillSignedIn } from "../../store/token-holders";
-import { mayRefresh, registerHolder } from "../../sessions/register";
+import { mayRefresh, registerHolder, type RegisteredHolder } from "../../sessions/register";
 import type { SessionRecord } from "../../store/sessions";
 import type { UserRecord } from "../../store/users";
 import { issuerOf } from "../../issuer";
@@ -37,7 +37,7 @@ export interface Authorized {
   /** The authorization request's parameters, as a token inline hook's context shows them. */
   params?: Map<string, string>;
   /** The object a sign-in registered for the code in its own transaction (endpoint.ts); none: register one here. */
-  registered?: Holder;
+  registered?: RegisteredHolder;
   /** The hash of the session cookie the request came with (the session must still be live on the primary). */
   sessionHash?: string | null;
 }
@@ -68,7 +68,7 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
   if (req.responseTypes.some((t) => t !== "code")) await readySigners(c.env, bundle.server.id, now);
   // Issue 17: a code lives in a new SessionStore created here, near the person, and names it; the family its
   // redemption begins lives there too.
-  const holder = req.responseTypes.includes("code") ? (a.registered ?? newHolder(c.env)) : undefined;
+  const holder = req.responseTypes.includes("code") ? (a.registered?.holder ?? newHolder(c.env)) : undefined;
   const code = holder ? newSecretFor(holder) : undefined;
   const person: TokenUser = { id: user.id, login: String(user.profile.login), profile: user.profile, lastUpdated: user.lastUpdated, groups: a.groups };
   const log = (events: EventInput[]) => logEvents(c, events);
@@ -90,6 +90,7 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
       }
     }
     // The person as the code's redemption will describe them (their profile and groups, read for this request).
+    if (a.registered) a.registered.used = true;
     await saveCode(holder, await sha256Hex(code), { ...owner, redirectUri: req.redirectUri, grant, expiresAt }, tokenUser(user, a.groups));
     out.code = code;
     log([codeIssuedEvent(bundle, user.id, client.clientId, grant.scopes)]);
