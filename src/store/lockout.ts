@@ -69,12 +69,14 @@ export async function attemptSignIn(
       .bind(a.attemptId, a.userId, a.correct ? 1 : 0, a.checkedHash, max),
     ...also,
     db.prepare(`UPDATE users SET last_login = ?2 WHERE id = ?1 AND ${succeeded(3)}`).bind(a.userId, nowIso, a.attemptId),
+    // Not counted when the primary's hash is not the one checked (a replica behind a password change): the caller
+    // checks the password again against the primary's row.
     db
       .prepare(
-        `INSERT INTO sign_in_failures (user_id, failures) SELECT id, 1 FROM users WHERE id = ?1 AND NOT ${succeeded(2)}
+        `INSERT INTO sign_in_failures (user_id, failures) SELECT id, 1 FROM users WHERE id = ?1 AND password_hash = ?3 AND NOT ${succeeded(2)}
          ON CONFLICT (user_id) DO UPDATE SET failures = failures + 1`,
       )
-      .bind(a.userId, a.attemptId),
+      .bind(a.userId, a.attemptId, a.checkedHash),
     db
       .prepare(
         `UPDATE users SET status = 'LOCKED_OUT', status_changed = ?2, last_updated = ?2 WHERE id = ?1 AND ?3 > 0 AND status = 'ACTIVE' AND NOT ${succeeded(4)}

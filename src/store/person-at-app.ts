@@ -7,7 +7,7 @@ import { assignedStatement } from "./assignments";
 import { grantedScopesStatement } from "./consents";
 import { groupRowsToRefs, userGroupsStatement } from "./groups";
 import { liveSessionStatement, sessionOfRows, type SessionRecord } from "./sessions";
-import { nearestReads, type D1Reader } from "./replica";
+import type { D1Reader } from "./replica";
 import type { UserKey } from "./user-key";
 import { userOfRows, userStatement, type UserRecord } from "./users";
 
@@ -51,20 +51,9 @@ export async function personAtApp(db: D1Database, userId: string, app: App): Pro
  * The live SSO session a cookie names and its person, in the same single batch: the person's statements find the
  * user through the session inside the query (store/user-key.ts). Both null when the session is not live.
  */
-export async function sessionPersonAtApp(db: D1Reader, sessionHash: string, nowSeconds: number, app: App): Promise<SessionPerson> {
+export async function sessionPersonAtApp(db: D1Reader, sessionHash: string, nowSeconds: number, app: App): Promise<{ session: SessionRecord | null; person: PersonAtApp | null }> {
   const [session, ...person] = await db.batch([liveSessionStatement(db, sessionHash, nowSeconds), ...personStatements(db, { sessionHash, nowSeconds }, app)]);
   const live = sessionOfRows(session?.results ?? []);
   return { session: live, person: live ? personOfResults(person) : null };
 }
 
-type SessionPerson = { session: SessionRecord | null; person: PersonAtApp | null };
-
-/**
- * sessionPersonAtApp from a replica near the request (issue 17), or from the primary when the replica has no live
- * session (one started a moment ago). A replica that still shows a session ended a moment ago is caught by the
- * index row's write, which re-checks the session and the person on the primary (sessions/register.ts).
- */
-export async function sessionPersonNearby(db: D1Database, sessionHash: string, nowSeconds: number, app: App): Promise<SessionPerson> {
-  const near = await sessionPersonAtApp(nearestReads(db), sessionHash, nowSeconds, app);
-  return near.session ? near : sessionPersonAtApp(db, sessionHash, nowSeconds, app);
-}

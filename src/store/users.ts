@@ -96,9 +96,13 @@ export async function getUserByLogin(db: D1Reader, login: string): Promise<UserR
   return userOfRows((await userByLoginStatement(db, login).all<Row>()).results);
 }
 
-/** The person by login from a replica near the request, or from the primary when the replica has no such row. */
+/**
+ * The person by login from a replica near the request, or from the primary when the replica has no such row or
+ * no password for it (a person created or given a password a moment ago).
+ */
 export async function userByLoginNearby(db: D1Database, login: string): Promise<UserRecord | null> {
-  return (await getUserByLogin(nearestReads(db), login)) ?? getUserByLogin(db, login);
+  const near = await getUserByLogin(nearestReads(db), login);
+  return near?.passwordHash ? near : getUserByLogin(db, login);
 }
 
 /** getUserByLogin as a statement, for a batch (userOfRows reads its results). */

@@ -12,6 +12,7 @@ import { activeServer } from "../request/server-context";
 import { currentSession, newSession } from "../request/session";
 import { runAuthorize } from "./flow";
 import { CODE_LIFETIME_SECONDS } from "./issue";
+import { resolveScopes } from "../minting/scopes";
 import { newHolder, type Holder } from "../../sessions/client";
 import { forgetUnusedHolder, holderRowAtSignIn } from "../../sessions/register";
 import { executionCtxOf } from "../../execution-ctx";
@@ -104,7 +105,15 @@ const wantsCode = (params: Map<string, string>) => (params.get("response_type") 
 /** The index row of the object a code from this sign-in will live in, written only if the sign-in succeeds. */
 function signInHolderRow(c: Context<AppEnv>, bundle: ServerBundle, client: AppRecord, params: Map<string, string>, holder: Holder, userId: string, attemptId: string): D1PreparedStatement {
   const nowSeconds = epochSeconds(c.get("now"));
-  const mayBeginFamily = (params.get("scope") ?? "").split(" ").includes("offline_access") && client.settings.grant_types.includes("refresh_token");
+  // The scopes as /authorize will resolve them: without a scope parameter, the server's defaults (which may
+  // include offline_access); a request whose scopes do not resolve is refused before any code, so nothing is lost.
+  let scopes: string[] = [];
+  try {
+    scopes = resolveScopes(bundle.scopes, params.get("scope"));
+  } catch (err) {
+    if (!(err instanceof OAuthError)) throw err;
+  }
+  const mayBeginFamily = scopes.includes("offline_access") && client.settings.grant_types.includes("refresh_token");
   const longest = mayBeginFamily ? longestRefreshLifetimeSeconds(bundle.policies, client.clientId, "authorization_code") : 0;
   const owner = { userId, clientId: client.clientId, authServerId: bundle.server.id };
   return holderRowAtSignIn(c.env, holder, owner, longest, nowSeconds, nowSeconds + CODE_LIFETIME_SECONDS, attemptId);

@@ -5,7 +5,7 @@ import { evaluatePolicies } from "../../policy/evaluate";
 import { logEvent } from "../../log/emit";
 import { authorizeRefusedEvent } from "../people-events";
 import type { AppRecord } from "../../store/apps";
-import { personAtApp, sessionPersonNearby, type PersonAtApp } from "../../store/person-at-app";
+import { personAtApp, sessionPersonAtApp, type PersonAtApp } from "../../store/person-at-app";
 import type { SessionRecord } from "../../store/sessions";
 import { cachedClient } from "../../cache/clients";
 import { keepCookies } from "../pages/errors";
@@ -48,11 +48,12 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
   const req = parseAuthorizeRequest(client!, redirectUri, params, bundle.scopes);
   const fail = (error: OAuthError) => redirectError(req, error);
 
-  // The session and its person in one D1 round trip to a nearby replica (store/person-at-app.ts); a fresh
-  // session's person below.
+  // The session and its person in one D1 round trip (store/person-at-app.ts); a fresh session's person below.
+  // From the primary, not a replica: a replica a moment behind an unassignment or a group change would issue a
+  // code whose object the revocation fan-out of that change never saw.
   const app = { appId: client!.id, clientId: client!.clientId, serverId: bundle.server.id };
   const cookieHash = await sessionCookieHash(c);
-  const found = cookieHash && !state.freshSession ? await sessionPersonNearby(c.env.DB, cookieHash, epochSeconds(now), app) : null;
+  const found = cookieHash && !state.freshSession ? await sessionPersonAtApp(c.env.DB, cookieHash, epochSeconds(now), app) : null;
   const session = state.freshSession ?? found?.session ?? null;
   // OIDC Core 3.1.2.1: re-authenticate when the sign-in is older than max_age; max_age=0 always (like prompt=login).
   const tooOld = (s: SessionRecord) => req.maxAge !== undefined && (req.maxAge === 0 || epochSeconds(now) - s.authTime > req.maxAge);

@@ -4,7 +4,7 @@ import type { AppEnv, Env } from "../../env";
 import { cachedPasswordSettings } from "../../cache/password-settings";
 import { verifySecret } from "../../secrets";
 import { attemptSignIn } from "../../store/lockout";
-import { userByLoginNearby, type UserRecord } from "../../store/users";
+import { getUserByLogin, userByLoginNearby, type UserRecord } from "../../store/users";
 import { randomBase62 } from "../../ids";
 import { clientIp, mayHash } from "../../throttle";
 
@@ -53,16 +53,19 @@ export async function checkCredentials(env: Env, ip: string | null, login: strin
     await verifySecret(password, DUMMY_HASH);
     return { kind: "failed" };
   }
-  const attemptId = randomBase62(22);
-  const correct = await verifySecret(password, found.passwordHash);
-  const outcome = await attemptSignIn(
-    env.DB,
-    { userId: found.id, checkedHash: found.passwordHash, correct, attemptId },
-    lockout,
-    now,
-    isoTime(now),
-    onSuccess?.(found.id, attemptId),
-  );
+  const decide = async (u: UserRecord, passwordHash: string) => {
+    const attemptId = randomBase62(22);
+    const correct = await verifySecret(password, passwordHash);
+    return attemptSignIn(env.DB, { userId: u.id, checkedHash: passwordHash, correct, attemptId }, lockout, now, isoTime(now), onSuccess?.(u.id, attemptId));
+  };
+  let outcome = await decide(found, found.passwordHash);
+  if (!outcome.ok && outcome.user?.passwordHash !== found.passwordHash) {
+    // The replica was behind the primary (a password changed, a person re-created a moment ago): nothing was
+    // counted; once more against the primary's row.
+    const primary = await getUserByLogin(env.DB, login);
+    if (!primary?.passwordHash) return { kind: "failed" };
+    outcome = await decide(primary, primary.passwordHash);
+  }
   const user = outcome.user ?? found;
   const unlockedNow = outcome.unlockedNow ? { unlockedNow: user } : {};
   if (outcome.ok && outcome.user) return { kind: "ok", user: outcome.user, alsoResults: outcome.alsoResults, ...unlockedNow };
