@@ -106,7 +106,7 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
   try {
     return await issueAuthorization(c, { bundle, client: client!, req, user, session, decision, groups, now, cookies, params, registered: state.registered, sessionHash: state.freshSessionHash ?? cookieHash });
   } catch (err) {
-    // The replica showed a session or a person that the primary no longer has: as if there were none (above).
+    // The session or the person ended between the reads and the index row's write: as if there were none (above).
     if (err instanceof SessionEnded) {
       if (req.prompt.includes("none")) throw fail(new OAuthError("login_required", "The client specified not to prompt, but the user is not logged in."));
       return renderSignIn(c, bundle, params, now, { login: req.loginHint });

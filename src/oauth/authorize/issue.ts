@@ -43,8 +43,8 @@ export interface Authorized {
 }
 
 /**
- * The person or session the flow read from a replica is gone on the primary (deactivated, signed out a moment
- * ago): no code was stored, and the flow asks them to sign in again (flow.ts).
+ * The person or session the flow read is gone by the time the index row is written (deactivated, signed out by a
+ * request racing this one): no code was stored, and the flow asks them to sign in again (flow.ts).
  */
 export class SessionEnded extends Error {}
 
@@ -80,9 +80,8 @@ export async function issueAuthorization(c: Context<AppEnv>, a: Authorized): Pro
     const owner = { userId: user.id, clientId: client.clientId, authServerId: bundle.server.id };
     // The index row first: a failure then leaves no code that it does not name. Every code is indexed, so that
     // ending the person's access deletes it before it is redeemed (the redemption reads no D1); a code that cannot
-    // begin a family is indexed only until it expires. Issue 17: this write is the flow's one far round trip, and
-    // it is made only if the person is ACTIVE and the session live on the primary (the reads came from a replica).
-    // A sign-in wrote the row in its own transaction already.
+    // begin a family is indexed only until it expires. It is written only if the person is still ACTIVE and the
+    // session still live. A sign-in wrote the row in its own transaction already (issue 17).
     if (!a.registered) {
       const refreshes = mayRefresh(grant, client.settings.grant_types) ? grant : null;
       if (!(await registerHolder(c.env, holder, owner, refreshes, epochSeconds(now), expiresAt, personStillSignedIn(a.sessionHash ?? null, epochSeconds(now))))) {
