@@ -5,7 +5,6 @@
 import { EVERYONE_GROUP_ID } from "./groups";
 import { USER_COLUMNS, emailStatusColumn, toUser, type UserRecord } from "./users";
 import { userKeySql, type UserKey } from "./user-key";
-import type { D1Reader } from "./replica";
 
 /** A user assigned to an app: scope USER when assigned directly, GROUP when only through a group. */
 export interface AppUserRecord {
@@ -78,7 +77,7 @@ export async function isAssignedToApp(db: D1Database, appId: string, userId: str
 }
 
 /** isAssignedToApp as a statement (one row, assigned = 1 or 0), for a batch. */
-export function assignedStatement(db: D1Reader, appId: string, key: UserKey): D1PreparedStatement {
+export function assignedStatement(db: D1Database, appId: string, key: UserKey): D1PreparedStatement {
   const who = userKeySql(key);
   return db
     .prepare(

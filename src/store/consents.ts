@@ -1,7 +1,6 @@
 /** SQL for the consent people gave clients for scopes of a server (Okta's user grants). One row per scope. */
 import { newId } from "../ids";
 import { userKeySql, type UserKey } from "./user-key";
-import type { D1Reader } from "./replica";
 
 export interface ConsentRecord {
   id: string;
@@ -29,7 +28,7 @@ export async function grantedScopes(db: D1Database, userId: string, clientId: st
 }
 
 /** grantedScopes as a statement (rows of { scope }), for a batch. */
-export function grantedScopesStatement(db: D1Reader, key: UserKey, clientId: string, authServerId: string): D1PreparedStatement {
+export function grantedScopesStatement(db: D1Database, key: UserKey, clientId: string, authServerId: string): D1PreparedStatement {
   const who = userKeySql(key);
   return db.prepare(`SELECT scope FROM consents WHERE user_id = ${who.sql} AND client_id = ?3 AND auth_server_id = ?4`).bind(...who.binds, clientId, authServerId);
 }

@@ -3,7 +3,6 @@ import { z } from "zod";
 import { startsWith } from "./sql";
 import { at, parseStored } from "./stored-json";
 import { userKeySql, type UserKey } from "./user-key";
-import type { D1Reader } from "./replica";
 
 /** The built-in Everyone group seeded by schema.sql; every user is a member implicitly (no group_members rows). */
 export const EVERYONE_GROUP_ID = "00geveryone000000000";
@@ -125,7 +124,7 @@ export async function setMembership(db: D1Database, groupId: string, userId: str
 }
 
 /** The groups a user belongs to, Everyone first, then in creation order; empty for an unknown user. */
-export function userGroupsStatement(db: D1Reader, key: UserKey): D1PreparedStatement {
+export function userGroupsStatement(db: D1Database, key: UserKey): D1PreparedStatement {
   const who = userKeySql(key);
   return db
     .prepare(

@@ -7,7 +7,6 @@ import { assignedStatement } from "./assignments";
 import { grantedScopesStatement } from "./consents";
 import { groupRowsToRefs, userGroupsStatement } from "./groups";
 import { liveSessionStatement, sessionOfRows, type SessionRecord } from "./sessions";
-import type { D1Reader } from "./replica";
 import type { UserKey } from "./user-key";
 import { userOfRows, userStatement, type UserRecord } from "./users";
 
@@ -24,7 +23,7 @@ export interface PersonAtApp {
 export type App = { appId: string; clientId: string; serverId: string };
 
 /** The statements personOfResults reads, for a batch that also writes (the sign-in's success). */
-export const personStatements = (db: D1Reader, key: UserKey, app: App): D1PreparedStatement[] => [
+export const personStatements = (db: D1Database, key: UserKey, app: App): D1PreparedStatement[] => [
   userStatement(db, key),
   userGroupsStatement(db, key),
   assignedStatement(db, app.appId, key),
@@ -51,9 +50,8 @@ export async function personAtApp(db: D1Database, userId: string, app: App): Pro
  * The live SSO session a cookie names and its person, in the same single batch: the person's statements find the
  * user through the session inside the query (store/user-key.ts). Both null when the session is not live.
  */
-export async function sessionPersonAtApp(db: D1Reader, sessionHash: string, nowSeconds: number, app: App): Promise<{ session: SessionRecord | null; person: PersonAtApp | null }> {
+export async function sessionPersonAtApp(db: D1Database, sessionHash: string, nowSeconds: number, app: App): Promise<{ session: SessionRecord | null; person: PersonAtApp | null }> {
   const [session, ...person] = await db.batch([liveSessionStatement(db, sessionHash, nowSeconds), ...personStatements(db, { sessionHash, nowSeconds }, app)]);
   const live = sessionOfRows(session?.results ?? []);
   return { session: live, person: live ? personOfResults(person) : null };
 }
-

@@ -1,7 +1,6 @@
 /** SQL for SSO sessions. Only the SHA-256 of the cookie value is stored. */
 import { z } from "zod";
 import { succeeded } from "./lockout";
-import type { D1Reader } from "./replica";
 import { parseStored } from "./stored-json";
 
 const Amr = z.array(z.string());
@@ -18,7 +17,7 @@ export async function getLiveSession(db: D1Database, idHash: string, now: number
 }
 
 /** getLiveSession as a statement, for a batch (sessionOfRows reads its results). */
-export const liveSessionStatement = (db: D1Reader, idHash: string, now: number): D1PreparedStatement =>
+export const liveSessionStatement = (db: D1Database, idHash: string, now: number): D1PreparedStatement =>
   db.prepare(`SELECT user_id, auth_time, amr, expires_at FROM sessions WHERE id_hash = ?1 AND expires_at > ?2`).bind(idHash, now);
 
 export function sessionOfRows(rows: unknown[]): SessionRecord | null {

@@ -77,7 +77,7 @@ export async function getUser(db: D1Database, id: string): Promise<UserRecord | 
 }
 
 /** getUser as a statement, for a batch that reads more about the person in the same round trip. */
-export function userStatement(db: D1Reader, key: UserKey): D1PreparedStatement {
+export function userStatement(db: D1Database, key: UserKey): D1PreparedStatement {
   const who = userKeySql(key);
   return db.prepare(`SELECT ${USER_SELECT} FROM users WHERE id = ${who.sql}`).bind(...who.binds);
 }

@@ -52,7 +52,8 @@ export async function runAuthorize(c: Context<AppEnv>, bundle: ServerBundle, par
   // From the primary, not a replica: a replica a moment behind an unassignment or a group change would issue a
   // code whose object the revocation fan-out of that change never saw.
   const app = { appId: client!.id, clientId: client!.clientId, serverId: bundle.server.id };
-  const cookieHash = await sessionCookieHash(c);
+  // A sign-in in this request knows its new session; otherwise the cookie names it (the consent form: a fresh one).
+  const cookieHash = state.freshSessionHash ? null : await sessionCookieHash(c);
   const found = cookieHash && !state.freshSession ? await sessionPersonAtApp(c.env.DB, cookieHash, epochSeconds(now), app) : null;
   const session = state.freshSession ?? found?.session ?? null;
   // OIDC Core 3.1.2.1: re-authenticate when the sign-in is older than max_age; max_age=0 always (like prompt=login).
